@@ -1,0 +1,75 @@
+// Runtime error plumbing: the position and call stack attached to a RuffError when it
+// leaves an instruction, the `Error` struct that `except` binds, and the uncaught-error
+// diagnostic (`[RUFVM001] [vm] Runtime Error: ...`).
+
+import { RArray, RStruct, RuffError, layoutFor, type Value } from "./value";
+import { debugForm } from "./format";
+
+export interface ErrorSite {
+  file: string;
+  line: number;
+  col: number;
+  /** Names of the active user functions, innermost first (no `<main>`). */
+  callStack: string[];
+}
+
+const siteOf = new WeakMap<RuffError, ErrorSite>();
+
+export function attachSite(err: RuffError, site: ErrorSite): void {
+  if (!siteOf.has(err)) siteOf.set(err, site);
+}
+
+export function errorSite(err: RuffError): ErrorSite | undefined {
+  return siteOf.get(err);
+}
+
+/** Message of `throw(v)`: strings as is, a struct's `message` field, else debug text. */
+export function thrownMessage(v: Value): string {
+  if (typeof v === "string") return v;
+  if (v instanceof RStruct) {
+    const slot = v.layout.index.get("message");
+    if (slot !== undefined) {
+      const m = v.values[slot];
+      if (typeof m === "string") return m;
+    }
+  }
+  return debugForm(v);
+}
+
+const ERROR_LAYOUT = layoutFor("Error", ["line", "message", "stack"]);
+const ERROR_LAYOUT_CAUSE = layoutFor("Error", ["line", "message", "stack", "cause"]);
+
+/** The struct bound by `except err`: message, stack (outermost first), line, cause. */
+export function errorStruct(err: RuffError): RStruct {
+  const site = siteOf.get(err);
+  const stack = new RArray(site ? site.callStack.slice().reverse() : []);
+  const line = site ? site.line : 0;
+  const thrown = err.thrown;
+  if (thrown instanceof RStruct) {
+    const causeSlot = thrown.layout.index.get("cause");
+    if (causeSlot !== undefined) return new RStruct(ERROR_LAYOUT_CAUSE, [line, err.message, stack, thrown.values[causeSlot]]);
+  }
+  return new RStruct(ERROR_LAYOUT, [line, err.message, stack]);
+}
+
+const MAX_STACK_LINES = 20;
+
+/** The uncaught runtime error diagnostic, as printed on stderr. */
+export function formatRuntimeError(err: RuffError): string {
+  const site = siteOf.get(err);
+  const lines = [`[RUFVM001] [vm] Runtime Error: ${err.message}`];
+  if (site) {
+    lines.push(`  --> ${site.file}:${site.line}:${site.col}`);
+    if (site.callStack.length > 0) {
+      lines.push("", "Call stack:");
+      const names = site.callStack;
+      const shown = names.length > MAX_STACK_LINES ? MAX_STACK_LINES / 2 : names.length;
+      for (let i = 0; i < shown; i++) lines.push(`  ${i} at ${names[i]}`);
+      if (names.length > MAX_STACK_LINES) {
+        lines.push(`  ... ${names.length - MAX_STACK_LINES} more frames ...`);
+        for (let i = names.length - MAX_STACK_LINES / 2; i < names.length; i++) lines.push(`  ${i} at ${names[i]}`);
+      }
+    }
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,199 @@
+// Runtime value representation shared by the interpreter, the builtins and the JIT.
+//
+//   int      JS number holding an integer in +-(2^53-1), or a bigint outside that range
+//            but inside i64 (a bigint is never used for a value that fits a number).
+//   float    RFloat box, so `typeof v === "number"` means int on every fast path.
+//   string   JS string (code-point semantics are applied by the operations, see strings.ts).
+//   bool     true / false;   null   null.
+//   array, dict, struct: objects with value semantics through copy-on-write (see below).
+//
+// Copy-on-write invariant: a compound value whose `shared` flag is false has exactly one
+// holder and may be mutated in place. Whenever a second holder appears (copy from a
+// variable, argument to a user function, store into a container, closure capture, read
+// out of a container into a variable) the value is marked shared; a write through a
+// shared value first clones it (shallowly, marking the clone's compound elements shared).
+// The flag is never cleared on the original: that costs at most one extra copy.
+
+import type { FunctionProto } from "./bytecode";
+
+export type Value =
+  | number
+  | bigint
+  | RFloat
+  | string
+  | boolean
+  | null
+  | RArray
+  | RDict
+  | RStruct
+  | RTagged
+  | REnum
+  | RFunction
+  | RNative
+  | RGenerator
+  | RBoundMethod;
+
+export class RFloat {
+  constructor(readonly v: number) {}
+}
+
+export class RArray {
+  shared = false;
+  constructor(public items: Value[]) {}
+}
+
+/**
+ * Dict with string keys. Int keys are stored as their decimal text; keys are kept in
+ * insertion order (iteration order) and sorted only for printing, keys() and items().
+ */
+export class RDict {
+  shared = false;
+  constructor(public map: Map<string, Value>) {}
+}
+
+/**
+ * Field layout of a struct instance: the struct name and its field names in literal
+ * order. Layouts are interned (see layoutFor) so an inline cache can compare identity.
+ */
+export class StructLayout {
+  readonly index: Map<string, number>;
+  constructor(readonly name: string, readonly fields: readonly string[], readonly id: number) {
+    this.index = new Map(fields.map((f, i) => [f, i]));
+  }
+}
+
+const layouts = new Map<string, StructLayout>();
+
+/** The interned layout for a struct name and field list (order matters). */
+export function layoutFor(name: string, fields: readonly string[]): StructLayout {
+  const key = name + "\u0000" + fields.join("\u0000");
+  let layout = layouts.get(key);
+  if (layout === undefined) {
+    layout = new StructLayout(name, fields, layouts.size);
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+export class RStruct {
+  shared = false;
+  constructor(public layout: StructLayout, public values: Value[]) {}
+}
+
+/** Result/Option values: `Ok(v)`, `Err(e)`, `Some(v)`, `None` (value null). */
+export class RTagged {
+  constructor(readonly tag: "Ok" | "Err" | "Some" | "None", readonly value: Value) {}
+}
+
+/** A value of a user enum: `Color::Red` or `Shape::Circle(1.5)`. Immutable. */
+export class REnum {
+  constructor(readonly enumName: string, readonly variant: string, readonly args: readonly Value[]) {}
+}
+
+/**
+ * A compiled function (bytecode prototype) plus its captured cells. Captures are copied
+ * into the closure when it is created (upstream VM semantics): later writes in the
+ * enclosing function are not seen, but the closure's own writes persist across calls.
+ */
+export class RFunction {
+  constructor(readonly proto: FunctionProto, readonly cells: Value[]) {}
+}
+
+/** A native builtin. fn receives the evaluated arguments. */
+export class RNative {
+  constructor(
+    readonly name: string,
+    readonly fn: (args: Value[]) => Value,
+    /** Allowed argument counts: [min, max]; max -1 means variadic. */
+    readonly minArgs: number,
+    readonly maxArgs: number,
+  ) {}
+}
+
+/** A method looked up on a struct instance, bound to the receiver (`f := p.norm`). */
+export class RBoundMethod {
+  constructor(readonly receiver: Value, readonly method: RFunction) {}
+}
+
+/** A suspended generator: state is owned by the interpreter (opaque here). */
+export class RGenerator {
+  constructor(public state: unknown) {}
+}
+
+// ---------------------------------------------------------------------------
+// Errors raised by the runtime. The interpreter turns a RuffError into a catchable
+// Ruff exception (an `Error` struct) or, uncaught, into the RUFVM001 diagnostic.
+
+export class RuffError extends Error {
+  /** The thrown Ruff value when raised by `throw(v)` (for `cause` and rethrow). */
+  constructor(message: string, readonly thrown: Value = null) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers used everywhere
+
+export const I64_MIN = -(2n ** 63n);
+export const I64_MAX = 2n ** 63n - 1n;
+
+/** Normalise an exact integer result: number when safe, bigint when in i64, else null (overflow). */
+export function normInt(v: bigint): number | bigint | null {
+  if (v >= -9007199254740991n && v <= 9007199254740991n) return Number(v);
+  if (v < I64_MIN || v > I64_MAX) return null;
+  return v;
+}
+
+export function isInt(v: Value): v is number | bigint {
+  return typeof v === "number" || typeof v === "bigint";
+}
+
+/** Ruff type name as returned by `type()`/`type_of()`. */
+export function typeName(v: Value): string {
+  switch (typeof v) {
+    case "number":
+    case "bigint":
+      return "int";
+    case "string":
+      return "string";
+    case "boolean":
+      return "bool";
+    case "object":
+      if (v === null) return "null";
+      if (v instanceof RFloat) return "float";
+      if (v instanceof RArray) return "array";
+      if (v instanceof RDict) return "dict";
+      if (v instanceof RStruct) return "struct";
+      if (v instanceof RTagged) return v.tag === "Ok" || v.tag === "Err" ? "result" : "option";
+      if (v instanceof REnum) return "enum";
+      if (v instanceof RGenerator) return "generator";
+      return "function";
+  }
+  return "value";
+}
+
+/** Mark a value as having a second holder (no-op for immutable values). */
+export function share(v: Value): Value {
+  if (v instanceof RArray || v instanceof RDict || v instanceof RStruct) v.shared = true;
+  return v;
+}
+
+export function cloneArray(a: RArray): RArray {
+  const items = a.items.slice();
+  for (let i = 0; i < items.length; i++) share(items[i]);
+  return new RArray(items);
+}
+
+export function cloneDict(d: RDict): RDict {
+  const map = new Map(d.map);
+  for (const v of map.values()) share(v);
+  return new RDict(map);
+}
+
+export function cloneStruct(s: RStruct): RStruct {
+  const values = s.values.slice();
+  for (let i = 0; i < values.length; i++) share(values[i]);
+  return new RStruct(s.layout, values);
+}
+
+export const mkFloat = (v: number): RFloat => new RFloat(v);

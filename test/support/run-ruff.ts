@@ -1,0 +1,41 @@
+// Runs the built runtime (dist/ruff.cjs) as a child process, the way users run it, and
+// the execution modes every golden program is checked in: JIT off, on, and forced.
+
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const BUNDLE = path.join(REPO_ROOT, "dist/ruff.cjs");
+export const SHARED_BENCHMARKS = path.resolve(REPO_ROOT, "../shared/benchmarks");
+
+/** Flags per mode. "forced" sets every JIT threshold to 1 so traces start at once. */
+export const MODES = {
+  off: ["--no-jit"],
+  on: [],
+  forced: ["--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1"],
+} as const;
+export type Mode = keyof typeof MODES;
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export function runRuff(args: string[], options: { input?: string; timeoutMs?: number; cwd?: string } = {}): RunResult {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm test does it first)`);
+  const r = spawnSync(process.execPath, ["--stack-size=4000", BUNDLE, ...args], {
+    encoding: "utf8",
+    input: options.input ?? "",
+    timeout: options.timeoutMs ?? 60_000,
+    cwd: options.cwd ?? REPO_ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+
+export function runFile(file: string, mode: Mode, extra: string[] = []): RunResult {
+  return runRuff(["run", ...MODES[mode], ...extra, file]);
+}
