@@ -4,10 +4,12 @@
 import { expect } from "vitest";
 import { createBuiltins, type BuiltinHost } from "../../src/interp/builtins/index";
 import { formatValue } from "../../src/interp/format";
+import type { FunctionProto } from "../../src/interp/bytecode";
 import {
   RArray,
   RDict,
   RFloat,
+  RFunction,
   RNative,
   RStruct,
   RTagged,
@@ -91,4 +93,9 @@ export function errorOf(action: () => unknown): string {
 export function floatOf(v: Value): number {
   expect(v).toBeInstanceOf(RFloat);
   return (v as RFloat).v;
+}
+
+/** A user-function value for formatting/equality tests (only proto.name is read). */
+export function userFunction(name: string): RFunction {
+  return new RFunction({ name, arity: 0 } as unknown as FunctionProto, []);
 }

@@ -16,7 +16,6 @@ import {
   RDict,
   REnum,
   RFloat,
-  RFunction,
   RGenerator,
   RNative,
   RStruct,
@@ -24,13 +23,14 @@ import {
   layoutFor,
   type Value,
 } from "../../src/interp/value";
+import { userFunction } from "./builtin-helpers";
 
 const f = (x: number) => new RFloat(x);
 const arr = (...items: Value[]) => new RArray(items);
 const dict = (entries: [string, Value][]) => new RDict(new Map(entries));
 const struct = (name: string, entries: [string, Value][]) =>
   new RStruct(layoutFor(name, entries.map(([k]) => k)), entries.map(([, v]) => v));
-const fn = new RFunction({ name: "add", arity: 2 }, []);
+const fn = userFunction("add");
 
 describe("formatFloat (Rust f64 Display)", () => {
   it.each([

@@ -27,6 +27,7 @@ import {
   layoutFor,
   type Value,
 } from "../../src/interp/value";
+import { userFunction } from "./builtin-helpers";
 
 const MAX = 9223372036854775807n;
 const MIN = -9223372036854775808n;
@@ -132,7 +133,7 @@ describe("other operands", () => {
       ["+", null, f(1), "null + float"],
       ["+", dict([]), 1, "dict + int"],
       ["+", struct("P", []), 1, "struct + int"],
-      ["+", new RFunction({ name: "f", arity: 0 }, []), 1, "function + int"],
+      ["+", userFunction("f"), 1, "function + int"],
       ["+", new RNative("len", () => null, 1, 1), 1, "native_function + int"],
       ["+", new RTagged("Ok", 1), 1, "value + int"],
     ];
@@ -196,7 +197,7 @@ describe("equals", () => {
     expect(equals(new REnum("C", "Red", []), new REnum("C", "Red", []))).toBe(true);
     expect(equals(new REnum("C", "Red", []), new REnum("C", "Blue", []))).toBe(false);
     expect(equals(new REnum("S", "Circle", [1]), new REnum("S", "Circle", [2]))).toBe(false);
-    const fn = new RFunction({ name: "f", arity: 0 }, []);
+    const fn = userFunction("f");
     expect(equals(fn, fn)).toBe(true);
     expect(equals(fn, new RFunction(fn.proto, []))).toBe(false);
     expect(equals(new RNative("len", () => 1, 1, 1), new RNative("len", () => 2, 1, 1))).toBe(true);
