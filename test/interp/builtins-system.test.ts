@@ -77,7 +77,8 @@ describe("process", () => {
     expect(show(call("args"))).toBe("[--flag, x]");
     process.env.RUFF_BUILTIN_TEST = "value";
     expect(call("env", "RUFF_BUILTIN_TEST")).toBe("value");
-    expect(call("env", "RUFF_BUILTIN_TEST_UNSET")).toBe(null);
+    // Upstream returns "" for an unset variable (tests/test_stdlib_system.out).
+    expect(call("env", "RUFF_BUILTIN_TEST_UNSET")).toBe("");
     expect(call("env_or", "RUFF_BUILTIN_TEST_UNSET", "d")).toBe("d");
     const exitCode = (...args: Value[]) => {
       try {
@@ -92,6 +93,58 @@ describe("process", () => {
     expect(exitCode(3)).toBe(3);
     expect(exitCode(f(2.9))).toBe(2);
     expect(errorOf(() => call("exit", "1"))).toBe("exit() requires a numeric exit code when provided");
+  });
+});
+
+describe("env family", () => {
+  const call = makeCaller();
+
+  it("parses typed variables and raises catchable errors (upstream env_and_args)", () => {
+    call("env_set", "RUFF_T_PORT", "8080");
+    call("env_set", "RUFF_T_RATE", "30.5");
+    call("env_set", "RUFF_T_FLAG", "Yes");
+    call("env_set", "RUFF_T_BAD", "not_a_number");
+    expect(call("env_int", "RUFF_T_PORT")).toBe(8080);
+    expect(show(call("env_float", "RUFF_T_RATE"))).toBe("30.5");
+    expect(call("env_bool", "RUFF_T_FLAG")).toBe(true);
+    expect(errorOf(() => call("env_int", "RUFF_T_BAD"))).toBe(
+      "Environment variable 'RUFF_T_BAD' value 'not_a_number' is not a valid integer",
+    );
+    expect(errorOf(() => call("env_bool", "RUFF_T_BAD"))).toBe(
+      "Environment variable 'RUFF_T_BAD' value 'not_a_number' is not a valid bool",
+    );
+    expect(errorOf(() => call("env_int", "RUFF_T_UNSET"))).toBe("Environment variable 'RUFF_T_UNSET' not found");
+    expect(call("env_required", "RUFF_T_PORT")).toBe("8080");
+    expect(errorOf(() => call("env_required", "RUFF_T_UNSET"))).toBe(
+      "Required environment variable 'RUFF_T_UNSET' is not set",
+    );
+    expect(call("has_key", call("env_list"), "RUFF_T_PORT")).toBe(1);
+  });
+});
+
+describe("paths", () => {
+  const call = makeCaller();
+
+  it("follow Rust std::path", () => {
+    expect(call("join_path", "/home", "user", "file.txt")).toBe("/home/user/file.txt");
+    expect(call("path_join", "src", "/abs", "x")).toBe("/abs/x");
+    expect(call("join_path", "a/", "b")).toBe("a/b");
+    expect(call("dirname", "/home/user/file.txt")).toBe("/home/user");
+    expect(call("dirname", "src/interpreter.rs")).toBe("src");
+    expect(call("dirname", "file.txt")).toBe("");
+    expect(call("dirname", "/file")).toBe("/");
+    expect(call("dirname", "/")).toBe("/");
+    expect(call("dirname", "a/b/")).toBe("a");
+    expect(call("basename", "/home/user/file.txt")).toBe("file.txt");
+    expect(call("basename", "a/b/")).toBe("b");
+    expect(call("basename", "/")).toBe("");
+    expect(call("path_extension", "a.tar.gz")).toBe("gz");
+    expect(call("path_extension", ".bashrc")).toBe("");
+    expect(call("path_extension", "noext")).toBe("");
+    expect(call("path_exists", "/")).toBe(true);
+    expect(call("path_is_dir", "/")).toBe(true);
+    expect(call("path_is_file", "/")).toBe(false);
+    expect(call("os_getcwd")).toBe(process.cwd());
   });
 });
 

@@ -1,11 +1,11 @@
-// File and process builtins: read/write/append files (with upstream's overwrite rule and
-// 8 MiB limit), directory listing, args(), env(), exit(). I/O errors read like Rust's
-// (`Cannot read file 'x': No such file or directory (os error 2)`).
+// File builtins: read/write/append files (with upstream's overwrite rule and 8 MiB limit),
+// directories, and path helpers with Rust std::path semantics. I/O errors read like
+// Rust's (`Cannot read file 'x': No such file or directory (os error 2)`).
 
 import * as fs from "node:fs";
-import { RArray, RFloat, type Value } from "../value";
+import { RArray, type Value } from "../value";
 import { rustLines } from "./strings";
-import { fail, f64ToI64, native, type BuiltinHost, type NativeSpec } from "./support";
+import { VARIADIC, fail, native, type NativeSpec } from "./support";
 
 const MAX_FILE_IO_BYTES = 8 * 1024 * 1024;
 
@@ -22,7 +22,7 @@ const RUST_IO_ERRORS: Record<string, string> = {
   ENOTEMPTY: "Directory not empty (os error 39)",
 };
 
-function ioErrorText(e: unknown): string {
+export function ioErrorText(e: unknown): string {
   if (e instanceof IoTextError) return e.message;
   const code = (e as NodeJS.ErrnoException).code;
   if (code !== undefined && code in RUST_IO_ERRORS) return RUST_IO_ERRORS[code];
@@ -32,7 +32,7 @@ function ioErrorText(e: unknown): string {
 /** An I/O failure whose text is already in Rust's words. */
 class IoTextError extends Error {}
 
-function attempt<T>(prefix: string, action: () => T): T {
+export function attempt<T>(prefix: string, action: () => T): T {
   try {
     return action();
   } catch (e) {
@@ -74,7 +74,7 @@ function twoStrings(message: string, a: Value[]): [string, string] {
   return [a[0], a[1]];
 }
 
-function fileBuiltins(): NativeSpec[] {
+export function fileBuiltins(): NativeSpec[] {
   return [
     native(["read_file", "read_file_sync"], 1, 1, (a) => readText(pathArg("read_file", a[0]))),
     native("read_lines", 1, 1, (a) => new RArray(rustLines(readText(pathArg("read_lines", a[0]))))),
@@ -130,31 +130,73 @@ function fileBuiltins(): NativeSpec[] {
   ];
 }
 
-function processBuiltins(host: BuiltinHost): NativeSpec[] {
+// ---------------------------------------------------------------------------
+// Paths (Rust std::path: no normalisation beyond trailing separators)
+
+/** PathBuf::push over every part: an absolute part replaces what came before. */
+export function rustJoinPath(parts: readonly string[]): string {
+  let path = "";
+  for (const part of parts) {
+    if (part.startsWith("/")) path = part;
+    else path += (path.length > 0 && !path.endsWith("/") ? "/" : "") + part;
+  }
+  return path;
+}
+
+/** Path::parent, or null for "" and "/". */
+export function rustParent(path: string): string | null {
+  const trimmed = path.replace(/\/+$/, "");
+  if (trimmed === "") return null;
+  const slash = trimmed.lastIndexOf("/");
+  if (slash < 0) return "";
+  const head = trimmed.slice(0, slash).replace(/\/+$/, "");
+  return head === "" ? "/" : head;
+}
+
+/** Path::file_name, or "" when the last component is not a normal name. */
+export function rustFileName(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  const name = trimmed.slice(trimmed.lastIndexOf("/") + 1);
+  return name === "." || name === ".." ? "" : name;
+}
+
+/** Path::extension: text after the last '.', none for dotfiles like ".bashrc". */
+export function rustExtension(path: string): string {
+  const name = rustFileName(path);
+  const dot = name.lastIndexOf(".");
+  return dot <= 0 ? "" : name.slice(dot + 1);
+}
+
+function stringArg(name: string, v: Value): string {
+  if (typeof v !== "string") fail(`${name} requires a string argument (path)`);
+  return v;
+}
+
+export function pathBuiltins(): NativeSpec[] {
   return [
-    native("args", 0, 0, () => new RArray(host.scriptArgs.slice())),
-    native("env", 1, 1, (a) => {
-      if (typeof a[0] !== "string") fail("env requires a string argument (variable name)");
-      return process.env[a[0]] ?? null;
+    native(["join_path", "path_join"], 1, VARIADIC, (a) => {
+      a.forEach((v, i) => {
+        if (typeof v !== "string") fail(`join_path argument ${i + 1} must be a string`);
+      });
+      return rustJoinPath(a as string[]);
     }),
-    native("env_or", 2, 2, (a) => {
-      const [name, fallback] = twoStrings("env_or requires two string arguments (variable name, default value)", a);
-      return process.env[name] ?? fallback;
-    }),
-    native("exit", 0, 1, (a) => {
-      const code = a.length === 0 ? 0 : a[0];
-      if (typeof code === "number" || typeof code === "bigint") return host.exit(Number(BigInt.asIntN(32, BigInt(code))));
-      if (code instanceof RFloat) return host.exit(saturateI32(Number(f64ToI64(code.v))));
-      return fail("exit() requires a numeric exit code when provided");
+    native("dirname", 1, 1, (a) => rustParent(stringArg("dirname", a[0])) ?? "/"),
+    native("basename", 1, 1, (a) => rustFileName(stringArg("basename", a[0]))),
+    native("path_extension", 1, 1, (a) => rustExtension(stringArg("path_extension", a[0]))),
+    native("path_exists", 1, 1, (a) => fs.existsSync(stringArg("path_exists", a[0]))),
+    native("path_is_dir", 1, 1, (a) => isKind(stringArg("path_is_dir", a[0]), (st) => st.isDirectory())),
+    native("path_is_file", 1, 1, (a) => isKind(stringArg("path_is_file", a[0]), (st) => st.isFile())),
+    native("path_absolute", 1, 1, (a) => {
+      const path = stringArg("path_absolute", a[0]);
+      return attempt(`Cannot get absolute path for '${path}'`, () => fs.realpathSync(path));
     }),
   ];
 }
 
-/** Rust `f as i32`: saturate at the i32 bounds. */
-function saturateI32(x: number): number {
-  return Math.max(-2147483648, Math.min(2147483647, x));
-}
-
-export function fileAndSystemBuiltins(host: BuiltinHost): NativeSpec[] {
-  return [...fileBuiltins(), ...processBuiltins(host)];
+function isKind(path: string, test: (st: fs.Stats) => boolean): boolean {
+  try {
+    return test(fs.statSync(path));
+  } catch {
+    return false;
+  }
 }

@@ -6,10 +6,11 @@ import { arrayBuiltins } from "./arrays";
 import { assertionBuiltins } from "./assertions";
 import { coreBuiltins } from "./core";
 import { dictBuiltins } from "./dicts";
-import { fileAndSystemBuiltins } from "./files";
+import { fileBuiltins, pathBuiltins } from "./files";
 import { jsonBuiltins } from "./json";
 import { MATH_CONSTANTS, mathBuiltins } from "./math";
 import { stringBuiltins } from "./strings";
+import { systemBuiltins } from "./system";
 import type { BuiltinHost, NativeSpec } from "./support";
 import { timeBuiltins } from "./time";
 
@@ -27,7 +28,9 @@ function allSpecs(host: BuiltinHost): NativeSpec[] {
     ...arrayBuiltins(host),
     ...dictBuiltins(),
     ...jsonBuiltins(),
-    ...fileAndSystemBuiltins(host),
+    ...fileBuiltins(),
+    ...pathBuiltins(),
+    ...systemBuiltins(host),
     ...timeBuiltins(),
     ...assertionBuiltins(),
   ];
