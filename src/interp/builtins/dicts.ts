@@ -14,7 +14,7 @@ function lookupKey(k: Value): string | undefined {
   return undefined;
 }
 
-export function sortedKeys(d: RDict): string[] {
+function sortedKeys(d: RDict): string[] {
   return sortCodePointOrder([...d.map.keys()]);
 }
 

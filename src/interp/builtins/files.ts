@@ -22,7 +22,7 @@ const RUST_IO_ERRORS: Record<string, string> = {
   ENOTEMPTY: "Directory not empty (os error 39)",
 };
 
-export function ioErrorText(e: unknown): string {
+function ioErrorText(e: unknown): string {
   if (e instanceof IoTextError) return e.message;
   const code = (e as NodeJS.ErrnoException).code;
   if (code !== undefined && code in RUST_IO_ERRORS) return RUST_IO_ERRORS[code];

@@ -1,7 +1,7 @@
 // Shared pieces of the builtin modules: the host interface, the spec record each module
 // returns, error raising, and Rust numeric-cast emulation for argument coercion.
 
-import { I64_MAX, I64_MIN, RArray, RFloat, RuffError, normInt, share, type Value } from "../value";
+import { I64_MAX, I64_MIN, RFloat, RuffError, normInt, share, type Value } from "../value";
 
 /** What the builtins need from the interpreter and the process. */
 export interface BuiltinHost {
@@ -102,16 +102,12 @@ export function shareAll(items: Value[]): Value[] {
   return items;
 }
 
-export function array(items: Value[]): RArray {
-  return new RArray(items);
-}
-
 // ---------------------------------------------------------------------------
 // Text
 
 /** Unicode White_Space, the set Rust's trim/split_whitespace use (JS \s differs). */
-export const WHITE_SPACE_START = /^\p{White_Space}+/u;
-export const WHITE_SPACE_END = /\p{White_Space}+$/u;
+const WHITE_SPACE_START = /^\p{White_Space}+/u;
+const WHITE_SPACE_END = /\p{White_Space}+$/u;
 
 export function rustTrim(s: string): string {
   return s.replace(WHITE_SPACE_START, "").replace(WHITE_SPACE_END, "");
