@@ -4,22 +4,29 @@
 
 import type * as A from "./ast";
 import type { Compiler } from "./compiler";
-import { OP, type FuncState } from "./funcstate";
+import { Op, type FuncState } from "./funcstate";
 import { RFloat, layoutFor, type Value } from "../interp/value";
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
 const BINARY_OPCODE: Record<A.BinaryOp, number> = {
-  "+": OP.ADD, "-": OP.SUB, "*": OP.MUL, "/": OP.DIV, "%": OP.MOD,
-  "==": OP.EQ, "!=": OP.NE, "<": OP.LT, "<=": OP.LE, ">": OP.GT, ">=": OP.GE,
+  "+": Op.ADD, "-": Op.SUB, "*": Op.MUL, "/": Op.DIV, "%": Op.MOD,
+  "==": Op.EQ, "!=": Op.NE, "<": Op.LT, "<=": Op.LE, ">": Op.GT, ">=": Op.GE,
 };
 
-/** Compare-and-jump-if-false opcodes: register/register and register/immediate forms. */
+/** Compare-and-jump opcodes [register/register, register/immediate], when false and when true. */
 const JUMP_IF_NOT: Partial<Record<A.BinaryOp, [number, number]>> = {
-  "==": [OP.JNEQ, OP.JNEQI], "!=": [OP.JNNE, OP.JNNEI],
-  "<": [OP.JNLT, OP.JNLTI], "<=": [OP.JNLE, OP.JNLEI], ">": [OP.JNGT, OP.JNGTI], ">=": [OP.JNGE, OP.JNGEI],
+  "==": [Op.JNEQ, Op.JNEQI], "!=": [Op.JNNE, Op.JNNEI],
+  "<": [Op.JNLT, Op.JNLTI], "<=": [Op.JNLE, Op.JNLEI], ">": [Op.JNGT, Op.JNGTI], ">=": [Op.JNGE, Op.JNGEI],
 };
+const JUMP_IF: Partial<Record<A.BinaryOp, [number, number]>> = {
+  "==": [Op.JEQ, Op.JEQI], "!=": [Op.JNE, Op.JNEI],
+  "<": [Op.JLT, Op.JLTI], "<=": [Op.JLE, Op.JLEI], ">": [Op.JGT, Op.JGTI], ">=": [Op.JGE, Op.JGEI],
+};
+
+/** Arithmetic with a small-int right operand. */
+const IMMEDIATE_OPCODE: Partial<Record<A.BinaryOp, number>> = { "+": Op.ADDI, "-": Op.SUBI, "*": Op.MULI, "/": Op.DIVI, "%": Op.MODI };
 
 const TAG_CODE = { Ok: 0, Err: 1, Some: 2, None: 3 } as const;
 
@@ -61,7 +68,7 @@ function selfRegister(fs: FuncState, e: A.Expr): number {
   if (self) return self.reg;
   fs.at(e);
   const r = fs.allocReg();
-  fs.emit(OP.ERROR, fs.constant("Undefined variable: self"));
+  fs.emit(Op.ERROR, fs.constant("Undefined variable: self"));
   return r;
 }
 
@@ -76,51 +83,51 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
   switch (e.kind) {
     case "Int": {
       const v = e.value;
-      if (typeof v === "number" && v >= INT32_MIN && v <= INT32_MAX) fs.emit(OP.LOADI, dst, v);
-      else fs.emit(OP.LOADK, dst, fs.constant(v));
+      if (typeof v === "number" && v >= INT32_MIN && v <= INT32_MAX) fs.emit(Op.LOADI, dst, v);
+      else fs.emit(Op.LOADK, dst, fs.constant(v));
       return;
     }
     case "Float":
-      fs.emit(OP.LOADK, dst, fs.constant(new RFloat(e.value)));
+      fs.emit(Op.LOADK, dst, fs.constant(new RFloat(e.value)));
       return;
     case "Str":
-      fs.emit(OP.LOADK, dst, fs.constant(e.value));
+      fs.emit(Op.LOADK, dst, fs.constant(e.value));
       return;
     case "Bool":
-      fs.emit(OP.LOADBOOL, dst, e.value ? 1 : 0);
+      fs.emit(Op.LOADBOOL, dst, e.value ? 1 : 0);
       return;
     case "Null":
-      fs.emit(OP.LOADNULL, dst);
+      fs.emit(Op.LOADNULL, dst);
       return;
     case "Ident": {
       const r = c.resolve(fs, e.name);
       if (r.kind === "local") {
-        if (share) fs.emit(OP.MOVES, dst, r.v.reg);
-        else if (r.v.reg !== dst) fs.emit(OP.MOVE, dst, r.v.reg);
+        if (share) fs.emit(Op.MOVES, dst, r.v.reg);
+        else if (r.v.reg !== dst) fs.emit(Op.MOVE, dst, r.v.reg);
       } else {
         c.readName(fs, e.name, dst);
-        if (share) fs.emit(OP.MOVES, dst, dst);
+        if (share) fs.emit(Op.MOVES, dst, dst);
       }
       return;
     }
     case "Self": {
       const r = selfRegister(fs, e);
-      fs.emit(share ? OP.MOVES : OP.MOVE, dst, r);
+      fs.emit(share ? Op.MOVES : Op.MOVE, dst, r);
       return;
     }
     case "Interp": {
       const base = fs.allocRegs(e.parts.length);
       e.parts.forEach((part, i) => {
         if (typeof part === "string") {
-          fs.emit(OP.LOADK, base + i, fs.constant(part));
+          fs.emit(Op.LOADK, base + i, fs.constant(part));
         } else {
           compileExprTo(c, fs, part, base + i, false);
           fs.at(e);
-          fs.emit(OP.TOSTR, base + i, base + i);
+          fs.emit(Op.TOSTR, base + i, base + i);
         }
       });
       fs.at(e);
-      fs.emit(OP.CONCAT, dst, base, e.parts.length);
+      fs.emit(Op.CONCAT, dst, base, e.parts.length);
       break;
     }
     case "Array": {
@@ -128,37 +135,37 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
         const base = fs.allocRegs(e.elems.length);
         e.elems.forEach((el, i) => compileExprTo(c, fs, el.value, base + i, false));
         fs.at(e);
-        fs.emit(OP.NEWARRAY, dst, base, e.elems.length);
+        fs.emit(Op.NEWARRAY, dst, base, e.elems.length);
         break;
       }
       const t = fs.allocReg();
-      fs.emit(OP.NEWARRAY, t, 0, 0);
+      fs.emit(Op.NEWARRAY, t, 0, 0);
       for (const el of e.elems) {
         const r = compileExprAny(c, fs, el.value);
         fs.at(el.value);
-        fs.emit(el.spread ? OP.EXTEND : OP.APPEND, t, r);
+        fs.emit(el.spread ? Op.EXTEND : Op.APPEND, t, r);
         fs.freeTo(t + 1);
       }
-      fs.emit(OP.MOVE, dst, t);
+      fs.emit(Op.MOVE, dst, t);
       break;
     }
     case "Dict": {
       const t = fs.allocReg();
-      fs.emit(OP.NEWDICT, t);
+      fs.emit(Op.NEWDICT, t);
       for (const entry of e.entries) {
         if (entry.key === null) {
           const r = compileExprAny(c, fs, entry.value);
           fs.at(entry.value);
-          fs.emit(OP.DICTMERGE, t, r);
+          fs.emit(Op.DICTMERGE, t, r);
         } else {
           const k = compileExprAny(c, fs, entry.key);
           const v = compileExprAny(c, fs, entry.value);
           fs.at(entry.key);
-          fs.emit(OP.DICTSET, t, k, v);
+          fs.emit(Op.DICTSET, t, k, v);
         }
         fs.freeTo(t + 1);
       }
-      fs.emit(OP.MOVE, dst, t);
+      fs.emit(Op.MOVE, dst, t);
       break;
     }
     case "StructLit": {
@@ -166,7 +173,7 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
       e.fields.forEach((f, i) => compileExprTo(c, fs, f.value, base + i, false));
       const layout = layoutFor(e.name, e.fields.map((f) => f.name));
       fs.at(e);
-      fs.emit(OP.NEWSTRUCT, dst, base, fs.constant(layout as unknown as Value));
+      fs.emit(Op.NEWSTRUCT, dst, base, fs.constant(layout as unknown as Value));
       break;
     }
     case "Func":
@@ -175,24 +182,25 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
     case "Unary": {
       const folded = smallInt(e);
       if (folded !== null) {
-        fs.emit(OP.LOADI, dst, folded);
+        fs.emit(Op.LOADI, dst, folded);
         return;
       }
       if (e.op === "-" && e.operand.kind === "Float") {
-        fs.emit(OP.LOADK, dst, fs.constant(new RFloat(-e.operand.value)));
+        fs.emit(Op.LOADK, dst, fs.constant(new RFloat(-e.operand.value)));
         return;
       }
       const r = compileExprAny(c, fs, e.operand);
       fs.at(e);
-      fs.emit(e.op === "-" ? OP.NEG : OP.NOT, dst, r);
+      fs.emit(e.op === "-" ? Op.NEG : Op.NOT, dst, r);
       break;
     }
     case "Binary": {
       const imm = smallInt(e.right);
-      if ((e.op === "+" || e.op === "-") && imm !== null) {
+      const immOp = IMMEDIATE_OPCODE[e.op];
+      if (immOp !== undefined && imm !== null) {
         const l = compileExprAny(c, fs, e.left);
         fs.at(e);
-        fs.emit(e.op === "+" ? OP.ADDI : OP.SUBI, dst, l, imm);
+        fs.emit(immOp, dst, l, imm);
         break;
       }
       const l = compileExprAny(c, fs, e.left);
@@ -205,10 +213,10 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
       if (e.op === "??") {
         const t = fs.allocReg();
         compileExprTo(c, fs, e.left, t, false);
-        const skip = fs.emit(OP.JMPNN, t);
+        const skip = fs.emit(Op.JMPNN, t);
         compileExprTo(c, fs, e.right, t, false);
         fs.patch(skip, fs.pc);
-        fs.emit(share ? OP.MOVES : OP.MOVE, dst, t);
+        fs.emit(share ? Op.MOVES : Op.MOVE, dst, t);
         fs.freeTo(mark);
         return;
       }
@@ -217,10 +225,10 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
       compileCondJump(c, fs, e.left, whenJump, jumps);
       compileCondJump(c, fs, e.right, whenJump, jumps);
       fs.at(e);
-      fs.emit(OP.LOADBOOL, dst, whenJump ? 0 : 1);
-      const end = fs.emit(OP.JMP);
+      fs.emit(Op.LOADBOOL, dst, whenJump ? 0 : 1);
+      const end = fs.emit(Op.JMP);
       fs.patchAll(jumps, fs.pc);
-      fs.emit(OP.LOADBOOL, dst, whenJump ? 1 : 0);
+      fs.emit(Op.LOADBOOL, dst, whenJump ? 1 : 0);
       fs.patch(end, fs.pc);
       break;
     }
@@ -229,9 +237,9 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
       compileExprTo(c, fs, e.callee, base, false);
       e.args.forEach((arg, i) => compileExprTo(c, fs, arg, base + 1 + i, false));
       fs.at(e);
-      fs.emit(OP.CALL, base, e.args.length);
-      if (dst !== base) fs.emit(share ? OP.MOVES : OP.MOVE, dst, base);
-      else if (share) fs.emit(OP.MOVES, dst, dst);
+      fs.emit(Op.CALL, base, e.args.length);
+      if (dst !== base) fs.emit(share ? Op.MOVES : Op.MOVE, dst, base);
+      else if (share) fs.emit(Op.MOVES, dst, dst);
       fs.freeTo(mark);
       return;
     }
@@ -240,9 +248,9 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
       compileExprTo(c, fs, e.object, base + 1, false);
       e.args.forEach((arg, i) => compileExprTo(c, fs, arg, base + 2 + i, false));
       fs.at(e);
-      fs.emit(OP.CALLMETHOD, base, e.args.length, fs.constant(e.name));
-      if (dst !== base) fs.emit(share ? OP.MOVES : OP.MOVE, dst, base);
-      else if (share) fs.emit(OP.MOVES, dst, dst);
+      fs.emit(Op.CALLMETHOD, base, e.args.length, fs.constant(e.name));
+      if (dst !== base) fs.emit(share ? Op.MOVES : Op.MOVE, dst, base);
+      else if (share) fs.emit(Op.MOVES, dst, dst);
       fs.freeTo(mark);
       return;
     }
@@ -250,53 +258,53 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
       const o = compileExprAny(c, fs, e.object);
       const i = compileExprAny(c, fs, e.index);
       fs.at(e);
-      fs.emit(OP.GETINDEX, dst, o, i);
+      fs.emit(Op.GETINDEX, dst, o, i);
       break;
     }
     case "Field":
     case "OptField": {
       const o = compileExprAny(c, fs, e.object);
       fs.at(e);
-      fs.emit(e.kind === "Field" ? OP.GETFIELD : OP.GETFIELDOPT, dst, o, fs.constant(e.name));
+      fs.emit(e.kind === "Field" ? Op.GETFIELD : Op.GETFIELDOPT, dst, o, fs.constant(e.name));
       break;
     }
     case "TryOp": {
       const r = compileExprAny(c, fs, e.operand);
       fs.at(e);
-      fs.emit(OP.TRYOP, dst, r);
+      fs.emit(Op.TRYOP, dst, r);
       break;
     }
     case "Tagged": {
       const r = e.value === null ? dst : compileExprAny(c, fs, e.value);
       fs.at(e);
-      fs.emit(OP.NEWTAGGED, dst, r, TAG_CODE[e.tag]);
+      fs.emit(Op.NEWTAGGED, dst, r, TAG_CODE[e.tag]);
       break;
     }
     case "EnumCtor": {
       const base = fs.allocRegs(e.args.length);
       e.args.forEach((arg, i) => compileExprTo(c, fs, arg, base + i, false));
       fs.at(e);
-      fs.emit(OP.NEWENUM, dst, base, fs.constant([e.enumName, e.variant, e.args.length] as unknown as Value));
+      fs.emit(Op.NEWENUM, dst, base, fs.constant([e.enumName, e.variant, e.args.length] as unknown as Value));
       break;
     }
     case "Throw": {
       const r = compileExprAny(c, fs, e.value);
       fs.at(e);
-      fs.emit(OP.THROW, r);
+      fs.emit(Op.THROW, r);
       break;
     }
     case "Yield": {
       const r = e.value === null ? fs.allocReg() : compileExprAny(c, fs, e.value);
-      if (e.value === null) fs.emit(OP.LOADNULL, r);
+      if (e.value === null) fs.emit(Op.LOADNULL, r);
       fs.at(e);
-      fs.emit(OP.YIELD, dst, r);
+      fs.emit(Op.YIELD, dst, r);
       break;
     }
     case "Await":
       compileExprTo(c, fs, e.value, dst, share);
       return;
   }
-  if (share && !isFreshDirect(e)) fs.emit(OP.MOVES, dst, dst);
+  if (share && !isFreshDirect(e)) fs.emit(Op.MOVES, dst, dst);
   fs.freeTo(mark);
 }
 
@@ -322,11 +330,11 @@ export function compileCondJump(c: Compiler, fs: FuncState, e: A.Expr, when: boo
     return;
   }
   if (e.kind === "Bool") {
-    if (e.value === when) jumps.push(fs.emit(OP.JMP));
+    if (e.value === when) jumps.push(fs.emit(Op.JMP));
     return;
   }
-  if (e.kind === "Binary" && !when) {
-    const ops = JUMP_IF_NOT[e.op];
+  if (e.kind === "Binary") {
+    const ops = (when ? JUMP_IF : JUMP_IF_NOT)[e.op];
     if (ops) {
       const l = compileExprAny(c, fs, e.left);
       const imm = smallInt(e.right);
@@ -344,6 +352,6 @@ export function compileCondJump(c: Compiler, fs: FuncState, e: A.Expr, when: boo
   }
   const r = compileExprAny(c, fs, e);
   fs.at(e);
-  jumps.push(fs.emit(when ? OP.JMPT : OP.JMPF, r));
+  jumps.push(fs.emit(when ? Op.JMPT : Op.JMPF, r));
   fs.freeTo(mark);
 }

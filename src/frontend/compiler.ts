@@ -4,7 +4,7 @@
 
 import * as A from "./ast";
 import { FuncState, GLOBAL_KIND, type BindingKind, type LocalVar } from "./funcstate";
-import { FunctionProto, OP, type ModuleInfo } from "../interp/bytecode";
+import { FunctionProto, Op, type ModuleInfo } from "../interp/bytecode";
 import { compileExprTo, compileExprAny, compileCondJump, isFreshDirect } from "./compile-expr";
 
 /** A compile error reported like a runtime error before anything runs (exit 4). */
@@ -53,7 +53,7 @@ export class Compiler {
     fs.at({ line: 1, col: 1 });
     this.hoistFunctions(fs, program.body);
     this.block(fs, program.body);
-    fs.emit(OP.HALT);
+    fs.emit(Op.HALT);
     module.main = fs.finish();
     this.loading.delete(program.file);
     return module;
@@ -117,37 +117,34 @@ export class Compiler {
     switch (r.kind) {
       case "local": {
         const err = reassignError(r.v.kind, name);
-        if (err) fs.emit(OP.ERROR, fs.constant(err));
-        else if (r.v.reg !== src) fs.emit(OP.MOVE, r.v.reg, src);
+        if (err) fs.emit(Op.ERROR, fs.constant(err));
+        else if (r.v.reg !== src) fs.emit(Op.MOVE, r.v.reg, src);
         return;
       }
       case "upval": {
         const err = reassignError(r.bindKind, name);
-        if (err) fs.emit(OP.ERROR, fs.constant(err));
-        else fs.emit(OP.SETUPVAL, src, r.index);
+        if (err) fs.emit(Op.ERROR, fs.constant(err));
+        else fs.emit(Op.SETUPVAL, src, r.index);
         return;
       }
       case "dyn":
-        fs.emit(OP.SETDYN, src, r.global, r.reg);
+        fs.emit(Op.SETDYN, src, r.global, r.reg);
         return;
       case "global":
         if (fs.isModuleMain) {
-          fs.emit(OP.SETGLOBAL, src, r.index);
+          fs.emit(Op.SETGLOBAL, src, r.index);
         } else {
           // First bare assignment inside a function: a global of that name wins if it
           // exists at run time, else this becomes a function-scoped local.
           const reg = this.dynLocalReg(fs, name);
-          fs.emit(OP.SETDYN, src, r.index, reg);
+          fs.emit(Op.SETDYN, src, r.index, reg);
         }
         return;
     }
   }
 
   private dynLocalReg(fs: FuncState, name: string): number {
-    // Function-scoped: take a register that no block will free, by reserving it in the
-    // outermost scope under a hidden name.
-    const reg = fs.allocReg();
-    fs.scopes[0].set(`\u0000dyn:${name}`, { name, reg, kind: "mut" });
+    const reg = fs.allocDynReg();
     fs.dynLocals.set(name, reg);
     return reg;
   }
@@ -157,13 +154,13 @@ export class Compiler {
     const r = this.resolve(fs, name);
     if (r.kind === "local") {
       if (dst === null || dst === r.v.reg) return r.v.reg;
-      fs.emit(OP.MOVE, dst, r.v.reg);
+      fs.emit(Op.MOVE, dst, r.v.reg);
       return dst;
     }
     const target = dst ?? fs.allocReg();
-    if (r.kind === "upval") fs.emit(OP.GETUPVAL, target, r.index);
-    else if (r.kind === "dyn") fs.emit(OP.GETDYN, target, r.global, r.reg);
-    else fs.emit(OP.GETGLOBAL, target, r.index);
+    if (r.kind === "upval") fs.emit(Op.GETUPVAL, target, r.index);
+    else if (r.kind === "dyn") fs.emit(Op.GETDYN, target, r.global, r.reg);
+    else fs.emit(Op.GETGLOBAL, target, r.index);
     return target;
   }
 
@@ -173,20 +170,20 @@ export class Compiler {
       const g = this.globalSlot(fs.proto.module, name);
       const code = kind === "let" ? GLOBAL_KIND.let : kind === "const" ? GLOBAL_KIND.const : GLOBAL_KIND.mut;
       fs.at(node);
-      fs.emit(OP.DEFGLOBAL, src, g, code);
+      fs.emit(Op.DEFGLOBAL, src, g, code);
       return;
     }
     const scope = fs.scopes[fs.scopes.length - 1];
     if (scope.has(name) && kind !== "func") {
       fs.at(node);
-      fs.emit(OP.ERROR, fs.constant(`Duplicate declaration in the same scope: ${name}`));
+      fs.emit(Op.ERROR, fs.constant(`Duplicate declaration in the same scope: ${name}`));
       return;
     }
     // The value must live in a register owned by this local: the top one.
     let reg = src;
     if (src !== fs.nextReg - 1 || isBoundRegister(fs, src)) {
       reg = fs.allocReg();
-      fs.emit(OP.MOVES, reg, src);
+      fs.emit(Op.MOVES, reg, src);
     }
     fs.declareLocal(name, reg, kind);
   }
@@ -230,8 +227,8 @@ export class Compiler {
         this.localFunction(fs, s.def);
         return;
       case "Return": {
-        if (s.value === null) fs.emit(OP.RETNULL);
-        else fs.emit(OP.RETURN, compileExprAny(this, fs, s.value));
+        if (s.value === null) fs.emit(Op.RETNULL);
+        else fs.emit(Op.RETURN, compileExprAny(this, fs, s.value));
         fs.freeTo(mark);
         return;
       }
@@ -251,11 +248,11 @@ export class Compiler {
       case "Continue": {
         const loop = fs.loops[fs.loops.length - 1];
         if (!loop) {
-          fs.emit(OP.ERROR, fs.constant(`${s.kind === "Break" ? "break" : "continue"} can only be used inside a loop`));
+          fs.emit(Op.ERROR, fs.constant(`${s.kind === "Break" ? "break" : "continue"} can only be used inside a loop`));
           return;
         }
-        for (let i = fs.tryDepth; i > loop.tryDepth; i--) fs.emit(OP.ENDTRY);
-        (s.kind === "Break" ? loop.breaks : loop.continues).push(fs.emit(OP.JMP));
+        for (let i = fs.tryDepth; i > loop.tryDepth; i--) fs.emit(Op.ENDTRY);
+        (s.kind === "Break" ? loop.breaks : loop.continues).push(fs.emit(Op.JMP));
         return;
       }
       case "Match":
@@ -320,7 +317,7 @@ export class Compiler {
       pattern.elems.forEach((elem, i) => {
         if (elem.kind === "IgnorePat") return;
         const r = fs.allocReg();
-        fs.emit(OP.UNPACK, r, src, i);
+        fs.emit(Op.UNPACK, r, src, i);
         if (elem.kind === "NamePat") this.declareName(fs, elem.name, decl, r, elem);
         else {
           if (!fs.atGlobalScope) fs.declareLocal(`\u0000destructure${r}`, r, "let");
@@ -329,18 +326,18 @@ export class Compiler {
       });
       if (pattern.rest !== null) {
         const r = fs.allocReg();
-        fs.emit(OP.UNPACKREST, r, src, pattern.elems.length);
+        fs.emit(Op.UNPACKREST, r, src, pattern.elems.length);
         this.declareName(fs, pattern.rest, decl, r, pattern);
       }
     } else if (pattern.kind === "DictPat") {
       for (const key of pattern.keys) {
         const r = fs.allocReg();
-        fs.emit(OP.UNPACKKEY, r, src, fs.constant(key));
+        fs.emit(Op.UNPACKKEY, r, src, fs.constant(key));
         this.declareName(fs, key, decl, r, pattern);
       }
       if (pattern.rest !== null) {
         const r = fs.allocReg();
-        fs.emit(OP.UNPACKDICTREST, r, src, fs.constant(pattern.keys.join("\u0000")));
+        fs.emit(Op.UNPACKDICTREST, r, src, fs.constant(pattern.keys.join("\u0000")));
         this.declareName(fs, pattern.rest, decl, r, pattern);
       }
     }
@@ -381,15 +378,15 @@ export class Compiler {
       // `a[i] += e`: read the element once, combine, store back.
       v = fs.allocReg();
       fs.at(target);
-      if (target.kind === "Index") fs.emit(OP.GETINDEX, v, container.reg, key);
-      else fs.emit(OP.GETFIELD, v, container.reg, key);
+      if (target.kind === "Index") fs.emit(Op.GETINDEX, v, container.reg, key);
+      else fs.emit(Op.GETFIELD, v, container.reg, key);
       const rhs = compileExprAny(this, fs, s.value);
       fs.at(s);
       fs.emit(ARITH_OPCODE[s.op], v, v, rhs);
     }
     fs.at(s);
-    if (target.kind === "Index") fs.emit(OP.SETINDEX, container.reg, key, v);
-    else fs.emit(OP.SETFIELD, container.reg, key, v);
+    if (target.kind === "Index") fs.emit(Op.SETINDEX, container.reg, key, v);
+    else fs.emit(Op.SETFIELD, container.reg, key, v);
     this.writeBack(fs, container);
     fs.freeTo(mark);
   }
@@ -412,7 +409,7 @@ export class Compiler {
     this.readName(fs, callee.name, fn);
     const v = compileExprAny(this, fs, value.args[1]);
     fs.at(value);
-    fs.emit(OP.PUSHVAR, reg, fn, v);
+    fs.emit(Op.PUSHVAR, reg, fn, v);
     fs.freeTo(mark);
     return true;
   }
@@ -429,14 +426,14 @@ export class Compiler {
       const r = this.resolve(fs, e.name);
       if (r.kind === "local") {
         const err = mutateError(r.v.kind, e.name);
-        if (err) fs.emit(OP.ERROR, fs.constant(err));
+        if (err) fs.emit(Op.ERROR, fs.constant(err));
         return { reg: r.v.reg, root: null };
       }
       if (r.kind === "upval") {
         const err = mutateError(r.bindKind, e.name);
-        if (err) fs.emit(OP.ERROR, fs.constant(err));
+        if (err) fs.emit(Op.ERROR, fs.constant(err));
       }
-      if (r.kind === "global") fs.emit(OP.CHECKGLOBALMUT, 0, r.index);
+      if (r.kind === "global") fs.emit(Op.CHECKGLOBALMUT, 0, r.index);
       const reg = fs.allocReg();
       this.readName(fs, e.name, reg);
       return { reg, root: { name: e.name, reg } };
@@ -448,10 +445,10 @@ export class Compiler {
       if (e.kind === "Index") {
         const key = compileExprAny(this, fs, e.index);
         fs.at(e);
-        fs.emit(OP.GETINDEXMUT, reg, parent.reg, key);
+        fs.emit(Op.GETINDEXMUT, reg, parent.reg, key);
       } else {
         fs.at(e);
-        fs.emit(OP.GETFIELDMUT, reg, parent.reg, fs.constant(e.name));
+        fs.emit(Op.GETFIELDMUT, reg, parent.reg, fs.constant(e.name));
       }
       return { reg, root: parent.root };
     }
@@ -463,9 +460,9 @@ export class Compiler {
   writeBack(fs: FuncState, base: MutableBase): void {
     if (base.root === null) return;
     const r = this.resolve(fs, base.root.name);
-    if (r.kind === "upval") fs.emit(OP.SETUPVAL, base.root.reg, r.index);
-    else if (r.kind === "dyn") fs.emit(OP.SETDYN, base.root.reg, r.global, r.reg);
-    else if (r.kind === "global") fs.emit(OP.SETGLOBAL, base.root.reg, r.index);
+    if (r.kind === "upval") fs.emit(Op.SETUPVAL, base.root.reg, r.index);
+    else if (r.kind === "dyn") fs.emit(Op.SETDYN, base.root.reg, r.global, r.reg);
+    else if (r.kind === "global") fs.emit(Op.SETGLOBAL, base.root.reg, r.index);
   }
 
   private ifStmt(fs: FuncState, s: A.IfStmt): void {
@@ -475,7 +472,7 @@ export class Compiler {
     fs.freeTo(mark);
     this.scopedBlock(fs, s.then);
     if (s.else) {
-      const end = fs.emit(OP.JMP);
+      const end = fs.emit(Op.JMP);
       fs.patchAll(falseJumps, fs.pc);
       this.scopedBlock(fs, s.else);
       fs.patch(end, fs.pc);
@@ -484,28 +481,30 @@ export class Compiler {
     }
   }
 
-  private loopHeader(fs: FuncState): number {
-    const pc = fs.pc;
-    fs.emit(OP.LOOP, pc);
-    return pc;
-  }
-
+  /**
+   * Loops are laid out with the test at the bottom: one conditional jump per iteration.
+   *   JMP test; body: ...; test: if cond goto body; exit:
+   */
   private whileStmt(fs: FuncState, cond: A.Expr | null, body: A.Stmt[], node: A.Pos): void {
     const mark = fs.nextReg;
-    const head = this.loopHeader(fs);
-    const exits: number[] = [];
-    if (cond) {
-      compileCondJump(this, fs, cond, false, exits);
-      fs.freeTo(mark);
-    }
+    const toTest = cond ? fs.emit(Op.JMP) : -1;
+    const bodyStart = fs.pc;
     const loop = { breaks: [], continues: [], tryDepth: fs.tryDepth };
     fs.loops.push(loop);
     this.scopedBlock(fs, body);
     fs.loops.pop();
+    const test = fs.pc;
     fs.at(node);
-    fs.emit(OP.JMP, head);
-    fs.patchAll(loop.continues, head);
-    fs.patchAll(exits, fs.pc);
+    if (cond) {
+      fs.patch(toTest, test);
+      const back: number[] = [];
+      compileCondJump(this, fs, cond, true, back);
+      fs.patchAll(back, bodyStart);
+      fs.freeTo(mark);
+    } else {
+      fs.emit(Op.JMP, bodyStart);
+    }
+    fs.patchAll(loop.continues, test);
     fs.patchAll(loop.breaks, fs.pc);
   }
 
@@ -517,11 +516,11 @@ export class Compiler {
     fs.declareLocal("\u0000for-pos", it + 1, "let");
     const src = compileExprAny(this, fs, s.iter);
     fs.at(s);
-    fs.emit(OP.FORPREP, it, src);
+    fs.emit(Op.FORPREP, it, src);
     fs.freeTo(it + 2);
-    const head = this.loopHeader(fs);
     const varReg = fs.allocReg();
-    const iterPc = fs.emit(OP.FORITER, it, varReg);
+    const toNext = fs.emit(Op.JMP);
+    const bodyStart = fs.pc;
     const loop = { breaks: [], continues: [], tryDepth: fs.tryDepth };
     fs.loops.push(loop);
     fs.pushScope();
@@ -530,9 +529,9 @@ export class Compiler {
     fs.popScope();
     fs.loops.pop();
     fs.at(s);
-    fs.emit(OP.JMP, head);
-    fs.patchAll(loop.continues, head);
-    fs.patch(iterPc, fs.pc);
+    const next = fs.emit(Op.FORITER, it, varReg, bodyStart);
+    fs.patch(toNext, next);
+    fs.patchAll(loop.continues, next);
     fs.patchAll(loop.breaks, fs.pc);
     fs.popScope();
     fs.freeTo(mark);
@@ -547,16 +546,16 @@ export class Compiler {
     const ends: number[] = [];
     for (const c of s.cases) {
       fs.at(c);
-      const test = fs.emit(OP.MATCHTAG, subject, fs.constant(c.pattern));
+      const test = fs.emit(Op.MATCHTAG, subject, fs.constant(c.pattern));
       fs.pushScope();
       if (c.binding !== null) {
         const r = fs.allocReg();
-        fs.emit(OP.MATCHBIND, r, subject);
+        fs.emit(Op.MATCHBIND, r, subject);
         fs.declareLocal(c.binding, r, "let");
       }
       this.block(fs, c.body);
       fs.popScope();
-      ends.push(fs.emit(OP.JMP));
+      ends.push(fs.emit(Op.JMP));
       fs.patch(test, fs.pc);
     }
     if (s.default) this.scopedBlock(fs, s.default);
@@ -568,12 +567,12 @@ export class Compiler {
   private tryStmt(fs: FuncState, s: A.TryStmt): void {
     const mark = fs.nextReg;
     const errReg = fs.allocReg();
-    const tryPc = fs.emit(OP.TRY, 0, errReg);
+    const tryPc = fs.emit(Op.TRY, 0, errReg);
     fs.tryDepth++;
     this.scopedBlock(fs, s.body);
     fs.tryDepth--;
-    fs.emit(OP.ENDTRY);
-    const end = fs.emit(OP.JMP);
+    fs.emit(Op.ENDTRY);
+    const end = fs.emit(Op.JMP);
     fs.patch(tryPc, fs.pc);
     fs.pushScope();
     fs.declareLocal(s.errName, errReg, "mut");
@@ -598,11 +597,11 @@ export class Compiler {
   private importStmt(fs: FuncState, s: A.ImportStmt): void {
     const program = this.loader(s.path, fs.proto.module.file);
     const module = this.compileModule(program);
-    fs.emit(OP.IMPORT, module.index);
+    fs.emit(Op.IMPORT, module.index);
     const names = s.names ?? (module.exports ? [...module.exports] : module.globalNames.filter((n) => !n.startsWith("\u0000")));
     for (const name of names) {
       const g = this.globalSlot(fs.proto.module, name);
-      fs.emit(OP.IMPORTNAME, g, module.index, fs.constant(name));
+      fs.emit(Op.IMPORTNAME, g, module.index, fs.constant(name));
     }
   }
 
@@ -630,7 +629,7 @@ export class Compiler {
       const reg = fs.allocReg();
       fs.at(def);
       this.closure(fs, def, reg);
-      fs.emit(OP.DEFGLOBAL, reg, this.globalSlot(fs.proto.module, def.name), GLOBAL_KIND.mut);
+      fs.emit(Op.DEFGLOBAL, reg, this.globalSlot(fs.proto.module, def.name), GLOBAL_KIND.mut);
       fs.freeTo(mark);
     }
   }
@@ -647,7 +646,7 @@ export class Compiler {
     const proto = this.compileFunction(fs, def, null);
     const index = fs.proto.protos.length;
     fs.proto.protos.push(proto);
-    fs.emit(OP.CLOSURE, dst, index);
+    fs.emit(Op.CLOSURE, dst, index);
   }
 
   /** Compile a function body. legacyFields: a struct's fields for methods without `self`. */
@@ -664,17 +663,17 @@ export class Compiler {
       seen.add(p.name);
       fs.declareLocal(p.name, fs.allocReg(), "param");
     }
-    const prologue = fs.emit(OP.NOP);
+    const prologue = fs.emit(Op.NOP);
     if (isMethod && !def.hasSelf) {
       // Legacy methods: the receiver's fields are plain locals.
       for (const field of legacyFields) {
         const r = fs.allocReg();
-        fs.emit(OP.GETFIELD, r, 0, fs.constant(field));
+        fs.emit(Op.GETFIELD, r, 0, fs.constant(field));
         fs.declareLocal(field, r, "mut");
       }
     }
     this.block(fs, def.body);
-    fs.emit(OP.RETNULL);
+    fs.emit(Op.RETNULL);
     this.finishDynPrologue(fs, prologue);
     const proto = fs.finish();
     // A named local function that calls itself captured its own (not yet assigned)
@@ -691,8 +690,8 @@ export class Compiler {
     }
     const start = fs.pc;
     const undef = fs.constant(UNDEFINED_MARK);
-    for (const reg of fs.dynLocals.values()) fs.emit(OP.LOADK, reg, undef);
-    fs.emit(OP.JMP, prologue + 4);
+    for (const reg of fs.dynLocals.values()) fs.emit(Op.LOADK, reg, undef);
+    fs.emit(Op.JMP, prologue + 4);
     rewriteAsJump(fs, prologue, start);
   }
 }
@@ -702,7 +701,7 @@ export const UNDEFINED_MARK = Symbol.for("ruff.undefined") as unknown as null;
 
 function rewriteAsJump(fs: FuncState, pc: number, target: number): void {
   // The prologue slot was emitted as NOP; turn it into JMP target.
-  (fs as unknown as { code: number[] }).code[pc] = OP.JMP;
+  (fs as unknown as { code: number[] }).code[pc] = Op.JMP;
   fs.setOperand(pc, 0, target);
 }
 
@@ -712,7 +711,7 @@ export interface MutableBase {
   root: { name: string; reg: number } | null;
 }
 
-const ARITH_OPCODE: Record<"+" | "-" | "*" | "/" | "%", number> = { "+": OP.ADD, "-": OP.SUB, "*": OP.MUL, "/": OP.DIV, "%": OP.MOD };
+const ARITH_OPCODE: Record<"+" | "-" | "*" | "/" | "%", number> = { "+": Op.ADD, "-": Op.SUB, "*": Op.MUL, "/": Op.DIV, "%": Op.MOD };
 
 function rootOf(fs: FuncState): FuncState {
   let f = fs;

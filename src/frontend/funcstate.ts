@@ -3,7 +3,7 @@
 // Register invariant: locals of open blocks occupy a prefix of the frame; temporaries
 // are allocated above `nextReg` and released by resetting it to a mark.
 
-import { FunctionProto, OP, OP_OPERANDS, type ModuleInfo } from "../interp/bytecode";
+import { FunctionProto, Op, OP_OPERANDS, type ModuleInfo } from "../interp/bytecode";
 import type { Value } from "../interp/value";
 
 export type BindingKind = "let" | "mut" | "const" | "param" | "func" | "self";
@@ -23,6 +23,8 @@ export interface LoopContext {
 
 /** Binding kind codes stored per global at run time. */
 export const GLOBAL_KIND = { undefined: 0, mut: 1, let: 2, const: 3, builtin: 4 } as const;
+
+const DYN_REG_BASE = 1 << 24;
 
 export class FuncState {
   readonly proto: FunctionProto;
@@ -171,9 +173,30 @@ export class FuncState {
     return undefined;
   }
 
-  /** Finish: copy code and positions into the prototype. */
+  /**
+   * A register for a function-scoped name created by a bare `x := e`. Its number is a
+   * placeholder above every real register, remapped past the frame's last slot by
+   * finish(), so block-scoped reuse of registers can never clobber it.
+   */
+  allocDynReg(): number {
+    return DYN_REG_BASE + this.dynCount++;
+  }
+
+  private dynCount = 0;
+
+  /** Finish: remap placeholder registers, copy code and positions into the prototype. */
   finish(): FunctionProto {
     const p = this.proto;
+    if (this.dynCount > 0) {
+      const first = p.nslots;
+      for (let pc = 0; pc < this.code.length; pc += 4) {
+        const kinds = OP_OPERANDS[this.code[pc]];
+        for (let i = 0; i < 3; i++) {
+          if (kinds[i] === "R" && this.code[pc + 1 + i] >= DYN_REG_BASE) this.code[pc + 1 + i] = first + this.code[pc + 1 + i] - DYN_REG_BASE;
+        }
+      }
+      p.nslots += this.dynCount;
+    }
     p.code = Int32Array.from(this.code);
     p.lines = Int32Array.from(this.lines);
     p.cols = Int32Array.from(this.cols);
@@ -183,4 +206,4 @@ export class FuncState {
   }
 }
 
-export { OP };
+export { Op };

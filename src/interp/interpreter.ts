@@ -4,7 +4,7 @@
 // current frame's fields in locals; any frame change saves pc and restarts the outer
 // loop, which reloads them.
 
-import { FunctionProto, OP, type ModuleInfo, type FieldCache } from "./bytecode";
+import { FunctionProto, Op, type ModuleInfo, type FieldCache } from "./bytecode";
 import {
   RArray, RBoundMethod, RDict, REnum, RFloat, RFunction, RGenerator, RNative, RStruct, RTagged, RuffError,
   cloneArray, share, typeName, type Value, type StructLayout,
@@ -338,59 +338,70 @@ export class Interpreter {
    * value. Errors not handled at or above entryDepth unwind those frames and propagate.
    */
   private execute(entryDepth: number): Value {
-    const stack = this.stack;
     for (;;) {
-      const f = this.frames[this.fp];
-      const proto = f.proto;
-      const code = proto.code;
-      const consts = proto.consts;
-      const cells = f.cells;
-      const globals = f.module.globals;
-      const kinds = f.module.kinds;
-      const base = f.base;
+      const result = this.runFrame(entryDepth);
+      if (result !== FRAME_SWITCH) return result as Value;
+    }
+  }
+
+  /**
+   * Run the current frame until it calls, returns or raises; returns FRAME_SWITCH when
+   * another frame must run next, or the value of the entry frame when it returned.
+   * Kept separate from execute() so V8 sees it called often: after a deoptimisation it
+   * is optimised again on its next entries instead of waiting for on-stack replacement.
+   */
+  private runFrame(entryDepth: number): Value | typeof FRAME_SWITCH {
+    const stack = this.stack;
+    let fr: RFloat | undefined;
+    let budget = FRAME_SWITCH_BUDGET;
+    {
+      let f = this.frames[this.fp];
+      let proto = f.proto;
+      let code = proto.code;
+      let consts = proto.consts;
+      let cells = f.cells;
+      let globals = f.module.globals;
+      let kinds = f.module.kinds;
+      let base = f.base;
       let pc = f.pc;
       try {
         for (;;) {
           switch (code[pc]) {
-            case OP.NOP:
-            case OP.LOOP:
-              pc += 4;
-              continue;
-            case OP.MOVE:
+            case Op.MOVE:
               stack[base + code[pc + 1]] = stack[base + code[pc + 2]];
               pc += 4;
               continue;
-            case OP.MOVES: {
+            case Op.MOVES: {
               const v = stack[base + code[pc + 2]];
               if (typeof v === "object" && v !== null) share(v);
               stack[base + code[pc + 1]] = v;
               pc += 4;
               continue;
             }
-            case OP.LOADK:
+            case Op.LOADK:
               stack[base + code[pc + 1]] = consts[code[pc + 2]];
               pc += 4;
               continue;
-            case OP.LOADI:
+            case Op.LOADI:
               stack[base + code[pc + 1]] = code[pc + 2];
               pc += 4;
               continue;
-            case OP.LOADNULL:
+            case Op.LOADNULL:
               stack[base + code[pc + 1]] = null;
               pc += 4;
               continue;
-            case OP.LOADBOOL:
+            case Op.LOADBOOL:
               stack[base + code[pc + 1]] = code[pc + 2] !== 0;
               pc += 4;
               continue;
-            case OP.GETGLOBAL: {
+            case Op.GETGLOBAL: {
               const v = globals[code[pc + 2]];
               if (v === UNDEF) throw new RuffError(`Undefined variable: ${proto.module.globalNames[code[pc + 2]]}`);
               stack[base + code[pc + 1]] = v;
               pc += 4;
               continue;
             }
-            case OP.SETGLOBAL: {
+            case Op.SETGLOBAL: {
               const g = code[pc + 2];
               const kind = kinds[g];
               if (kind === GLOBAL_KIND.let || kind === GLOBAL_KIND.const) throw reassignGlobal(kind, proto.module.globalNames[g]);
@@ -399,67 +410,22 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.DEFGLOBAL: {
-              const g = code[pc + 2];
-              const kind = kinds[g];
-              if (kind !== GLOBAL_KIND.undefined && kind !== GLOBAL_KIND.builtin) {
-                throw new RuffError(`Duplicate declaration in the same scope: ${proto.module.globalNames[g]}`);
-              }
-              kinds[g] = code[pc + 3];
-              globals[g] = stack[base + code[pc + 1]];
-              pc += 4;
-              continue;
-            }
-            case OP.CHECKGLOBALMUT: {
-              const g = code[pc + 2];
-              const kind = kinds[g];
-              const name = proto.module.globalNames[g];
-              if (kind === GLOBAL_KIND.let) throw new RuffError(`Cannot mutate immutable let binding: ${name}`);
-              if (kind === GLOBAL_KIND.const) throw new RuffError(`Cannot mutate const binding: ${name}`);
-              if (kind === GLOBAL_KIND.undefined) throw new RuffError(`Undefined variable: ${name}`);
-              pc += 4;
-              continue;
-            }
-            case OP.GETDYN: {
-              let v = stack[base + code[pc + 3]];
-              if (v === UNDEF) {
-                v = globals[code[pc + 2]];
-                if (v === UNDEF) throw new RuffError(`Undefined variable: ${proto.module.globalNames[code[pc + 2]]}`);
-              }
-              stack[base + code[pc + 1]] = v;
-              pc += 4;
-              continue;
-            }
-            case OP.SETDYN: {
-              const local = base + code[pc + 3];
-              const g = code[pc + 2];
-              const v = stack[base + code[pc + 1]];
-              if (stack[local] === UNDEF && kinds[g] !== GLOBAL_KIND.undefined) {
-                const kind = kinds[g];
-                if (kind === GLOBAL_KIND.let || kind === GLOBAL_KIND.const) throw reassignGlobal(kind, proto.module.globalNames[g]);
-                globals[g] = v;
-              } else {
-                stack[local] = v;
-              }
-              pc += 4;
-              continue;
-            }
-            case OP.GETUPVAL:
+            case Op.GETUPVAL:
               stack[base + code[pc + 1]] = cells[code[pc + 2]];
               pc += 4;
               continue;
-            case OP.SETUPVAL:
+            case Op.SETUPVAL:
               cells[code[pc + 2]] = stack[base + code[pc + 1]];
               pc += 4;
               continue;
-            case OP.ADD: {
+            case Op.ADD: {
               const x = stack[base + code[pc + 2]];
               const y = stack[base + code[pc + 3]];
               let r: Value;
               if (typeof x === "number" && typeof y === "number" && (r = x + y) <= MAX_SAFE && r >= -MAX_SAFE) {
                 stack[base + code[pc + 1]] = r;
-              } else if (x instanceof RFloat && y instanceof RFloat) {
-                stack[base + code[pc + 1]] = new RFloat(x.v + y.v);
+              } else if ((fr = floatArith(0, x, y)) !== undefined) {
+                stack[base + code[pc + 1]] = fr;
               } else if (typeof x === "string" && typeof y === "string") {
                 stack[base + code[pc + 1]] = x + y;
               } else {
@@ -469,14 +435,14 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.SUB: {
+            case Op.SUB: {
               const x = stack[base + code[pc + 2]];
               const y = stack[base + code[pc + 3]];
               let r: Value;
               if (typeof x === "number" && typeof y === "number" && (r = x - y) <= MAX_SAFE && r >= -MAX_SAFE) {
                 stack[base + code[pc + 1]] = r;
-              } else if (x instanceof RFloat && y instanceof RFloat) {
-                stack[base + code[pc + 1]] = new RFloat(x.v - y.v);
+              } else if ((fr = floatArith(1, x, y)) !== undefined) {
+                stack[base + code[pc + 1]] = fr;
               } else {
                 f.pc = pc;
                 stack[base + code[pc + 1]] = this.arithSlow(1, x, y);
@@ -484,14 +450,14 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.MUL: {
+            case Op.MUL: {
               const x = stack[base + code[pc + 2]];
               const y = stack[base + code[pc + 3]];
               let r: Value;
               if (typeof x === "number" && typeof y === "number" && (r = x * y) <= MAX_SAFE && r >= -MAX_SAFE) {
                 stack[base + code[pc + 1]] = r + 0; // no -0 for ints
-              } else if (x instanceof RFloat && y instanceof RFloat) {
-                stack[base + code[pc + 1]] = new RFloat(x.v * y.v);
+              } else if ((fr = floatArith(2, x, y)) !== undefined) {
+                stack[base + code[pc + 1]] = fr;
               } else {
                 f.pc = pc;
                 stack[base + code[pc + 1]] = this.arithSlow(2, x, y);
@@ -499,14 +465,14 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.DIV: {
+            case Op.DIV: {
               const x = stack[base + code[pc + 2]];
               const y = stack[base + code[pc + 3]];
               if (typeof x === "number" && typeof y === "number" && y !== 0) {
                 // Exact for |x| < 2^53: the rounding error of x / y is below 1 / |y|.
                 stack[base + code[pc + 1]] = Math.trunc(x / y) + 0;
-              } else if (x instanceof RFloat && y instanceof RFloat && y.v !== 0) {
-                stack[base + code[pc + 1]] = new RFloat(x.v / y.v);
+              } else if ((fr = floatArith(3, x, y)) !== undefined) {
+                stack[base + code[pc + 1]] = fr;
               } else {
                 f.pc = pc;
                 stack[base + code[pc + 1]] = this.arithSlow(3, x, y);
@@ -514,11 +480,14 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.MOD: {
+            case Op.MOD: {
               const x = stack[base + code[pc + 2]];
               const y = stack[base + code[pc + 3]];
               if (typeof x === "number" && typeof y === "number" && y !== 0) {
-                stack[base + code[pc + 1]] = (x % y) + 0;
+                // Exact for |x| < 2^53 (see DIV) and faster than fmod; never -0.
+                stack[base + code[pc + 1]] = x - Math.trunc(x / y) * y;
+              } else if ((fr = floatArith(4, x, y)) !== undefined) {
+                stack[base + code[pc + 1]] = fr;
               } else {
                 f.pc = pc;
                 stack[base + code[pc + 1]] = this.arithSlow(4, x, y);
@@ -526,7 +495,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.ADDI: {
+            case Op.ADDI: {
               const x = stack[base + code[pc + 2]];
               let r: number;
               if (typeof x === "number" && (r = x + code[pc + 3]) <= MAX_SAFE && r >= -MAX_SAFE) {
@@ -538,7 +507,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.SUBI: {
+            case Op.SUBI: {
               const x = stack[base + code[pc + 2]];
               let r: number;
               if (typeof x === "number" && (r = x - code[pc + 3]) <= MAX_SAFE && r >= -MAX_SAFE) {
@@ -550,128 +519,171 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.NEG: {
+            case Op.MULI: {
               const x = stack[base + code[pc + 2]];
-              stack[base + code[pc + 1]] = typeof x === "number" ? 0 - x : this.unarySlow(true, x);
+              let r: number;
+              if (typeof x === "number" && (r = x * code[pc + 3]) <= MAX_SAFE && r >= -MAX_SAFE) {
+                stack[base + code[pc + 1]] = r + 0;
+              } else {
+                stack[base + code[pc + 1]] = this.arithSlow(2, x, code[pc + 3]);
+              }
               pc += 4;
               continue;
             }
-            case OP.NOT: {
+            case Op.DIVI: {
               const x = stack[base + code[pc + 2]];
-              stack[base + code[pc + 1]] = typeof x === "boolean" ? !x : this.unarySlow(false, x);
+              const y = code[pc + 3];
+              stack[base + code[pc + 1]] = typeof x === "number" && y !== 0 ? Math.trunc(x / y) + 0 : this.arithSlow(3, x, y);
               pc += 4;
               continue;
             }
-            case OP.TOBOOL:
-              stack[base + code[pc + 1]] = truthy(stack[base + code[pc + 2]]);
+            case Op.MODI: {
+              const x = stack[base + code[pc + 2]];
+              const y = code[pc + 3];
+              stack[base + code[pc + 1]] = typeof x === "number" && y !== 0 ? x - Math.trunc(x / y) * y : this.arithSlow(4, x, y);
               pc += 4;
               continue;
-            case OP.EQ:
-            case OP.NE: {
+            }
+            case Op.EQ:
+            case Op.NE: {
               const x = stack[base + code[pc + 2]];
               const y = stack[base + code[pc + 3]];
               const eq = typeof x === "number" && typeof y === "number" ? x === y : equals(x, y);
-              stack[base + code[pc + 1]] = code[pc] === OP.EQ ? eq : !eq;
+              stack[base + code[pc + 1]] = code[pc] === Op.EQ ? eq : !eq;
               pc += 4;
               continue;
             }
-            case OP.LT:
-            case OP.LE:
-            case OP.GT:
-            case OP.GE: {
+            case Op.LT:
+            case Op.LE:
+            case Op.GT:
+            case Op.GE: {
               const x = stack[base + code[pc + 2]];
               const y = stack[base + code[pc + 3]];
               const op = code[pc];
-              stack[base + code[pc + 1]] = typeof x === "number" && typeof y === "number"
-                ? (op === OP.LT ? x < y : op === OP.LE ? x <= y : op === OP.GT ? x > y : x >= y)
-                : compare(op === OP.LT ? "<" : op === OP.LE ? "<=" : op === OP.GT ? ">" : ">=", x, y);
+              stack[base + code[pc + 1]] = op === Op.LT ? lt(x, y) : op === Op.LE ? le(x, y) : op === Op.GT ? gt(x, y) : ge(x, y);
               pc += 4;
               continue;
             }
-            case OP.JMP:
+            case Op.JMP:
               pc = code[pc + 1];
               continue;
-            case OP.JMPF: {
+            case Op.JMPF: {
               const v = stack[base + code[pc + 1]];
               pc = (v === true || (v !== false && truthy(v))) ? pc + 4 : code[pc + 2];
               continue;
             }
-            case OP.JMPT: {
+            case Op.JMPT: {
               const v = stack[base + code[pc + 1]];
               pc = (v === true || (v !== false && truthy(v))) ? code[pc + 2] : pc + 4;
               continue;
             }
-            case OP.JMPNN:
-              pc = stack[base + code[pc + 1]] !== null ? code[pc + 2] : pc + 4;
-              continue;
-            case OP.JNLT: {
+            case Op.JNLT: {
               const x = stack[base + code[pc + 1]];
               const y = stack[base + code[pc + 2]];
-              const ok = typeof x === "number" && typeof y === "number" ? x < y : compare("<", x, y);
+              const ok = lt(x, y);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNLE: {
+            case Op.JNLE: {
               const x = stack[base + code[pc + 1]];
               const y = stack[base + code[pc + 2]];
-              const ok = typeof x === "number" && typeof y === "number" ? x <= y : compare("<=", x, y);
+              const ok = le(x, y);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNGT: {
+            case Op.JNGT: {
               const x = stack[base + code[pc + 1]];
               const y = stack[base + code[pc + 2]];
-              const ok = typeof x === "number" && typeof y === "number" ? x > y : compare(">", x, y);
+              const ok = gt(x, y);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNGE: {
+            case Op.JNGE: {
               const x = stack[base + code[pc + 1]];
               const y = stack[base + code[pc + 2]];
-              const ok = typeof x === "number" && typeof y === "number" ? x >= y : compare(">=", x, y);
+              const ok = ge(x, y);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNEQ:
-            case OP.JNNE: {
+            case Op.JNEQ:
+            case Op.JNNE: {
               const x = stack[base + code[pc + 1]];
               const y = stack[base + code[pc + 2]];
               const eq = typeof x === "number" && typeof y === "number" ? x === y : equals(x, y);
-              pc = eq === (code[pc] === OP.JNEQ) ? pc + 4 : code[pc + 3];
+              pc = eq === (code[pc] === Op.JNEQ) ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNLTI: {
+            case Op.JNLTI: {
               const x = stack[base + code[pc + 1]];
-              const ok = typeof x === "number" ? x < code[pc + 2] : compare("<", x, code[pc + 2]);
+              const ok = lt(x, code[pc + 2]);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNLEI: {
+            case Op.JNLEI: {
               const x = stack[base + code[pc + 1]];
-              const ok = typeof x === "number" ? x <= code[pc + 2] : compare("<=", x, code[pc + 2]);
+              const ok = le(x, code[pc + 2]);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNGTI: {
+            case Op.JNGTI: {
               const x = stack[base + code[pc + 1]];
-              const ok = typeof x === "number" ? x > code[pc + 2] : compare(">", x, code[pc + 2]);
+              const ok = gt(x, code[pc + 2]);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNGEI: {
+            case Op.JNGEI: {
               const x = stack[base + code[pc + 1]];
-              const ok = typeof x === "number" ? x >= code[pc + 2] : compare(">=", x, code[pc + 2]);
+              const ok = ge(x, code[pc + 2]);
               pc = ok ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.JNEQI:
-            case OP.JNNEI: {
+            case Op.JNEQI:
+            case Op.JNNEI: {
               const x = stack[base + code[pc + 1]];
               const eq = typeof x === "number" ? x === code[pc + 2] : equals(x, code[pc + 2]);
-              pc = eq === (code[pc] === OP.JNEQI) ? pc + 4 : code[pc + 3];
+              pc = eq === (code[pc] === Op.JNEQI) ? pc + 4 : code[pc + 3];
               continue;
             }
-            case OP.CALL: {
+            case Op.JLT:
+              pc = lt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JLE:
+              pc = le(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JGT:
+              pc = gt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JGE:
+              pc = ge(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JEQ:
+            case Op.JNE: {
+              const x = stack[base + code[pc + 1]];
+              const y = stack[base + code[pc + 2]];
+              const eq = typeof x === "number" && typeof y === "number" ? x === y : equals(x, y);
+              pc = eq === (code[pc] === Op.JEQ) ? code[pc + 3] : pc + 4;
+              continue;
+            }
+            case Op.JLTI:
+              pc = lt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JLEI:
+              pc = le(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JGTI:
+              pc = gt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JGEI:
+              pc = ge(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              continue;
+            case Op.JEQI:
+            case Op.JNEI: {
+              const x = stack[base + code[pc + 1]];
+              const eq = typeof x === "number" ? x === code[pc + 2] : equals(x, code[pc + 2]);
+              pc = eq === (code[pc] === Op.JEQI) ? code[pc + 3] : pc + 4;
+              continue;
+            }
+            case Op.CALL: {
               const a = base + code[pc + 1];
               const nargs = code[pc + 2];
               const fnv = stack[a];
@@ -693,7 +705,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.CALLMETHOD: {
+            case Op.CALLMETHOD: {
               const a = base + code[pc + 1];
               f.pc = pc;
               this.resolveMethod(a, consts[code[pc + 3]] as string);
@@ -704,7 +716,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.PUSHVAR: {
+            case Op.PUSHVAR: {
               const a = base + code[pc + 1];
               const fnv = stack[base + code[pc + 2]];
               const arr = stack[a];
@@ -721,10 +733,10 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.RETURN:
-            case OP.RETNULL:
-            case OP.HALT: {
-              const v = code[pc] === OP.RETURN ? stack[base + code[pc + 1]] : null;
+            case Op.RETURN:
+            case Op.RETNULL:
+            case Op.HALT: {
+              const v = code[pc] === Op.RETURN ? stack[base + code[pc + 1]] : null;
               if (this.hDepth.length > 0) this.popHandlersOf(this.fp);
               const depth = this.fp--;
               if (f.kind === FRAME_GENERATOR) {
@@ -736,20 +748,7 @@ export class Interpreter {
               stack[f.ret] = v;
               break;
             }
-            case OP.CLOSURE: {
-              const child = proto.protos[code[pc + 2]];
-              const captured: Value[] = new Array(child.captures.length);
-              for (let i = 0; i < captured.length; i++) {
-                const c = child.captures[i];
-                captured[i] = share(c.fromRegister ? stack[base + c.index] : cells[c.index]);
-              }
-              const fn = new RFunction(child, captured);
-              if (child.selfCell >= 0) captured[child.selfCell] = fn;
-              stack[base + code[pc + 1]] = fn;
-              pc += 4;
-              continue;
-            }
-            case OP.NEWARRAY: {
+            case Op.NEWARRAY: {
               const b = base + code[pc + 2];
               const n = code[pc + 3];
               const items: Value[] = new Array(n);
@@ -758,35 +757,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.APPEND:
-              (stack[base + code[pc + 1]] as RArray).items.push(share(stack[base + code[pc + 2]]));
-              pc += 4;
-              continue;
-            case OP.EXTEND: {
-              const src = stack[base + code[pc + 2]];
-              if (!(src instanceof RArray)) throw new RuffError(`Cannot spread ${typeName(src)} into an array`);
-              const items = (stack[base + code[pc + 1]] as RArray).items;
-              for (const v of src.items) items.push(share(v));
-              pc += 4;
-              continue;
-            }
-            case OP.NEWDICT:
-              stack[base + code[pc + 1]] = new RDict(new Map());
-              pc += 4;
-              continue;
-            case OP.DICTSET:
-              (stack[base + code[pc + 1]] as RDict).map.set(dictKey(stack[base + code[pc + 2]]), share(stack[base + code[pc + 3]]));
-              pc += 4;
-              continue;
-            case OP.DICTMERGE: {
-              const src = stack[base + code[pc + 2]];
-              if (!(src instanceof RDict)) throw new RuffError(`Cannot spread ${typeName(src)} into a dict`);
-              const map = (stack[base + code[pc + 1]] as RDict).map;
-              for (const [k, v] of src.map) map.set(k, share(v));
-              pc += 4;
-              continue;
-            }
-            case OP.NEWSTRUCT: {
+            case Op.NEWSTRUCT: {
               const layout = consts[code[pc + 3]] as unknown as StructLayout;
               const b = base + code[pc + 2];
               const n = layout.fields.length;
@@ -796,22 +767,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.NEWENUM: {
-              const [enumName, variant, argc] = consts[code[pc + 3]] as unknown as [string, string, number];
-              const b = base + code[pc + 2];
-              const args: Value[] = [];
-              for (let i = 0; i < argc; i++) args.push(share(stack[b + i]));
-              stack[base + code[pc + 1]] = new REnum(enumName, variant, args);
-              pc += 4;
-              continue;
-            }
-            case OP.NEWTAGGED: {
-              const tag = TAGS[code[pc + 3]];
-              stack[base + code[pc + 1]] = new RTagged(tag, tag === "None" ? null : share(stack[base + code[pc + 2]]));
-              pc += 4;
-              continue;
-            }
-            case OP.GETINDEX: {
+            case Op.GETINDEX: {
               const o = stack[base + code[pc + 2]];
               const k = stack[base + code[pc + 3]];
               if (o instanceof RArray && typeof k === "number") {
@@ -828,14 +784,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.GETINDEXMUT: {
-              const [container, elem] = getIndexForUpdate(stack[base + code[pc + 2]], stack[base + code[pc + 3]]);
-              stack[base + code[pc + 2]] = container;
-              stack[base + code[pc + 1]] = elem;
-              pc += 4;
-              continue;
-            }
-            case OP.SETINDEX: {
+            case Op.SETINDEX: {
               const a = base + code[pc + 1];
               const o = stack[a];
               const k = stack[base + code[pc + 2]];
@@ -854,8 +803,8 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.GETFIELD:
-            case OP.GETFIELDOPT: {
+            case Op.GETFIELD:
+            case Op.GETFIELDOPT: {
               const o = stack[base + code[pc + 2]];
               if (o instanceof RStruct) {
                 const cache = proto.caches[pc >> 2];
@@ -864,7 +813,7 @@ export class Interpreter {
                   pc += 4;
                   continue;
                 }
-              } else if (o === null && code[pc] === OP.GETFIELDOPT) {
+              } else if (o === null && code[pc] === Op.GETFIELDOPT) {
                 stack[base + code[pc + 1]] = null;
                 pc += 4;
                 continue;
@@ -873,26 +822,13 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.GETFIELDMUT: {
-              const [container, elem] = getFieldForUpdate(stack[base + code[pc + 2]], consts[code[pc + 3]] as string);
-              stack[base + code[pc + 2]] = container;
-              stack[base + code[pc + 1]] = elem;
-              pc += 4;
-              continue;
-            }
-            case OP.SETFIELD: {
-              const a = base + code[pc + 1];
-              stack[a] = setField(stack[a], consts[code[pc + 2]] as string, stack[base + code[pc + 3]]);
-              pc += 4;
-              continue;
-            }
-            case OP.TOSTR: {
+            case Op.TOSTR: {
               const v = stack[base + code[pc + 2]];
               stack[base + code[pc + 1]] = typeof v === "string" ? v : formatValue(v);
               pc += 4;
               continue;
             }
-            case OP.CONCAT: {
+            case Op.CONCAT: {
               const b = base + code[pc + 2];
               let s = "";
               for (let i = 0, n = code[pc + 3]; i < n; i++) s += stack[b + i] as string;
@@ -900,14 +836,7 @@ export class Interpreter {
               pc += 4;
               continue;
             }
-            case OP.FORPREP: {
-              const it = base + code[pc + 1];
-              stack[it] = iterationSource(stack[base + code[pc + 2]]) as Value;
-              stack[it + 1] = 0;
-              pc += 4;
-              continue;
-            }
-            case OP.FORITER: {
+            case Op.FORITER: {
               const it = base + code[pc + 1];
               const src = stack[it] as unknown;
               const i = stack[it + 1] as number;
@@ -915,8 +844,8 @@ export class Interpreter {
                 if (i < src) {
                   stack[base + code[pc + 2]] = i;
                   stack[it + 1] = i + 1;
-                  pc += 4;
-                } else pc = code[pc + 3];
+                  pc = code[pc + 3];
+                } else pc += 4;
                 continue;
               }
               if (src instanceof RArray || Array.isArray(src)) {
@@ -924,8 +853,8 @@ export class Interpreter {
                 if (i < items.length) {
                   stack[base + code[pc + 2]] = share(items[i]);
                   stack[it + 1] = i + 1;
-                  pc += 4;
-                } else pc = code[pc + 3];
+                  pc = code[pc + 3];
+                } else pc += 4;
                 continue;
               }
               const gen = (src as RGenerator).state as GeneratorState;
@@ -933,11 +862,11 @@ export class Interpreter {
                 gen.hasPending = false;
                 stack[base + code[pc + 2]] = gen.pending;
                 gen.pending = null;
-                pc += 4;
+                pc = code[pc + 3];
                 continue;
               }
               if (gen.done) {
-                pc = code[pc + 3];
+                pc += 4;
                 continue;
               }
               // Resume the generator; its YIELD or RETURN comes back to this instruction.
@@ -945,7 +874,7 @@ export class Interpreter {
               this.resumeGenerator(gen, base + proto.nslots);
               break;
             }
-            case OP.YIELD: {
+            case Op.YIELD: {
               const gen = f.gen;
               if (gen === null) throw new RuffError("yield can only be used inside a generator function");
               gen.pending = stack[base + code[pc + 2]];
@@ -957,25 +886,7 @@ export class Interpreter {
               if (depth === entryDepth) return null;
               break;
             }
-            case OP.TRY:
-              this.hDepth.push(this.fp);
-              this.hPc.push(code[pc + 1]);
-              this.hReg.push(base + code[pc + 2]);
-              pc += 4;
-              continue;
-            case OP.ENDTRY:
-              this.hDepth.pop();
-              this.hPc.pop();
-              this.hReg.pop();
-              pc += 4;
-              continue;
-            case OP.THROW: {
-              const v = stack[base + code[pc + 1]];
-              throw new RuffError(thrownMessage(v), v);
-            }
-            case OP.ERROR:
-              throw new RuffError(consts[code[pc + 1]] as string);
-            case OP.TRYOP: {
+            case Op.TRYOP: {
               const v = stack[base + code[pc + 2]];
               if (!(v instanceof RTagged)) throw new RuffError("Try operator requires Result or Option");
               if (v.tag === "Ok" || v.tag === "Some") {
@@ -994,50 +905,24 @@ export class Interpreter {
               stack[f.ret] = v;
               break;
             }
-            case OP.MATCHTAG:
-              pc = matchesPattern(stack[base + code[pc + 1]], consts[code[pc + 2]] as string) ? pc + 4 : code[pc + 3];
-              continue;
-            case OP.MATCHBIND:
-              stack[base + code[pc + 1]] = share(matchPayload(stack[base + code[pc + 2]]));
-              pc += 4;
-              continue;
-            case OP.IMPORT:
-              f.pc = pc + 4;
-              this.runModule(code[pc + 1]);
-              pc += 4;
-              continue;
-            case OP.IMPORTNAME: {
-              const m = this.modules[code[pc + 2]];
-              const name = consts[code[pc + 3]] as string;
-              const idx = m.info.globalNames.indexOf(name);
-              const v = idx < 0 ? UNDEF : m.globals[idx];
-              if (v === UNDEF) throw new RuffError(`Module ${m.info.file} has no export named ${name}`);
-              globals[code[pc + 1]] = v;
-              kinds[code[pc + 1]] = GLOBAL_KIND.mut;
-              pc += 4;
+            default: {
+              const next = this.coldOp(f, pc);
+              if (next < 0) break;
+              pc = next;
               continue;
             }
-            case OP.UNPACK:
-              stack[base + code[pc + 1]] = unpackElement(stack[base + code[pc + 2]], code[pc + 3]);
-              pc += 4;
-              continue;
-            case OP.UNPACKREST:
-              stack[base + code[pc + 1]] = unpackRest(stack[base + code[pc + 2]], code[pc + 3]);
-              pc += 4;
-              continue;
-            case OP.UNPACKKEY:
-              stack[base + code[pc + 1]] = unpackKey(stack[base + code[pc + 2]], consts[code[pc + 3]] as string);
-              pc += 4;
-              continue;
-            case OP.UNPACKDICTREST:
-              stack[base + code[pc + 1]] = unpackDictRest(stack[base + code[pc + 2]], consts[code[pc + 3]] as string);
-              pc += 4;
-              continue;
-            default:
-              throw new Error(`internal: bad opcode ${code[pc]} at ${proto.name}:${pc}`);
           }
           // A `break` out of the switch means the current frame changed.
-          break;
+          if (--budget === 0) return FRAME_SWITCH;
+          f = this.frames[this.fp];
+          proto = f.proto;
+          code = proto.code;
+          consts = proto.consts;
+          cells = f.cells;
+          globals = f.module.globals;
+          kinds = f.module.kinds;
+          base = f.base;
+          pc = f.pc;
         }
       } catch (e) {
         const err = this.toRuffError(e, pc);
@@ -1045,7 +930,204 @@ export class Interpreter {
           this.fp = entryDepth - 1;
           throw err;
         }
+        return FRAME_SWITCH;
       }
+    }
+  }
+
+  /**
+   * Opcodes that are rarely hot, kept out of runFrame so that function stays small
+   * enough for V8 to optimise quickly. Returns the next pc, or -1 when the frame changed.
+   */
+  private coldOp(f: Frame, pc: number): number {
+    const stack = this.stack;
+    const proto = f.proto;
+    const code = proto.code;
+    const consts = proto.consts;
+    const cells = f.cells;
+    const globals = f.module.globals;
+    const kinds = f.module.kinds;
+    const base = f.base;
+    switch (code[pc]) {
+        case Op.NOP:
+          return pc + 4;
+        case Op.DEFGLOBAL: {
+          const g = code[pc + 2];
+          const kind = kinds[g];
+          if (kind !== GLOBAL_KIND.undefined && kind !== GLOBAL_KIND.builtin) {
+            throw new RuffError(`Duplicate declaration in the same scope: ${proto.module.globalNames[g]}`);
+          }
+          kinds[g] = code[pc + 3];
+          globals[g] = stack[base + code[pc + 1]];
+          return pc + 4;
+        }
+        case Op.CHECKGLOBALMUT: {
+          const g = code[pc + 2];
+          const kind = kinds[g];
+          const name = proto.module.globalNames[g];
+          if (kind === GLOBAL_KIND.let) throw new RuffError(`Cannot mutate immutable let binding: ${name}`);
+          if (kind === GLOBAL_KIND.const) throw new RuffError(`Cannot mutate const binding: ${name}`);
+          if (kind === GLOBAL_KIND.undefined) throw new RuffError(`Undefined variable: ${name}`);
+          return pc + 4;
+        }
+        case Op.GETDYN: {
+          let v = stack[base + code[pc + 3]];
+          if (v === UNDEF) {
+            v = globals[code[pc + 2]];
+            if (v === UNDEF) throw new RuffError(`Undefined variable: ${proto.module.globalNames[code[pc + 2]]}`);
+          }
+          stack[base + code[pc + 1]] = v;
+          return pc + 4;
+        }
+        case Op.SETDYN: {
+          const local = base + code[pc + 3];
+          const g = code[pc + 2];
+          const v = stack[base + code[pc + 1]];
+          if (stack[local] === UNDEF && kinds[g] !== GLOBAL_KIND.undefined) {
+            const kind = kinds[g];
+            if (kind === GLOBAL_KIND.let || kind === GLOBAL_KIND.const) throw reassignGlobal(kind, proto.module.globalNames[g]);
+            globals[g] = v;
+          } else {
+            stack[local] = v;
+          }
+          return pc + 4;
+        }
+        case Op.NEG: {
+          const x = stack[base + code[pc + 2]];
+          stack[base + code[pc + 1]] = typeof x === "number" ? 0 - x : this.unarySlow(true, x);
+          return pc + 4;
+        }
+        case Op.NOT: {
+          const x = stack[base + code[pc + 2]];
+          stack[base + code[pc + 1]] = typeof x === "boolean" ? !x : this.unarySlow(false, x);
+          return pc + 4;
+        }
+        case Op.TOBOOL:
+          stack[base + code[pc + 1]] = truthy(stack[base + code[pc + 2]]);
+          return pc + 4;
+        case Op.JMPNN:
+          return stack[base + code[pc + 1]] !== null ? code[pc + 2] : pc + 4;
+        case Op.CLOSURE: {
+          const child = proto.protos[code[pc + 2]];
+          const captured: Value[] = new Array(child.captures.length);
+          for (let i = 0; i < captured.length; i++) {
+            const c = child.captures[i];
+            captured[i] = share(c.fromRegister ? stack[base + c.index] : cells[c.index]);
+          }
+          const fn = new RFunction(child, captured);
+          if (child.selfCell >= 0) captured[child.selfCell] = fn;
+          stack[base + code[pc + 1]] = fn;
+          return pc + 4;
+        }
+        case Op.APPEND:
+          (stack[base + code[pc + 1]] as RArray).items.push(share(stack[base + code[pc + 2]]));
+          return pc + 4;
+        case Op.EXTEND: {
+          const src = stack[base + code[pc + 2]];
+          if (!(src instanceof RArray)) throw new RuffError(`Cannot spread ${typeName(src)} into an array`);
+          const items = (stack[base + code[pc + 1]] as RArray).items;
+          for (const v of src.items) items.push(share(v));
+          return pc + 4;
+        }
+        case Op.NEWDICT:
+          stack[base + code[pc + 1]] = new RDict(new Map());
+          return pc + 4;
+        case Op.DICTSET:
+          (stack[base + code[pc + 1]] as RDict).map.set(dictKey(stack[base + code[pc + 2]]), share(stack[base + code[pc + 3]]));
+          return pc + 4;
+        case Op.DICTMERGE: {
+          const src = stack[base + code[pc + 2]];
+          if (!(src instanceof RDict)) throw new RuffError(`Cannot spread ${typeName(src)} into a dict`);
+          const map = (stack[base + code[pc + 1]] as RDict).map;
+          for (const [k, v] of src.map) map.set(k, share(v));
+          return pc + 4;
+        }
+        case Op.NEWENUM: {
+          const [enumName, variant, argc] = consts[code[pc + 3]] as unknown as [string, string, number];
+          const b = base + code[pc + 2];
+          const args: Value[] = [];
+          for (let i = 0; i < argc; i++) args.push(share(stack[b + i]));
+          stack[base + code[pc + 1]] = new REnum(enumName, variant, args);
+          return pc + 4;
+        }
+        case Op.NEWTAGGED: {
+          const tag = TAGS[code[pc + 3]];
+          stack[base + code[pc + 1]] = new RTagged(tag, tag === "None" ? null : share(stack[base + code[pc + 2]]));
+          return pc + 4;
+        }
+        case Op.GETINDEXMUT: {
+          const [container, elem] = getIndexForUpdate(stack[base + code[pc + 2]], stack[base + code[pc + 3]]);
+          stack[base + code[pc + 2]] = container;
+          stack[base + code[pc + 1]] = elem;
+          return pc + 4;
+        }
+        case Op.GETFIELDMUT: {
+          const [container, elem] = getFieldForUpdate(stack[base + code[pc + 2]], consts[code[pc + 3]] as string);
+          stack[base + code[pc + 2]] = container;
+          stack[base + code[pc + 1]] = elem;
+          return pc + 4;
+        }
+        case Op.SETFIELD: {
+          const a = base + code[pc + 1];
+          stack[a] = setField(stack[a], consts[code[pc + 2]] as string, stack[base + code[pc + 3]]);
+          return pc + 4;
+        }
+        case Op.FORPREP: {
+          const it = base + code[pc + 1];
+          stack[it] = iterationSource(stack[base + code[pc + 2]]) as Value;
+          stack[it + 1] = 0;
+          return pc + 4;
+        }
+        case Op.TRY:
+          this.hDepth.push(this.fp);
+          this.hPc.push(code[pc + 1]);
+          this.hReg.push(base + code[pc + 2]);
+          return pc + 4;
+        case Op.ENDTRY:
+          this.hDepth.pop();
+          this.hPc.pop();
+          this.hReg.pop();
+          return pc + 4;
+        case Op.THROW: {
+          const v = stack[base + code[pc + 1]];
+          throw new RuffError(thrownMessage(v), v);
+        }
+        case Op.ERROR:
+          throw new RuffError(consts[code[pc + 1]] as string);
+        case Op.MATCHTAG:
+          return matchesPattern(stack[base + code[pc + 1]], consts[code[pc + 2]] as string) ? pc + 4 : code[pc + 3];
+        case Op.MATCHBIND:
+          stack[base + code[pc + 1]] = share(matchPayload(stack[base + code[pc + 2]]));
+          return pc + 4;
+        case Op.IMPORT:
+          f.pc = pc + 4;
+          this.runModule(code[pc + 1]);
+          return pc + 4;
+        case Op.IMPORTNAME: {
+          const m = this.modules[code[pc + 2]];
+          const name = consts[code[pc + 3]] as string;
+          const idx = m.info.globalNames.indexOf(name);
+          const v = idx < 0 ? UNDEF : m.globals[idx];
+          if (v === UNDEF) throw new RuffError(`Module ${m.info.file} has no export named ${name}`);
+          globals[code[pc + 1]] = v;
+          kinds[code[pc + 1]] = GLOBAL_KIND.mut;
+          return pc + 4;
+        }
+        case Op.UNPACK:
+          stack[base + code[pc + 1]] = unpackElement(stack[base + code[pc + 2]], code[pc + 3]);
+          return pc + 4;
+        case Op.UNPACKREST:
+          stack[base + code[pc + 1]] = unpackRest(stack[base + code[pc + 2]], code[pc + 3]);
+          return pc + 4;
+        case Op.UNPACKKEY:
+          stack[base + code[pc + 1]] = unpackKey(stack[base + code[pc + 2]], consts[code[pc + 3]] as string);
+          return pc + 4;
+        case Op.UNPACKDICTREST:
+          stack[base + code[pc + 1]] = unpackDictRest(stack[base + code[pc + 2]], consts[code[pc + 3]] as string);
+          return pc + 4;
+
+      default:
+        throw new Error(`internal: bad opcode ${code[pc]} at ${proto.name}:${pc}`);
     }
   }
 
@@ -1072,6 +1154,86 @@ export class Interpreter {
     for (let i = 0; i < regs.length; i++) this.stack[base + i] = regs[i];
   }
 }
+
+/**
+ * Float and mixed int/float arithmetic (op index: + - * / %). undefined when an operand
+ * is not a number, when both are ints (the int path owns them), and for division by
+ * zero: the generic path raises those errors.
+ */
+function floatArith(op: number, x: Value, y: Value): RFloat | undefined {
+  let a: number;
+  let b: number;
+  if (x instanceof RFloat) {
+    a = x.v;
+    if (y instanceof RFloat) b = y.v;
+    else if (typeof y === "number") b = y;
+    else return undefined;
+  } else if (typeof x === "number" && y instanceof RFloat) {
+    a = x;
+    b = y.v;
+  } else return undefined;
+  switch (op) {
+    case 0: return new RFloat(a + b);
+    case 1: return new RFloat(a - b);
+    case 2: return new RFloat(a * b);
+    case 3: return b === 0 ? undefined : new RFloat(a / b);
+    default: return b === 0 ? undefined : new RFloat(a % b);
+  }
+}
+
+/** x < y with the number fast paths inline; everything else through ops.compare. */
+function lt(x: Value, y: Value): boolean {
+  if (typeof x === "number") {
+    if (typeof y === "number") return x < y;
+    if (y instanceof RFloat) return x < y.v;
+  } else if (x instanceof RFloat) {
+    if (y instanceof RFloat) return x.v < y.v;
+    if (typeof y === "number") return x.v < y;
+  }
+  return compare("<", x, y);
+}
+
+function gt(x: Value, y: Value): boolean {
+  if (typeof x === "number") {
+    if (typeof y === "number") return x > y;
+    if (y instanceof RFloat) return x > y.v;
+  } else if (x instanceof RFloat) {
+    if (y instanceof RFloat) return x.v > y.v;
+    if (typeof y === "number") return x.v > y;
+  }
+  return compare(">", x, y);
+}
+
+function ge(x: Value, y: Value): boolean {
+  if (typeof x === "number") {
+    if (typeof y === "number") return x >= y;
+    if (y instanceof RFloat) return x >= y.v;
+  } else if (x instanceof RFloat) {
+    if (y instanceof RFloat) return x.v >= y.v;
+    if (typeof y === "number") return x.v >= y;
+  }
+  return compare(">=", x, y);
+}
+
+function le(x: Value, y: Value): boolean {
+  if (typeof x === "number") {
+    if (typeof y === "number") return x <= y;
+    if (y instanceof RFloat) return x <= y.v;
+  } else if (x instanceof RFloat) {
+    if (y instanceof RFloat) return x.v <= y.v;
+    if (typeof y === "number") return x.v <= y;
+  }
+  return compare("<=", x, y);
+}
+
+/**
+ * Frame switches runFrame handles itself before returning to execute(); returning now
+ * and then lets V8 re-optimise runFrame on a normal entry after a deoptimisation.
+ */
+const FRAME_SWITCH_BUDGET = 1 << 12;
+
+/** Returned by runFrame when the dispatch loop must continue in another frame. */
+const FRAME_SWITCH = Symbol("frame switch");
 
 const TAGS: RTagged["tag"][] = ["Ok", "Err", "Some", "None"];
 
