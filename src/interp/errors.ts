@@ -60,16 +60,21 @@ export function formatRuntimeError(err: RuffError): string {
   const lines = [`[RUFVM001] [vm] Runtime Error: ${err.message}`];
   if (site) {
     lines.push(`  --> ${site.file}:${site.line}:${site.col}`);
-    if (site.callStack.length > 0) {
-      lines.push("", "Call stack:");
-      const names = site.callStack;
-      const shown = names.length > MAX_STACK_LINES ? MAX_STACK_LINES / 2 : names.length;
-      for (let i = 0; i < shown; i++) lines.push(`  ${i} at ${names[i]}`);
-      if (names.length > MAX_STACK_LINES) {
-        lines.push(`  ... ${names.length - MAX_STACK_LINES} more frames ...`);
-        for (let i = names.length - MAX_STACK_LINES / 2; i < names.length; i++) lines.push(`  ${i} at ${names[i]}`);
-      }
-    }
+    if (site.callStack.length > 0) lines.push("", "Call stack:", ...callStackLines(site.callStack));
   }
   return lines.join("\n") + "\n";
+}
+
+/** Innermost first; runs of one function (recursion) collapse into a count. */
+function callStackLines(names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < names.length && out.length < MAX_STACK_LINES; ) {
+    let j = i + 1;
+    while (j < names.length && names[j] === names[i]) j++;
+    out.push(`  ${i} at ${names[i]}`);
+    if (j - i > 2) out.push(`  ... ${names[i]} repeated ${j - i - 1} more times`);
+    else if (j - i === 2) out.push(`  ${i + 1} at ${names[i]}`);
+    i = j;
+  }
+  return out;
 }
