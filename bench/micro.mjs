@@ -20,7 +20,7 @@ const quick = args.includes("--quick");
 const withJit = args.includes("--jit");
 const onlyIndex = args.indexOf("--only");
 const only = onlyIndex >= 0 ? args[onlyIndex + 1] ?? "" : "";
-const ITERATIONS = 1_000_000;
+const ITERATIONS = 3_000_000;
 
 /**
  * Dispatch cases: one loop of ITERATIONS whose body adds one kind of operation to the

@@ -3,21 +3,26 @@
 import type { HarnessResult } from "./harness.js";
 import { geometricMean } from "./stats.js";
 
-/** Net times below this are treated as this, so a near-zero net time gives no absurd ratio. */
-export const NET_FLOOR_SECONDS = 0.001;
+/**
+ * A net time (median minus start-up median) below this cannot be told apart from start-up
+ * noise, so its net ratio is left out (null) instead of becoming an absurd number.
+ */
+export const MIN_NET_SECONDS = 0.001;
 
 export interface Ratios {
   /** baseline median / runtime median; > 1 means faster than the baseline. */
   whole: number | null;
-  /** The same net of each side's start-up median (floored at NET_FLOOR_SECONDS). */
+  /** The same net of each side's start-up median; null when either net time is under MIN_NET_SECONDS. */
   net: number | null;
 }
 
 export interface GeoMean {
   whole: number | null;
   net: number | null;
-  /** How many programs entered the mean (both cells correct and timed). */
+  /** How many programs entered the whole-process mean (both cells correct and timed). */
   count: number;
+  /** How many entered the net mean (fewer when a net time was under MIN_NET_SECONDS). */
+  netCount: number;
 }
 
 export interface Analysis {
@@ -49,8 +54,9 @@ export function analyze(result: HarnessResult, runtimeIds: readonly string[], ba
         entry.whole = baselineMedian / median;
         const startup = startupOf(id);
         if (startup !== null && baselineStartup !== null) {
-          const net = (seconds: number, start: number) => Math.max(seconds - start, NET_FLOOR_SECONDS);
-          entry.net = net(baselineMedian, baselineStartup) / net(median, startup);
+          const baselineNet = baselineMedian - baselineStartup;
+          const runtimeNet = median - startup;
+          if (baselineNet >= MIN_NET_SECONDS && runtimeNet >= MIN_NET_SECONDS) entry.net = baselineNet / runtimeNet;
         }
       }
       ratios[program.name][id] = entry;
@@ -61,7 +67,8 @@ export function analyze(result: HarnessResult, runtimeIds: readonly string[], ba
   const geomeans: Analysis["geomeans"] = {};
   for (const id of runtimeIds) {
     const whole = wholeByRuntime.get(id) ?? [];
-    geomeans[id] = { whole: geometricMean(whole), net: geometricMean(netByRuntime.get(id) ?? []), count: whole.length };
+    const net = netByRuntime.get(id) ?? [];
+    geomeans[id] = { whole: geometricMean(whole), net: geometricMean(net), count: whole.length, netCount: net.length };
   }
   return { baselineId, ratios, geomeans, programCount: result.programs.length };
 }

@@ -105,13 +105,20 @@ export function buildTables(report: BenchReport): Table[] {
         ...ids.map((id) => {
           const mean = analysis.geomeans[id];
           if (!mean || mean.count === 0) return "n/a";
-          const partial = mean.count < analysis.programCount ? ` (${mean.count}/${analysis.programCount})` : "";
+          const total = analysis.programCount;
+          const partial =
+            mean.netCount !== mean.count
+              ? ` (${mean.count}/${total}, net ${mean.netCount}/${total})`
+              : mean.count < total
+                ? ` (${mean.count}/${total})`
+                : "";
           return `${formatRatio(mean.whole)} / ${formatRatio(mean.net)}${partial}`;
         }),
       ],
     ],
     notes: [
-      "Net = (median − that runtime's start-up median), floored at 1 ms; JIT warm-up is not part of start-up.",
+      "Net = median − that runtime's start-up median (JIT warm-up is not part of start-up); n/a when a net time is under 1 ms,",
+      "i.e. the run cannot be told apart from start-up. Net figures are rough: start-up noise enters them twice.",
       "A geomean marked (k/n) covers only the k benchmarks where both this runtime and the baseline were correct.",
     ],
   });

@@ -23,6 +23,7 @@ function syntheticReport(): BenchReport {
       { name: "fib_rec", cells: { ruff_nojit: timed(0.2, 0.3, 0.25), cpython: timed(0.1), node: timed(0.06) } },
       { name: "sieve", cells: { ruff_nojit: emptyCell("wrong", 'line 1: expected "a", got "b"'), cpython: timed(0.3), node: timed(0.1) } },
       { name: "a<b&c", cells: { ruff_nojit: timed(1), cpython: timed(1), node: emptyCell("no-twin") } },
+      { name: "short", cells: { ruff_nojit: timed(0.5), cpython: timed(0.2), node: timed(0.045) } },
     ],
     fib30: { ruff_nojit: { ...timed(0.5), inProgramMs: [400, 410, 405], inProgram: summarize([400, 410, 405]) } },
     problems: ["OUTPUT MISMATCH: sieve on ruff_nojit (check): line 1: expected \"a\", got \"b\" -- not timed"],
@@ -59,6 +60,7 @@ describe("SVG chart", () => {
   it("shows a wrong cell as a mark and a speed-up as a bar value", () => {
     expect(svg).toContain("ruff --no-jit: ✗ wrong output");
     expect(svg).toContain(">0.40×<"); // fib_rec: 0.1 / 0.25
+    expect(svg).toContain(">short<");
     expect(svg).toContain(">1×<"); // the axis
   });
 });
@@ -79,7 +81,11 @@ describe("tables", () => {
     const ratioTable = tables[1];
     expect(ratioTable.rows.find((row) => row[0] === "fib_rec")).toEqual(["fib_rec", "0.40× / 0.41×", "1.00× / 1.00×", "1.67× / 9.00×"]);
     const geomean = ratioTable.rows.find((row) => row[0] === "geomean")!;
-    expect(geomean[1]).toMatch(/\(2\/3\)$/);
+    expect(geomean[1]).toMatch(/ \(3\/4\)$/);
+    // node's "short" run is faster than node's start-up median: no net ratio, and the
+    // net geomean says it covers fewer programs.
+    expect(ratioTable.rows.find((row) => row[0] === "short")![3]).toBe("4.44× / n/a");
+    expect(geomean[3]).toMatch(/ \(3\/4, net 2\/4\)$/);
   });
 
   it("reports fib30's in-program milliseconds", () => {
