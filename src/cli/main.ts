@@ -215,6 +215,10 @@ export function main(argv: string[]): number {
       stderrText(formatRuntimeError(e));
       return EXIT.runtime;
     }
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      stderrText(`[RUFVM001] [vm] Compilation error: ${opts.file}: expressions nest too deeply to compile\n`);
+      return EXIT.runtime;
+    }
     const message = e instanceof Error ? e.message : String(e);
     stderrText(`[RUFINTERNAL] internal error: ${message}\n` + (process.env.RUFF_DEBUG === "1" && e instanceof Error ? `${e.stack}\n` : "  (set RUFF_DEBUG=1 for the stack trace)\n"));
     return EXIT.internal;

@@ -1,4 +1,4 @@
-// Runs the built runtime (dist/ruff.cjs) as a child process, the way users run it, and
+// Runs the built runtime (dist/launch.cjs) as a child process, the way users run it, and
 // the execution modes every golden program is checked in: JIT off, on, and forced.
 
 import { spawnSync } from "node:child_process";
@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
-export const BUNDLE = path.join(REPO_ROOT, "dist/ruff.cjs");
+export const BUNDLE = path.join(REPO_ROOT, "dist/launch.cjs");
 export const SHARED_BENCHMARKS = path.resolve(REPO_ROOT, "../shared/benchmarks");
 
 /** Flags per mode. "forced" sets every JIT threshold to 1 so traces start at once. */
@@ -25,7 +25,7 @@ export interface RunResult {
 
 export function runRuff(args: string[], options: { input?: string; timeoutMs?: number; cwd?: string } = {}): RunResult {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm test does it first)`);
-  const r = spawnSync(process.execPath, ["--stack-size=4000", BUNDLE, ...args], {
+  const r = spawnSync(process.execPath, [BUNDLE, ...args], {
     encoding: "utf8",
     input: options.input ?? "",
     timeout: options.timeoutMs ?? 60_000,

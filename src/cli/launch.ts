@@ -1,0 +1,34 @@
+// Start-up entry point (dist/launch.cjs): runs the bundled runtime (dist/ruff.cjs)
+// through V8's code cache, which saves compiling the bundle on every start (measured
+// about 8 ms of a 50 ms hello-world). The cache (dist/ruff.cjs.cache) is made by the
+// build; when V8 rejects it (another node version or flags) it is rewritten at exit.
+
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { Script } from "node:vm";
+import Module from "node:module";
+
+const bundle = path.join(__dirname, "ruff.cjs");
+const cacheFile = bundle + ".cache";
+const source = readFileSync(bundle, "utf8");
+let cachedData: Buffer | undefined;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  cachedData = undefined;
+}
+const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+if (cachedData === undefined || script.cachedDataRejected) {
+  process.on("exit", () => {
+    try {
+      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    } catch {
+      // A read-only install simply runs without the cache.
+    }
+  });
+}
+const moduleFn = script.runInThisContext() as (exports: object, req: NodeRequire, module: object, filename: string, dirname: string) => void;
+const mod = { exports: {} };
+moduleFn.call(mod.exports, mod.exports, require, mod, bundle, __dirname);
