@@ -37,12 +37,16 @@ describe("golden programs", () => {
     const expectedOut = readOptional(stem + ".out");
     const expectedErr = readOptional(stem + ".err");
     const expectedCode = Number(readOptional(stem + ".code")?.trim() ?? "0");
-    const extra = readOptional(stem + ".args")?.trim().split(/\s+/).filter(Boolean) ?? [];
+    // Flags go before the file, script arguments (from `--` on) after it.
+    const argWords = readOptional(stem + ".args")?.trim().split(/\s+/).filter(Boolean) ?? [];
+    const dashDash = argWords.indexOf("--");
+    const flags = dashDash < 0 ? argWords : argWords.slice(0, dashDash);
+    const scriptArgs = dashDash < 0 ? [] : argWords.slice(dashDash);
     describe(path.relative(PROGRAMS, file), () => {
       for (const mode of Object.keys(MODES) as Mode[]) {
         it(`JIT ${mode}`, () => {
           if (expectedOut === null) throw new Error(`${stem}.out is missing`);
-          const r = runFile(rel, mode, extra);
+          const r = runFile(rel, mode, flags, scriptArgs);
           expect(r.stdout).toBe(expectedOut);
           expect(r.stderr).toBe((expectedErr ?? "").replaceAll("FILE", rel));
           expect(r.code).toBe(expectedCode);

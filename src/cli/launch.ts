@@ -22,7 +22,7 @@ if (cachedData === undefined || script.cachedDataRejected) {
   process.on("exit", () => {
     try {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, script.createCachedData());
+      writeFileSync(tmp, script.createCachedData() as unknown as Uint8Array);
       renameSync(tmp, cacheFile);
     } catch {
       // A read-only install simply runs without the cache.

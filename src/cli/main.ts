@@ -94,13 +94,14 @@ export function formatParseError(err: ParseError, file: string, source: string):
     const text = sourceLine(source, d.line);
     const gutter = " ".repeat(String(d.line).length);
     const caretPad = Array.from(text).slice(0, Math.max(0, d.col - 1)).map((ch) => (ch === "\t" ? "\t" : " ")).join("");
+    const lexical = d.lexerCode !== undefined;
     out.push(
-      `[RUFPARSE001] [parser] error: ${d.message}`,
+      lexical ? `[${d.lexerCode}] [lexer] error: ${d.message}` : `[RUFPARSE001] [parser] error: ${d.message}`,
       `  --> ${file}:${d.line}:${d.col}`,
       `${gutter} |`,
       `${d.line} | ${text}`,
       `${gutter} | ${caretPad}^`,
-      `  = help: Fix the parse error and rerun Ruff.`,
+      lexical ? `  = help: Fix the lexical error in source and run again.` : `  = help: Fix the parse error and rerun Ruff.`,
     );
   }
   return out.join("\n") + "\n";
@@ -208,7 +209,7 @@ export function main(argv: string[]): number {
       return e.exitCode;
     }
     if (e instanceof CompileError) {
-      stderrText(`[RUFVM001] [vm] Compilation error: ${e.message}\n  --> ${e.file}:${e.line}:${e.col}\n`);
+      stderrText(`[RUFVM001] [vm] error: Compilation error: ${e.message}\n  --> ${e.file}:${e.line}:${e.col}\n`);
       return EXIT.runtime;
     }
     if (e instanceof RuffError) {
@@ -216,7 +217,7 @@ export function main(argv: string[]): number {
       return EXIT.runtime;
     }
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      stderrText(`[RUFVM001] [vm] Compilation error: ${opts.file}: expressions nest too deeply to compile\n`);
+      stderrText(`[RUFVM001] [vm] error: Compilation error: expressions nest too deeply to compile\n  --> ${opts.file}\n`);
       return EXIT.runtime;
     }
     const message = e instanceof Error ? e.message : String(e);

@@ -55,7 +55,10 @@ export function isFreshDirect(e: A.Expr): boolean {
 
 /** Evaluate e into some register (a local's own register when e is that local). */
 export function compileExprAny(c: Compiler, fs: FuncState, e: A.Expr): number {
-  if (e.kind === "Ident") return c.readName(fs, e.name, null);
+  if (e.kind === "Ident") {
+    fs.at(e);
+    return c.readName(fs, e.name, null);
+  }
   if (e.kind === "Self") return selfRegister(fs, e);
   const dst = fs.allocReg();
   compileExprTo(c, fs, e, dst, false);

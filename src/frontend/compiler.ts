@@ -28,7 +28,7 @@ export type ModuleLoader = (segments: string[], fromFile: string) => A.Program;
 /** How a name resolves at a given point of a function. */
 export type Resolved =
   | { kind: "local"; v: LocalVar }
-  | { kind: "upval"; index: number; bindKind: BindingKind }
+  | { kind: "upval"; index: number; bindKind: BindingKind; dyn: boolean }
   | { kind: "dyn"; reg: number; global: number }
   | { kind: "global"; index: number };
 
@@ -59,6 +59,10 @@ export class Compiler {
     return module;
   }
 
+  error(fs: FuncState, message: string, at: A.Pos): CompileError {
+    return new CompileError(message, fs.proto.module.file, at.line, at.col);
+  }
+
   // ---------------------------------------------------------------------------
   // Names
 
@@ -86,29 +90,38 @@ export class Compiler {
   /** Find `name` in enclosing functions and thread a capture through every level. */
   private resolveCapture(fs: FuncState, name: string): Resolved | null {
     const known = fs.captureIndex.get(name);
-    if (known !== undefined) return { kind: "upval", index: known, bindKind: fs.captureKinds.get(name)! };
+    if (known !== undefined) return { kind: "upval", index: known, bindKind: fs.captureKinds.get(name)!, dyn: fs.captureDyn.has(name) };
     const parent = fs.parent;
     if (!parent) return null;
     const local = parent.findLocal(name);
+    const dynReg = local ? undefined : parent.dynLocals.get(name);
     let fromRegister: boolean;
     let index: number;
     let bindKind: BindingKind;
+    let dyn = false;
     if (local) {
       fromRegister = true;
       index = local.reg;
       bindKind = local.kind;
+    } else if (dynReg !== undefined) {
+      fromRegister = true;
+      index = dynReg;
+      bindKind = "mut";
+      dyn = true;
     } else {
       const up = this.resolveCapture(parent, name);
       if (!up || up.kind !== "upval") return null;
       fromRegister = false;
       index = up.index;
       bindKind = up.bindKind;
+      dyn = up.dyn;
     }
     const cell = fs.proto.captures.length;
     fs.proto.captures.push({ fromRegister, index, name });
     fs.captureIndex.set(name, cell);
     fs.captureKinds.set(name, bindKind);
-    return { kind: "upval", index: cell, bindKind };
+    if (dyn) fs.captureDyn.add(name);
+    return { kind: "upval", index: cell, bindKind, dyn };
   }
 
   /** Store register `src` into the variable `name` by assignment (`x = e`). */
@@ -158,7 +171,10 @@ export class Compiler {
       return dst;
     }
     const target = dst ?? fs.allocReg();
-    if (r.kind === "upval") fs.emit(Op.GETUPVAL, target, r.index);
+    if (r.kind === "upval") {
+      if (r.dyn) fs.emit(Op.GETUPDYN, target, this.globalSlot(fs.proto.module, name), r.index);
+      else fs.emit(Op.GETUPVAL, target, r.index);
+    }
     else if (r.kind === "dyn") fs.emit(Op.GETDYN, target, r.global, r.reg);
     else fs.emit(Op.GETGLOBAL, target, r.index);
     return target;
@@ -174,11 +190,7 @@ export class Compiler {
       return;
     }
     const scope = fs.scopes[fs.scopes.length - 1];
-    if (scope.has(name) && kind !== "func") {
-      fs.at(node);
-      fs.emit(Op.ERROR, fs.constant(`Duplicate declaration in the same scope: ${name}`));
-      return;
-    }
+    if (scope.has(name) && kind !== "func") throw this.error(fs, `Duplicate declaration in the same scope: ${name}`, node);
     // The value must live in a register owned by this local: the top one.
     let reg = src;
     if (src !== fs.nextReg - 1 || isBoundRegister(fs, src)) {
@@ -247,10 +259,7 @@ export class Compiler {
       case "Break":
       case "Continue": {
         const loop = fs.loops[fs.loops.length - 1];
-        if (!loop) {
-          fs.emit(Op.ERROR, fs.constant(`${s.kind === "Break" ? "break" : "continue"} can only be used inside a loop`));
-          return;
-        }
+        if (!loop) throw this.error(fs, `${s.kind === "Break" ? "break" : "continue"} can only be used inside a loop`, s);
         for (let i = fs.tryDepth; i > loop.tryDepth; i--) fs.emit(Op.ENDTRY);
         (s.kind === "Break" ? loop.breaks : loop.continues).push(fs.emit(Op.JMP));
         return;
@@ -369,12 +378,16 @@ export class Compiler {
     }
     // Index or field target: make the container chain unshared, then store.
     const mark = fs.nextReg;
+    // A plain store evaluates its value first, marked shared when it may have a holder:
+    // then `xs[0] = xs` stores a copy of xs instead of making a cycle.
+    let v = -1;
+    if (s.op === null) {
+      v = fs.allocReg();
+      compileExprTo(this, fs, s.value, v, !isFreshDirect(s.value));
+    }
     const container = this.mutableBase(fs, target.object);
     const key = target.kind === "Index" ? compileExprAny(this, fs, target.index) : fs.constant(target.name);
-    let v: number;
-    if (s.op === null) {
-      v = compileExprAny(this, fs, s.value);
-    } else {
+    if (s.op !== null) {
       // `a[i] += e`: read the element once, combine, store back.
       v = fs.allocReg();
       fs.at(target);
@@ -407,7 +420,8 @@ export class Compiler {
     const mark = fs.nextReg;
     const fn = fs.allocReg();
     this.readName(fs, callee.name, fn);
-    const v = compileExprAny(this, fs, value.args[1]);
+    const v = fs.allocReg();
+    compileExprTo(this, fs, value.args[1], v, !isFreshDirect(value.args[1]));
     fs.at(value);
     fs.emit(Op.PUSHVAR, reg, fn, v);
     fs.freeTo(mark);
@@ -589,6 +603,7 @@ export class Compiler {
     // Methods are compiled at module level: they see globals, never a function's locals.
     const moduleMain = rootOf(fs);
     for (const def of s.methods) {
+      if (def.isGenerator) throw this.error(fs, `Generator methods are not supported for structs: ${def.name}`, def);
       const methodName = def.name.includes(".") ? def.name.slice(def.name.indexOf(".") + 1) : def.name;
       table.set(methodName, this.compileFunction(moduleMain, def, s.fields));
     }
@@ -659,7 +674,7 @@ export class Compiler {
     if (isMethod) fs.declareLocal(def.hasSelf ? "self" : "\u0000self", fs.allocReg(), "self");
     const seen = new Set<string>();
     for (const p of def.params) {
-      if (seen.has(p.name)) throw new CompileError(`Duplicate parameter name: ${p.name}`, parent.proto.module.file, p.line, p.col);
+      if (seen.has(p.name)) throw this.error(parent, `Duplicate declaration in the same scope: ${p.name}`, p);
       seen.add(p.name);
       fs.declareLocal(p.name, fs.allocReg(), "param");
     }

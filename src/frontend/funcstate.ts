@@ -38,6 +38,8 @@ export class FuncState {
   readonly captureIndex = new Map<string, number>();
   /** Kinds of captured variables (for immutability errors). */
   readonly captureKinds = new Map<string, BindingKind>();
+  /** Captured names that are function-scoped `:=` locals upstream (may be unassigned). */
+  readonly captureDyn = new Set<string>();
   readonly loops: LoopContext[] = [];
   tryDepth = 0;
   nextReg = 0;
@@ -196,6 +198,9 @@ export class FuncState {
         }
       }
       p.nslots += this.dynCount;
+      for (const child of p.protos) {
+        for (const cap of child.captures) if (cap.fromRegister && cap.index >= DYN_REG_BASE) cap.index = first + cap.index - DYN_REG_BASE;
+      }
     }
     p.code = Int32Array.from(this.code);
     p.lines = Int32Array.from(this.lines);

@@ -2,7 +2,7 @@
 // Owns lexical diagnostics (all collected, never thrown), keyword set, and the split of
 // interpolated strings into text and raw expression source (parsed later by the parser).
 
-import type { Diagnostic } from "./parse-error";
+import { lexerCodeFor, type Diagnostic } from "./parse-error";
 
 export type TokenKind =
   | "ident"
@@ -148,7 +148,7 @@ export function lex(src: string, startLine = 1, startCol = 1): LexResult {
     tokens.push({ kind, text, value, parts: null, line: tokLine, col: tokCol });
   };
   const report = (message: string, dLine: number, dCol: number): void => {
-    diagnostics.push({ message, line: dLine, col: dCol });
+    diagnostics.push({ message, line: dLine, col: dCol, lexerCode: lexerCodeFor(message) });
   };
   const next = (k: number): number => (i + k < n ? src.charCodeAt(i + k) : -1);
 

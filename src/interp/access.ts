@@ -133,7 +133,11 @@ export function getFieldForUpdate(o: Value, name: string): [Value, Value] {
   const elem = getFieldSlow(container, name);
   if (elem === undefined) throw new RuffError(`Field not found: ${name}`);
   const copy = uniqueCopy(elem);
-  if (copy !== elem) setField(container, name, copy);
+  // The copy has one holder (this container): store it without marking it shared.
+  if (copy !== elem) {
+    if (container instanceof RStruct) container.values[container.layout.index.get(name)!] = copy;
+    else (container as RDict).map.set(name, copy);
+  }
   return [container, copy];
 }
 

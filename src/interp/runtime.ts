@@ -156,7 +156,7 @@ export abstract class Runtime {
   protected pushFrame(fn: RFunction, base: number, ret: number, kind: number): Frame {
     const depth = this.fp + 1;
     if (depth > this.options.maxDepth) {
-      throw new RuffError(`Maximum call stack depth of ${this.options.maxDepth} exceeded while calling ${fn.proto.name}`);
+      throw new RuffError(`Maximum VM call stack depth of ${this.options.maxDepth} exceeded while calling ${fn.proto.name}`);
     }
     this.ensureStack(base + fn.proto.nslots);
     let f = this.frames[depth];
@@ -407,6 +407,15 @@ export abstract class Runtime {
           return pc + 4;
         case Op.JMPNN:
           return stack[base + code[pc + 1]] !== null ? code[pc + 2] : pc + 4;
+        case Op.GETUPDYN: {
+          let v = cells[code[pc + 3]];
+          if (v === UNDEF) {
+            v = globals[code[pc + 2]];
+            if (v === UNDEF) throw new RuffError(`Undefined variable: ${proto.module.globalNames[code[pc + 2]]}`);
+          }
+          stack[base + code[pc + 1]] = v;
+          return pc + 4;
+        }
         case Op.CLOSURE: {
           const child = proto.protos[code[pc + 2]];
           const captured: Value[] = new Array(child.captures.length);

@@ -36,6 +36,6 @@ export function runRuff(args: string[], options: { input?: string; timeoutMs?: n
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
 }
 
-export function runFile(file: string, mode: Mode, extra: string[] = []): RunResult {
-  return runRuff(["run", ...MODES[mode], ...extra, file]);
+export function runFile(file: string, mode: Mode, flags: string[] = [], scriptArgs: string[] = []): RunResult {
+  return runRuff(["run", ...MODES[mode], ...flags, file, ...scriptArgs]);
 }
