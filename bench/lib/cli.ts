@@ -11,6 +11,7 @@ import { parseOptions, USAGE } from "./options.js";
 import { createProgressReporter } from "./progress.js";
 import { buildTables, renderMarkdown, renderText, type BenchReport } from "./report.js";
 import { BASELINE_RUNTIME_ID, detectRuntimes } from "./runtimes.js";
+import { median } from "./stats.js";
 import { discoverSuite, SuiteError } from "./suite.js";
 import { chartFromReport, renderSpeedupChart } from "./svg-chart.js";
 
@@ -47,11 +48,8 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   }
 
   const progress = createProgressReporter();
-  const { runtimes, skipped } = detectRuntimes(
-    context.repoRoot,
-    options.runtimeIds,
-    options.ruffLauncher ? path.resolve(options.ruffLauncher) : undefined,
-  );
+  const ruffLauncher = options.ruffLauncher ? path.resolve(options.ruffLauncher) : path.join(context.repoRoot, "bin", "ruff");
+  const { runtimes, skipped } = detectRuntimes(context.repoRoot, options.runtimeIds, ruffLauncher);
   for (const skip of skipped) progress.message(`skip ${skip.id}: ${skip.reason}`);
   if (context.ruffBuild && !context.ruffBuild.ok) {
     progress.message(`ruff build FAILED (the ruff columns will fail): ${context.ruffBuild.detail}`);
@@ -61,10 +59,10 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   const loadAverageAtStart = os.loadavg();
 
   // bin/ruff rebuilds dist/ruff.cjs when src/ is newer; a rebuild mid-run lands in a timing.
-  const ruffBundle = path.join(context.repoRoot, "dist", "ruff.cjs");
+  const ruffBundle = path.resolve(path.dirname(ruffLauncher), "..", "dist", "ruff.cjs");
   const bundleStampAtStart = modificationTime(ruffBundle);
   const runner = createProcessRunner(measurePeakRss);
-  const spawnFloorSeconds = await measureSpawnFloor(runner);
+  const spawnFloorSamples = await measureSpawnFloor(runner); // before and after the run
   const result = await runHarness({
     suite,
     runtimes,
@@ -79,6 +77,8 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     onProblem: (message) => progress.message(`✗ ${message}`),
   });
   progress.done();
+  spawnFloorSamples.push(...(await measureSpawnFloor(runner)));
+  const spawnFloorSeconds = spawnFloorSamples.length > 0 ? median(spawnFloorSamples) : null;
   const warnings: string[] = [];
   if (runtimes.some((runtime) => runtime.extension === "ruff") && modificationTime(ruffBundle) !== bundleStampAtStart) {
     warnings.push("dist/ruff.cjs was rebuilt during the run (src/ changed): some ruff timings may include a build.");

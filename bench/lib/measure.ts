@@ -119,17 +119,16 @@ function runToCompletion(
 }
 
 /**
- * Median wall time of `true` through the same runner: the part of every whole-process
- * time that is the harness's own spawn (and `/usr/bin/time`) cost, not the runtime's.
+ * Wall times of `true` through the same runner: the part of every whole-process time
+ * that is the harness's own spawn (and `/usr/bin/time`) cost, not the runtime's.
  */
-export async function measureSpawnFloor(runner: ProcessRunner, runs = 10): Promise<number | null> {
+export async function measureSpawnFloor(runner: ProcessRunner, runs = 10): Promise<number[]> {
   const trueBinary = ["/bin/true", "/usr/bin/true"].find((file) => existsSync(file));
-  if (!trueBinary) return null;
+  if (!trueBinary) return [];
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const outcome = await runner([trueBinary], { cwd: os.tmpdir(), timeoutSeconds: 10 });
     if (outcome.status === "ok") samples.push(outcome.wallSeconds);
   }
-  samples.sort((a, b) => a - b);
-  return samples.length > 0 ? samples[Math.floor(samples.length / 2)] : null;
+  return samples;
 }

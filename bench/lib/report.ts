@@ -84,7 +84,7 @@ export function buildTables(report: BenchReport): Table[] {
     notes: [
       `Start-up rows use ${report.settings.startupRuns} runs. ✗ cells were never timed; see Problems.`,
       ...(report.spawnFloorSeconds !== null
-        ? [`Every time includes about ${formatMs(report.spawnFloorSeconds)} ms of harness overhead (spawn${report.peakRssMeasured ? " through /usr/bin/time" : ""}; median for /bin/true).`]
+        ? [`Every time includes about ${formatMs(report.spawnFloorSeconds)} ms of harness overhead (spawn${report.peakRssMeasured ? " through /usr/bin/time" : ""}; median for /bin/true before and after the run).`]
         : []),
     ],
   });
