@@ -515,11 +515,27 @@ export class Compiler {
       compileCondJump(this, fs, cond, true, back);
       fs.patchAll(back, bodyStart);
       fs.freeTo(mark);
+      this.fuseIncrementAndTest(fs, bodyStart, test);
     } else {
       fs.emit(Op.JMP, bodyStart);
     }
     fs.patchAll(loop.continues, test);
     fs.patchAll(loop.breaks, fs.pc);
+  }
+
+  /**
+   * `... i += 1 }` followed by the test `i < n` becomes one INCJLT at the increment's
+   * place (one dispatch per iteration instead of two). The test stays where it was: it is
+   * the loop's entry and the target of `continue`, which must not increment.
+   */
+  private fuseIncrementAndTest(fs: FuncState, bodyStart: number, test: number): void {
+    if (fs.pc !== test + 4 || test - 4 < bodyStart) return;
+    const testOp = fs.opAt(test);
+    if (testOp !== Op.JLT && testOp !== Op.JLE) return;
+    const inc = test - 4;
+    const x = fs.operand(test, 0);
+    if (fs.opAt(inc) !== Op.ADDI || fs.operand(inc, 0) !== x || fs.operand(inc, 1) !== x || fs.operand(inc, 2) !== 1) return;
+    fs.rewrite(inc, testOp === Op.JLT ? Op.INCJLT : Op.INCJLE, x, fs.operand(test, 1), bodyStart);
   }
 
   private forStmt(fs: FuncState, s: A.ForStmt): void {

@@ -94,6 +94,18 @@ export class FuncState {
     return this.code[pc];
   }
 
+  operand(pc: number, index: 0 | 1 | 2): number {
+    return this.code[pc + 1 + index];
+  }
+
+  /** Replace the instruction at pc (same position: no jump needs relocating). */
+  rewrite(pc: number, op: number, a: number, b: number, c: number): void {
+    this.code[pc] = op;
+    this.code[pc + 1] = a;
+    this.code[pc + 2] = b;
+    this.code[pc + 3] = c;
+  }
+
   constant(v: Value): number {
     // Floats are boxed: key them by their bits so 0.0 and -0.0 stay distinct.
     const key = v !== null && typeof v === "object" && "v" in v ? `f:${Object.is((v as { v: number }).v, -0) ? "-0" : (v as { v: number }).v}` : v;

@@ -361,6 +361,17 @@ export class Interpreter extends Runtime {
               pc = eq === (code[pc] === Op.JEQI) ? code[pc + 3] : pc + 4;
               continue;
             }
+            case Op.INCJLT:
+            case Op.INCJLE: {
+              const a = base + code[pc + 1];
+              const x = stack[a];
+              const r = typeof x === "number" && x < MAX_SAFE ? x + 1 : this.arithSlow(0, x, 1);
+              stack[a] = r;
+              const y = stack[base + code[pc + 2]];
+              const taken = code[pc] === Op.INCJLT ? (typeof r === "number" && typeof y === "number" ? r < y : lt(r, y)) : (typeof r === "number" && typeof y === "number" ? r <= y : le(r, y));
+              pc = taken ? code[pc + 3] : pc + 8;
+              continue;
+            }
             case Op.CALL: {
               const a = base + code[pc + 1];
               const nargs = code[pc + 2];

@@ -18,7 +18,7 @@ describe("ParseError", () => {
     expect(caught).toBeInstanceOf(Error);
     const e = caught as ParseError;
     expect(e.message).toBe("Invalid character: '@'");
-    expect(e.diagnostics).toEqual([{ message: "Invalid character: '@'", line: 1, col: 6 }]);
+    expect(e.diagnostics).toEqual([{ lexerCode: "RUFLEX001", message: "Invalid character: '@'", line: 1, col: 6 }]);
   });
 
   it("reports every lexer diagnostic, but only the first parser diagnostic", () => {
