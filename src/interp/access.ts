@@ -4,7 +4,7 @@
 
 import {
   RArray, RDict, REnum, RFloat, RGenerator, RStruct, RTagged, RuffError,
-  cloneArray, cloneDict, cloneStruct, layoutFor, share, typeName, type Value,
+  cloneArray, cloneDict, cloneStruct, layoutFor, share, typeName, type Value, dictKeyOf, dictKeyTexts, type DictKey
 } from "./value";
 import { dictKey, missingKeyMessage } from "./ops";
 import { cpAt, cpLength } from "./strings";
@@ -100,7 +100,7 @@ export function getFieldSlow(o: Value, name: string): Value | undefined {
     const slot = o.layout.index.get(name);
     return slot === undefined ? undefined : o.values[slot];
   }
-  if (o instanceof RDict) return o.map.get(name) ?? null;
+  if (o instanceof RDict) return o.map.get(dictKeyOf(name)) ?? null;
   throw nonStructAccess(name);
 }
 
@@ -120,7 +120,7 @@ export function setField(o: Value, name: string, v: Value): Value {
   }
   if (o instanceof RDict) {
     const target = o.shared ? cloneDict(o) : o;
-    target.map.set(name, v);
+    target.map.set(dictKeyOf(name), v);
     return target;
   }
   throw nonStructAccess(name);
@@ -136,7 +136,7 @@ export function getFieldForUpdate(o: Value, name: string): [Value, Value] {
   // The copy has one holder (this container): store it without marking it shared.
   if (copy !== elem) {
     if (container instanceof RStruct) container.values[container.layout.index.get(name)!] = copy;
-    else (container as RDict).map.set(name, copy);
+    else (container as RDict).map.set(dictKeyOf(name), copy);
   }
   return [container, copy];
 }
@@ -155,7 +155,7 @@ export function iterationSource(v: Value): number | RArray | Value[] | RGenerato
     return v;
   }
   if (typeof v === "string") return Array.from(v);
-  if (v instanceof RDict) return [...v.map.keys()];
+  if (v instanceof RDict) return dictKeyTexts(v);
   if (v instanceof RGenerator) return v;
   throw new RuffError(`Cannot iterate over non-iterable type: ${typeName(v)}`);
 }
@@ -191,7 +191,7 @@ export function unpackRest(v: Value, from: number): Value {
 }
 
 export function unpackKey(v: Value, key: string): Value {
-  if (v instanceof RDict) return share(v.map.get(key) ?? null);
+  if (v instanceof RDict) return share(v.map.get(dictKeyOf(key)) ?? null);
   if (v instanceof RStruct) {
     const slot = v.layout.index.get(key);
     return slot === undefined ? null : share(v.values[slot]);
@@ -201,8 +201,8 @@ export function unpackKey(v: Value, key: string): Value {
 
 export function unpackDictRest(v: Value, excluded: string): Value {
   if (!(v instanceof RDict)) throw new RuffError(`Cannot destructure ${typeName(v)} as a dict`);
-  const skip = new Set(excluded === "" ? [] : excluded.split("\u0000"));
-  const map = new Map<string, Value>();
+  const skip = new Set(excluded === "" ? [] : excluded.split("\u0000").map(dictKeyOf));
+  const map = new Map<DictKey, Value>();
   for (const [k, x] of v.map) if (!skip.has(k)) map.set(k, share(x));
   return new RDict(map);
 }

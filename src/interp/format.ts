@@ -13,7 +13,7 @@ import {
   RNative,
   RStruct,
   RTagged,
-  type Value,
+  type Value, dictKeyTexts, dictKeyOf
 } from "./value";
 import { sortCodePointOrder } from "./strings";
 
@@ -119,8 +119,8 @@ function formatArray(a: RArray): string {
 
 /** Keys sorted by code point, each in double quotes without escaping. */
 function formatDict(d: RDict): string {
-  const keys = sortCodePointOrder([...d.map.keys()]);
-  const parts = keys.map((k) => `"${k}": ${formatValue(d.map.get(k) as Value)}`);
+  const keys = sortCodePointOrder(dictKeyTexts(d));
+  const parts = keys.map((k) => `"${k}": ${formatValue(d.map.get(dictKeyOf(k)) as Value)}`);
   return "{" + parts.join(", ") + "}";
 }
 
@@ -231,8 +231,8 @@ export function debugPrintForm(v: Value): string {
   if (v instanceof RFloat) return `Float(${formatFloat(v.v)})`;
   if (v instanceof RArray) return `Array[${v.items.map(debugPrintForm).join(", ")}]`;
   if (v instanceof RDict) {
-    const keys = sortCodePointOrder([...v.map.keys()]);
-    return `Dict{${keys.map((k) => `${k}: ${debugPrintForm(v.map.get(k) as Value)}`).join(", ")}}`;
+    const keys = sortCodePointOrder(dictKeyTexts(v));
+    return `Dict{${keys.map((k) => `${k}: ${debugPrintForm(v.map.get(dictKeyOf(k)) as Value)}`).join(", ")}}`;
   }
   if (v instanceof RStruct) return `Struct(${v.layout.name})`;
   if (v instanceof RTagged) return v.tag === "None" ? "None" : `${v.tag}(${debugPrintForm(v.value)})`;

@@ -4,7 +4,7 @@
 // hot opcodes live in runtime.ts.
 
 import { Op } from "./bytecode";
-import { RArray, RFloat, RFunction, RGenerator, RStruct, RTagged, RuffError, cloneArray, share, type Value, type StructLayout } from "./value";
+import { RArray, RDict, RFloat, RFunction, RGenerator, RStruct, RTagged, RuffError, cloneArray, share, type Value, type StructLayout } from "./value";
 import { equals, truthy } from "./ops";
 import { formatValue } from "./format";
 import { getIndex, setIndex, indexOutOfBounds } from "./access";
@@ -469,6 +469,14 @@ export class Interpreter extends Runtime {
                 }
                 throw indexOutOfBounds(k);
               }
+              if (o instanceof RDict && typeof k === "number") {
+                const v = o.map.get(k);
+                if (v !== undefined) {
+                  stack[base + code[pc + 1]] = v;
+                  pc += 4;
+                  continue;
+                }
+              }
               stack[base + code[pc + 1]] = getIndex(o, k);
               pc += 4;
               continue;
@@ -487,6 +495,12 @@ export class Interpreter extends Runtime {
                   pc += 4;
                   continue;
                 }
+              }
+              if (o instanceof RDict && !o.shared && typeof k === "number") {
+                if (typeof v === "object" && v !== null) share(v);
+                o.map.set(k, v);
+                pc += 4;
+                continue;
               }
               stack[a] = setIndex(o, k, v);
               pc += 4;

@@ -3,6 +3,8 @@
 // Structs never reach these: operator-overloading dispatch happens in the interpreter.
 
 import {
+  dictKeyOf,
+  type DictKey,
   I64_MIN,
   RArray,
   RBoundMethod,
@@ -292,9 +294,10 @@ export function truthy(v: Value): boolean {
 }
 
 /** The stored key for an index/key value: strings as is, ints as decimal text. */
-export function dictKey(k: Value): string {
-  if (typeof k === "string") return k;
-  if (typeof k === "number" || typeof k === "bigint") return String(k);
+export function dictKey(k: Value): DictKey {
+  if (typeof k === "number") return k;
+  if (typeof k === "string") return dictKeyOf(k);
+  if (typeof k === "bigint") return String(k);
   throw new RuffError("Invalid index operation");
 }
 

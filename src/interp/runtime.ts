@@ -6,7 +6,7 @@
 import { FunctionProto, Op, type ModuleInfo, type FieldCache } from "./bytecode";
 import {
   RArray, RBoundMethod, RDict, REnum, RFunction, RGenerator, RNative, RStruct, RTagged, RuffError,
-  share, typeName, type Value, type StructLayout,
+  share, typeName, type Value, type StructLayout, dictKeyOf
 } from "./value";
 import { arith, negate, not, truthy, dictKey, type ArithOp } from "./ops";
 import { createBuiltins, BUILTIN_CONSTANTS, type BuiltinHost } from "./builtins/index";
@@ -257,7 +257,7 @@ export abstract class Runtime {
       }
     }
     if (recv instanceof RDict) {
-      const v = recv.map.get(name);
+      const v = recv.map.get(dictKeyOf(name));
       if (v !== undefined) {
         stack[a] = v;
         return;

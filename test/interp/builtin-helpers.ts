@@ -7,7 +7,6 @@ import { formatValue } from "../../src/interp/format";
 import type { FunctionProto } from "../../src/interp/bytecode";
 import {
   RArray,
-  RDict,
   RFloat,
   RFunction,
   RNative,
@@ -16,6 +15,7 @@ import {
   RuffError,
   layoutFor,
   type Value,
+  dictFromText,
 } from "../../src/interp/value";
 
 export class ExitSignal extends Error {
@@ -71,7 +71,7 @@ export function lambda(body: (...args: Value[]) => Value): RNative {
 
 export const f = (x: number) => new RFloat(x);
 export const arr = (...items: Value[]) => new RArray(items);
-export const dict = (entries: [string, Value][]) => new RDict(new Map(entries));
+export const dict = (entries: [string, Value][]) => dictFromText(entries);
 export const struct = (name: string, entries: [string, Value][]) =>
   new RStruct(layoutFor(name, entries.map(([k]) => k)), entries.map(([, v]) => v));
 export const ok = (v: Value) => new RTagged("Ok", v);

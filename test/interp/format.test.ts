@@ -13,7 +13,6 @@ import {
 import {
   RArray,
   RBoundMethod,
-  RDict,
   REnum,
   RFloat,
   RGenerator,
@@ -22,12 +21,13 @@ import {
   RTagged,
   layoutFor,
   type Value,
+  dictFromText,
 } from "../../src/interp/value";
 import { userFunction } from "./builtin-helpers";
 
 const f = (x: number) => new RFloat(x);
 const arr = (...items: Value[]) => new RArray(items);
-const dict = (entries: [string, Value][]) => new RDict(new Map(entries));
+const dict = (entries: [string, Value][]) => dictFromText(entries);
 const struct = (name: string, entries: [string, Value][]) =>
   new RStruct(layoutFor(name, entries.map(([k]) => k)), entries.map(([, v]) => v));
 const fn = userFunction("add");

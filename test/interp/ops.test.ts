@@ -16,7 +16,6 @@ import {
 } from "../../src/interp/ops";
 import {
   RArray,
-  RDict,
   REnum,
   RFloat,
   RFunction,
@@ -26,6 +25,7 @@ import {
   RuffError,
   layoutFor,
   type Value,
+  dictFromText,
 } from "../../src/interp/value";
 import { userFunction } from "./builtin-helpers";
 
@@ -33,7 +33,7 @@ const MAX = 9223372036854775807n;
 const MIN = -9223372036854775808n;
 const f = (x: number) => new RFloat(x);
 const arr = (...items: Value[]) => new RArray(items);
-const dict = (entries: [string, Value][]) => new RDict(new Map(entries));
+const dict = (entries: [string, Value][]) => dictFromText(entries);
 const struct = (name: string, entries: [string, Value][]) =>
   new RStruct(layoutFor(name, entries.map(([k]) => k)), entries.map(([, v]) => v));
 
@@ -246,8 +246,11 @@ describe("truthy", () => {
 describe("dict keys", () => {
   it("maps strings and ints to key text", () => {
     expect(dictKey("name")).toBe("name");
-    expect(dictKey(1)).toBe("1");
-    expect(dictKey(-5)).toBe("-5");
+    // Canonical int keys are stored as numbers (see DictKey); text keys as text.
+    expect(dictKey(1)).toBe(1);
+    expect(dictKey("1")).toBe(1);
+    expect(dictKey("01")).toBe("01");
+    expect(dictKey(-5)).toBe(-5);
     expect(dictKey(MAX)).toBe("9223372036854775807");
     expect(errorOf(() => dictKey(f(1)))).toBe("Invalid index operation");
     expect(errorOf(() => dictKey(true))).toBe("Invalid index operation");

@@ -4,15 +4,14 @@
 
 import { RArray, RDict, type Value } from "../value";
 import { debugForm } from "../format";
-import { equals, truthy } from "../ops";
+import { dictKey, equals, truthy } from "../ops";
 import { fail, native, type NativeSpec } from "./support";
 
 function collectionContains(collection: Value, item: Value): boolean {
   if (collection instanceof RArray) return collection.items.some((v) => equals(v, item));
   if (typeof collection === "string") return typeof item === "string" && collection.includes(item);
   if (collection instanceof RDict) {
-    if (typeof item === "string") return collection.map.has(item);
-    if (typeof item === "number" || typeof item === "bigint") return collection.map.has(String(item));
+    if (typeof item === "string" || typeof item === "number" || typeof item === "bigint") return collection.map.has(dictKey(item));
     return false;
   }
   return fail("assert_contains requires an array, string, or dict as first argument");

@@ -2,20 +2,20 @@
 // merge/update and invert. remove/clear/contains on dicts live in arrays.ts (polymorphic).
 // Like upstream, most of these quietly return an empty/zero result for a non-dict.
 
-import { RArray, RDict, RFloat, share, type Value } from "../value";
+import { RArray, RDict, RFloat, share, type Value, dictKeyOf, dictKeyTexts, keyText, type DictKey } from "../value";
+import { dictKey } from "../ops";
 import { formatValue } from "../format";
 import { sortCodePointOrder } from "../strings";
 import { fail, native, type NativeSpec } from "./support";
 
-/** The stored key text for a lookup key, or undefined for kinds that are never keys. */
-function lookupKey(k: Value): string | undefined {
-  if (typeof k === "string") return k;
-  if (typeof k === "number" || typeof k === "bigint") return String(k);
+/** The stored key for a lookup key, or undefined for kinds that are never keys. */
+function lookupKey(k: Value): DictKey | undefined {
+  if (typeof k === "string" || typeof k === "number" || typeof k === "bigint") return dictKey(k);
   return undefined;
 }
 
 function sortedKeys(d: RDict): string[] {
-  return sortCodePointOrder([...d.map.keys()]);
+  return sortCodePointOrder(dictKeyTexts(d));
 }
 
 function lookup(d: Value, k: Value): Value | undefined {
@@ -33,10 +33,10 @@ function merge(left: RDict, right: RDict): RDict {
 
 /** Swap keys and values; values that are not str/int/float/bool are skipped. */
 function invert(d: RDict): RDict {
-  const map = new Map<string, Value>();
+  const map = new Map<DictKey, Value>();
   for (const [k, v] of d.map) {
     const scalar = typeof v === "string" || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
-    if (scalar || v instanceof RFloat) map.set(formatValue(v), k);
+    if (scalar || v instanceof RFloat) map.set(dictKeyOf(formatValue(v)), keyText(k));
   }
   return new RDict(map);
 }
@@ -47,12 +47,12 @@ export function dictBuiltins(): NativeSpec[] {
     native("values", 1, 1, (a) => {
       const d = a[0];
       if (!(d instanceof RDict)) return new RArray([]);
-      return new RArray(sortedKeys(d).map((k) => share(d.map.get(k) as Value)));
+      return new RArray(sortedKeys(d).map((k) => share(d.map.get(dictKeyOf(k)) as Value)));
     }),
     native("items", 1, 1, (a) => {
       const d = a[0];
       if (!(d instanceof RDict)) return new RArray([]);
-      return new RArray(sortedKeys(d).map((k) => new RArray([k, share(d.map.get(k) as Value)])));
+      return new RArray(sortedKeys(d).map((k) => new RArray([k, share(d.map.get(dictKeyOf(k)) as Value)])));
     }),
     native("has_key", 2, 2, (a) => (lookup(a[0], a[1]) === undefined ? 0 : 1)),
     native("get", 2, 3, (a) => {

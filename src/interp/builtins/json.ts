@@ -2,7 +2,7 @@
 // (JSON.parse cannot), to_json/to_json_pretty sort dict keys and print floats like ryu
 // (`1.0`, `1e21`). Both sides enforce upstream's size and nesting limits.
 
-import { RArray, RDict, RFloat, normInt, type Value } from "../value";
+import { RArray, RDict, RFloat, normInt, type Value, dictKeyOf, dictKeyTexts, type DictKey } from "../value";
 import { debugForm, formatFloat } from "../format";
 import { sortCodePointOrder } from "../strings";
 import { fail, native, type NativeSpec } from "./support";
@@ -194,7 +194,7 @@ class JsonParser {
 
   private parseObject(depth: number): RDict {
     this.pos++;
-    const map = new Map<string, Value>();
+    const map = new Map<DictKey, Value>();
     this.skipWhitespace();
     if (this.text[this.pos] === "}") {
       this.pos++;
@@ -209,7 +209,7 @@ class JsonParser {
       this.skipWhitespace();
       if (this.pos >= this.text.length) this.error("EOF while parsing an object");
       if (this.text[this.pos++] !== ":") this.error("expected `:`");
-      map.set(key, this.parseValue(depth + 1));
+      map.set(dictKeyOf(key), this.parseValue(depth + 1));
       this.skipWhitespace();
       if (this.pos >= this.text.length) this.error("EOF while parsing an object");
       const c = this.text[this.pos++];
@@ -282,8 +282,8 @@ function toJson(v: Value, depth: number, pretty: boolean, indent: string): strin
   }
   if (v instanceof RDict) {
     const separator = pretty ? ": " : ":";
-    const parts = sortCodePointOrder([...v.map.keys()]).map(
-      (k) => JSON.stringify(k) + separator + toJson(v.map.get(k) as Value, depth + 1, pretty, inner),
+    const parts = sortCodePointOrder(dictKeyTexts(v)).map(
+      (k) => JSON.stringify(k) + separator + toJson(v.map.get(dictKeyOf(k)) as Value, depth + 1, pretty, inner),
     );
     return wrap("{", "}", parts, pretty, indent);
   }

@@ -2,7 +2,7 @@
 // env_int, env_float, env_bool, env_required, env_set, env_list) and os_* helpers.
 
 import * as fs from "node:fs";
-import { RArray, RDict, RFloat, type Value } from "../value";
+import { RArray, RDict, RFloat, type Value, dictFromText } from "../value";
 import { attempt } from "./files";
 import { f64ToI64, fail, native, parseRustF64, parseRustI64, type BuiltinHost, type NativeSpec } from "./support";
 
@@ -70,9 +70,7 @@ function envBuiltins(): NativeSpec[] {
 }
 
 function environment(): RDict {
-  const map = new Map<string, Value>();
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) map.set(k, v);
-  return new RDict(map);
+  return dictFromText(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 /** Rust `f as i32`: saturate at the i32 bounds. */
