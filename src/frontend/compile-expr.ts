@@ -237,10 +237,12 @@ export function compileExprTo(c: Compiler, fs: FuncState, e: A.Expr, dst: number
     }
     case "Call": {
       const base = fs.allocRegsAt(dst, 1 + e.args.length);
-      compileExprTo(c, fs, e.callee, base, false);
+      const callee = e.callee.kind === "Ident" ? c.resolve(fs, e.callee.name) : null;
+      if (callee?.kind !== "global") compileExprTo(c, fs, e.callee, base, false);
       e.args.forEach((arg, i) => compileExprTo(c, fs, arg, base + 1 + i, false));
       fs.at(e);
-      fs.emit(Op.CALL, base, e.args.length);
+      if (callee?.kind === "global") fs.emit(Op.CALLG, base, e.args.length, callee.index);
+      else fs.emit(Op.CALL, base, e.args.length);
       if (dst !== base) fs.emit(share ? Op.MOVES : Op.MOVE, dst, base);
       else if (share) fs.emit(Op.MOVES, dst, dst);
       fs.freeTo(mark);

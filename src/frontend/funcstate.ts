@@ -219,6 +219,7 @@ export class FuncState {
     p.cols = Int32Array.from(this.cols);
     p.caches = new Array(this.code.length >> 2);
     if (p.nslots < p.arity + (p.isMethod ? 1 : 0)) p.nslots = p.arity + (p.isMethod ? 1 : 0);
+    p.directArity = p.isGenerator || p.isMethod ? -1 : p.arity;
     return p;
   }
 }

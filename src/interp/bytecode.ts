@@ -81,6 +81,7 @@ export enum Op {
   INCJLT,
   INCJLE,
   CALL,
+  CALLG,
   CALLMETHOD,
   PUSHVAR,
   RETURN,
@@ -191,6 +192,7 @@ const OPCODE_INFO: { readonly [K in keyof typeof Op]: readonly [operands: string
   INCJLT: ["RRJ", "R[a] += 1; if R[a] < R[b] pc = c, else skip the next instruction (the loop's entry test)"],
   INCJLE: ["RRJ", "R[a] += 1; if R[a] <= R[b] pc = c, else skip the next instruction"],
   CALL: ["RN_", "R[a] = R[a](R[a+1] .. R[a+b])"],
+  CALLG: ["RNG", "R[a] = G[c](R[a+1] .. R[a+b]) (callee read from a global)"],
   CALLMETHOD: ["RNK", "R[a] = method K[c] of R[a+1] called with R[a+1] .. R[a+1+b]"],
   PUSHVAR: ["RRR", "R[a] = R[b](R[a], R[c]); in place when R[b] is push/append and R[a] is unshared"],
   RETURN: ["R__", "return R[a]"],
@@ -271,6 +273,10 @@ export class FunctionProto {
   isMethod = false;
   /** Where a call starts: past the prologue slot when the function needs no prologue. */
   entryPc = 0;
+  /** The arity when a plain CALL can push a frame directly (not a generator or method), else -1. */
+  directArity = -1;
+  /** The interpreter's runtime state of this function's module (set when a program starts). */
+  runtimeModule: unknown = null;
 
   constructor(
     readonly name: string,

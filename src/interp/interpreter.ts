@@ -372,12 +372,17 @@ export class Interpreter extends Runtime {
               pc = taken ? code[pc + 3] : pc + 8;
               continue;
             }
+            case Op.CALLG:
             case Op.CALL: {
               const a = base + code[pc + 1];
               const nargs = code[pc + 2];
-              const fnv = stack[a];
-              f.pc = pc + 4;
-              if (fnv instanceof RFunction && !fnv.proto.isGenerator && fnv.proto.arity === nargs && !fnv.proto.isMethod) {
+              let fnv: Value;
+              if (code[pc] === Op.CALLG) {
+                fnv = globals[code[pc + 3]];
+                if (fnv === UNDEF) throw new RuffError(`Undefined variable: ${proto.module.globalNames[code[pc + 3]]}`);
+                stack[a] = fnv;
+              } else fnv = stack[a];
+              if (fnv instanceof RFunction && fnv.proto.directArity === nargs) {
                 for (let i = 1; i <= nargs; i++) {
                   const v = stack[a + i];
                   if (typeof v === "object" && v !== null) share(v);

@@ -104,6 +104,12 @@ export abstract class Runtime {
       });
       return m;
     });
+    const setRuntime = (proto: FunctionProto): void => {
+      proto.runtimeModule = this.modules[proto.module.index];
+      proto.protos.forEach(setRuntime);
+    };
+    for (const m of program.modules) setRuntime(m.main!);
+    for (const table of program.methods.values()) for (const proto of table.values()) setRuntime(proto);
     for (const [struct, table] of program.methods) {
       const fns = new Map<string, RFunction>();
       for (const [name, proto] of table) fns.set(name, new RFunction(proto, []));
@@ -163,7 +169,7 @@ export abstract class Runtime {
     if (f === undefined) this.frames[depth] = f = new Frame();
     f.proto = fn.proto;
     f.cells = fn.cells;
-    f.module = this.modules[fn.proto.module.index];
+    f.module = fn.proto.runtimeModule as ModuleRuntime;
     f.base = base;
     f.pc = fn.proto.entryPc;
     f.ret = ret;
