@@ -1,13 +1,13 @@
 // Entry point of `npm run bench` (called by bench/run.mjs after bundling): parses options,
 // finds the suite and runtimes, runs the harness, and writes the terminal table and
 // bench/results/latest.{json,md,svg}. Exit status 1 when any cell failed, 2 on bad usage.
-import { mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { analyze } from "./analysis.js";
 import { runHarness } from "./harness.js";
 import { createProcessRunner, measureSpawnFloor, peakRssSupported } from "./measure.js";
-import { parseOptions, USAGE } from "./options.js";
+import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { createProgressReporter } from "./progress.js";
 import { buildTables, renderMarkdown, renderText, type BenchReport } from "./report.js";
 import { BASELINE_RUNTIME_ID, detectRuntimes } from "./runtimes.js";
@@ -35,6 +35,7 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (options.renderFrom) return rerender(path.resolve(options.renderFrom), options, context);
   const suiteNames = options.only.filter((name) => name !== FIB30_PROGRAM);
   const includeFib30 = options.only.length === 0 || options.only.includes(FIB30_PROGRAM);
   const timeSuite = options.only.length === 0 || suiteNames.length > 0;
@@ -122,6 +123,19 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     analysis: analyze(result, runtimeIds, BASELINE_RUNTIME_ID),
   };
 
+  return publish(report, options, context);
+}
+
+/** `--render FILE`: rebuilds tables, Markdown and chart from a saved results JSON, without running anything. */
+function rerender(file: string, options: BenchOptions, context: CliContext): number {
+  const report = JSON.parse(readFileSync(file, "utf8")) as BenchReport;
+  if (report.schema !== "ruff-bench/1") throw new Error(`${file} is not a bench results file (schema ${String(report.schema)})`);
+  report.analysis = analyze(report, report.runtimes.map((runtime) => runtime.id), report.analysis?.baselineId ?? BASELINE_RUNTIME_ID);
+  return publish(report, options, context);
+}
+
+/** Writes latest.{json,md,svg} and prints the tables (or the JSON). Exit status 1 if any cell failed. */
+function publish(report: BenchReport, options: BenchOptions, context: CliContext): number {
   const tables = buildTables(report);
   const outDir = options.outDir ? path.resolve(options.outDir) : path.join(context.repoRoot, "bench", "results");
   mkdirSync(outDir, { recursive: true });
@@ -134,7 +148,7 @@ export async function main(argv: readonly string[], context: CliContext): Promis
   const relativeOut = path.relative(process.cwd(), outDir) || ".";
   const shownOut = relativeOut.startsWith("..") ? outDir : relativeOut;
   process.stderr.write(`wrote ${shownOut}/latest.json, latest.md, latest.svg\n`);
-  return result.problems.length > 0 ? 1 : 0;
+  return report.problems.length > 0 ? 1 : 0;
 }
 
 function modificationTime(file: string): number | null {

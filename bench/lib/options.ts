@@ -15,6 +15,8 @@ export interface BenchOptions {
   suiteDir: string | null;
   /** null = bench/results. */
   outDir: string | null;
+  /** Re-render from this saved latest.json instead of running. */
+  renderFrom: string | null;
   /** The ruff launcher to time; null = bin/ruff of this repo. */
   ruffLauncher: string | null;
   help: boolean;
@@ -37,6 +39,7 @@ bench/results/latest.{json,md,svg}.
   --out DIR         where latest.* go (default bench/results)
   --ruff PATH       the ruff launcher to time (default bin/ruff; e.g. another checkout's)
   --timeout SEC     kill a run after SEC seconds and mark the cell failed (default 300)
+  --render FILE     run nothing: rebuild the tables, latest.md and latest.svg from a saved latest.json
   --json            print the results JSON on stdout instead of the tables
   --no-build        do not build the ruff bundle first (bin/ruff still rebuilds if stale)
   --help            this text`;
@@ -63,6 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     suiteDir: null,
     outDir: null,
     ruffLauncher: null,
+    renderFrom: null,
     help: false,
   };
   const explicit = new Set<string>();
@@ -81,6 +85,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case "--suite": options.suiteDir = value() ?? null; break;
       case "--out": options.outDir = value() ?? null; break;
       case "--ruff": options.ruffLauncher = value() ?? null; break;
+      case "--render": options.renderFrom = value() ?? null; break;
       case "--no-build": break; // handled by bench/run.mjs
       case "--help": case "-h": options.help = true; break;
       default: throw new Error(`Unknown option ${argv[i]}`);

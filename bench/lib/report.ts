@@ -54,10 +54,11 @@ export function formatMs(seconds: number): string {
   return ms < 10 ? ms.toFixed(1) : Math.round(ms).toString();
 }
 
+/** Three significant figures at most ("0.45×", "12.6×", "127×"); "n/a" for null. */
 export function formatRatio(ratio: number | null): string {
   if (ratio === null) return "n/a";
-  if (ratio >= 100) return `${Math.round(ratio)}×`;
-  return ratio >= 10 ? `${ratio.toFixed(1)}×` : `${ratio.toFixed(2)}×`;
+  if (ratio >= 99.95) return `${Math.round(ratio)}×`;
+  return ratio >= 9.995 ? `${ratio.toFixed(1)}×` : `${ratio.toFixed(2)}×`;
 }
 
 function timeCell(cell: Cell | undefined, pick: (cell: Cell) => { median: number; min: number; max: number } | null | undefined, format: (value: number) => string): string {

@@ -1,7 +1,7 @@
 // The SVG bar chart (latest.svg): speed-up over CPython per benchmark and runtime on a
 // log scale, bars growing from the 1× line (right = faster, left = slower), a geomean
 // group at the bottom, failed cells labelled instead of drawn. Self-contained SVG text.
-import type { BenchReport } from "./report.js";
+import { formatRatio, type BenchReport } from "./report.js";
 
 export interface ChartBar {
   /** Speed-up (> 1 = faster); null when there is none to draw. */
@@ -51,10 +51,6 @@ function formatTick(value: number): string {
   return value >= 1 ? `${Math.round(value)}×` : `${Number(value.toPrecision(1))}×`;
 }
 
-function formatValue(ratio: number): string {
-  if (ratio >= 100) return `${Math.round(ratio)}×`;
-  return ratio >= 10 ? `${ratio.toFixed(1)}×` : `${ratio.toFixed(2)}×`;
-}
 
 export function renderSpeedupChart(input: ChartInput): string {
   const ratios = input.groups.flatMap((group) => Object.values(group.bars).map((bar) => bar.ratio)).filter((r): r is number => r !== null && r > 0);
@@ -130,10 +126,10 @@ export function renderSpeedupChart(input: ChartInput): string {
       const left = Math.min(one, end);
       const width = Math.max(Math.abs(end - one), 1);
       parts.push(
-        `<rect x="${left.toFixed(1)}" y="${by}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${colorOf(series.id, index)}"><title>${escapeXml(`${group.name}, ${series.label}: ${formatValue(bar.ratio)}`)}</title></rect>`,
+        `<rect x="${left.toFixed(1)}" y="${by}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${colorOf(series.id, index)}"><title>${escapeXml(`${group.name}, ${series.label}: ${formatRatio(bar.ratio)}`)}</title></rect>`,
       );
       const labelX = bar.ratio >= 1 ? end + 3 : end - 3;
-      text(labelX, by + BAR_HEIGHT - 1, formatValue(bar.ratio), `font-size="10" fill="#333"${bar.ratio >= 1 ? "" : ' text-anchor="end"'}`);
+      text(labelX, by + BAR_HEIGHT - 1, formatRatio(bar.ratio), `font-size="10" fill="#333"${bar.ratio >= 1 ? "" : ' text-anchor="end"'}`);
     });
   });
 

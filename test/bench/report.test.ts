@@ -1,49 +1,9 @@
 // Rendering of results: the SVG chart has a label for each benchmark, the legend and the
 // geomean; failed cells show as marks, never as numbers; text and Markdown tables agree.
 import { describe, expect, it } from "vitest";
-import { analyze } from "../../bench/lib/analysis.js";
-import { emptyCell, type Cell, type HarnessResult } from "../../bench/lib/harness.js";
-import { buildTables, renderMarkdown, renderText, type BenchReport } from "../../bench/lib/report.js";
-import { summarize } from "../../bench/lib/stats.js";
+import { buildTables, formatRatio, renderMarkdown, renderText } from "../../bench/lib/report.js";
 import { chartFromReport, renderSpeedupChart } from "../../bench/lib/svg-chart.js";
-
-function timed(...seconds: number[]): Cell {
-  return { ...emptyCell(), wallSeconds: seconds, wall: summarize(seconds), peakRssKb: [10240], rss: summarize([10240]) };
-}
-
-function syntheticReport(): BenchReport {
-  const runtimes = [
-    { id: "ruff_nojit", label: "ruff --no-jit", extension: "ruff", command: ["bin/ruff", "run", "--no-jit", "FILE"], version: "test" },
-    { id: "cpython", label: "CPython", extension: "py", command: ["/usr/bin/python3", "FILE"], version: "3.11" },
-    { id: "node", label: "node", extension: "js", command: ["/usr/bin/node", "FILE"], version: "v20" },
-  ];
-  const result: HarnessResult = {
-    startup: { ruff_nojit: timed(0.03), cpython: timed(0.01), node: timed(0.05) },
-    programs: [
-      { name: "fib_rec", cells: { ruff_nojit: timed(0.2, 0.3, 0.25), cpython: timed(0.1), node: timed(0.06) } },
-      { name: "sieve", cells: { ruff_nojit: emptyCell("wrong", 'line 1: expected "a", got "b"'), cpython: timed(0.3), node: timed(0.1) } },
-      { name: "a<b&c", cells: { ruff_nojit: timed(1), cpython: timed(1), node: emptyCell("no-twin") } },
-      { name: "short", cells: { ruff_nojit: timed(0.5), cpython: timed(0.2), node: timed(0.045) } },
-    ],
-    fib30: { ruff_nojit: { ...timed(0.5), inProgramMs: [400, 410, 405], inProgram: summarize([400, 410, 405]) } },
-    problems: ["OUTPUT MISMATCH: sieve on ruff_nojit (check): line 1: expected \"a\", got \"b\" -- not timed"],
-  };
-  return {
-    schema: "ruff-bench/1",
-    generatedAt: "2025-01-01T00:00:00.000Z",
-    settings: { suiteDir: "/suite", warmups: 1, runs: 3, startupRuns: 5, timeoutSeconds: 300, quick: true, only: [] },
-    machine: { cpu: "test cpu", cpus: 2, memoryGiB: 4, os: "Linux", loadAverageAtStart: [0, 0, 0] },
-    nodeExtraCaCertsSet: true,
-    ruffBuild: { ok: true, detail: "built" },
-    peakRssMeasured: true,
-    spawnFloorSeconds: 0.002,
-    runtimes,
-    skipped: [{ id: "pypy", reason: "pypy3 not found" }],
-    warnings: [],
-    ...result,
-    analysis: analyze(result, runtimes.map((runtime) => runtime.id), "cpython"),
-  };
-}
+import { syntheticReport } from "./synthetic-report.js";
 
 describe("SVG chart", () => {
   const svg = renderSpeedupChart(chartFromReport(syntheticReport()));
@@ -62,6 +22,12 @@ describe("SVG chart", () => {
     expect(svg).toContain(">0.40×<"); // fib_rec: 0.1 / 0.25
     expect(svg).toContain(">short<");
     expect(svg).toContain(">1×<"); // the axis
+  });
+});
+
+describe("formatRatio", () => {
+  it("keeps three significant figures without rounding up into a fourth", () => {
+    expect([0.456, 9.994, 9.997, 12.61, 99.96, 127.4, null].map(formatRatio)).toEqual(["0.46×", "9.99×", "10.0×", "12.6×", "100×", "127×", "n/a"]);
   });
 });
 

@@ -1,17 +1,13 @@
-// Suite discovery and the CLI's handling of a missing suite: clear messages, never an
-// obscure failure. Uses fake suites only, never the shared one.
-import { afterEach, describe, expect, it, vi } from "vitest";
+// Suite discovery: programs, twins, --only, and a clear message for a missing suite.
+// Uses fake suites only, never the shared one.
+import { afterEach, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { main } from "../../bench/lib/cli.js";
 import { discoverSuite, SuiteError } from "../../bench/lib/suite.js";
 import { makeFakeSuite } from "./fake-suite.js";
 
 const cleanups: (() => void)[] = [];
-afterEach(() => {
-  cleanups.splice(0).forEach((cleanup) => cleanup());
-  vi.restoreAllMocks();
-});
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 describe("discoverSuite", () => {
   it("lists programs from expected/*.out with the twins that exist", () => {
@@ -43,22 +39,5 @@ describe("discoverSuite", () => {
     const missing = path.join(fake.dir, "no-such-suite");
     expect(() => discoverSuite(missing)).toThrow(SuiteError);
     expect(() => discoverSuite(missing)).toThrow(/Benchmark suite not found: .*no-such-suite does not exist.*--suite DIR/);
-  });
-});
-
-describe("bench CLI", () => {
-  it("exits with status 2 and the suite message when --suite points nowhere", async () => {
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    const status = await main(["--suite", "/nonexistent/ruff-bench-suite"], { repoRoot: process.cwd(), ruffBuild: null });
-    expect(status).toBe(2);
-    expect(stderr.mock.calls.map((call) => String(call[0])).join("")).toContain(
-      "Benchmark suite not found: /nonexistent/ruff-bench-suite does not exist",
-    );
-  });
-
-  it("rejects an unknown option with usage", async () => {
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    expect(await main(["--bogus"], { repoRoot: process.cwd(), ruffBuild: null })).toBe(2);
-    expect(stderr.mock.calls.map((call) => String(call[0])).join("")).toMatch(/Unknown option --bogus[\s\S]*Usage:/);
   });
 });
