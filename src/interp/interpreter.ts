@@ -37,9 +37,7 @@ export class Interpreter extends Runtime {
       let proto = f.proto;
       let code = proto.code;
       let consts = proto.consts;
-      let cells = f.cells;
       let globals = f.module.globals;
-      let kinds = f.module.kinds;
       let base = f.base;
       let pc = f.pc;
       try {
@@ -81,6 +79,7 @@ export class Interpreter extends Runtime {
             }
             case Op.SETGLOBAL: {
               const g = code[pc + 2];
+              const kinds = f.module.kinds;
               const kind = kinds[g];
               if (kind === GLOBAL_KIND.let || kind === GLOBAL_KIND.const) throw reassignGlobal(kind, proto.module.globalNames[g]);
               if (kind === GLOBAL_KIND.undefined) kinds[g] = GLOBAL_KIND.mut;
@@ -89,11 +88,11 @@ export class Interpreter extends Runtime {
               continue;
             }
             case Op.GETUPVAL:
-              stack[base + code[pc + 1]] = cells[code[pc + 2]];
+              stack[base + code[pc + 1]] = f.cells[code[pc + 2]];
               pc += 4;
               continue;
             case Op.SETUPVAL:
-              cells[code[pc + 2]] = stack[base + code[pc + 1]];
+              f.cells[code[pc + 2]] = stack[base + code[pc + 1]];
               pc += 4;
               continue;
             case Op.ADD: {
@@ -626,9 +625,7 @@ export class Interpreter extends Runtime {
           proto = f.proto;
           code = proto.code;
           consts = proto.consts;
-          cells = f.cells;
           globals = f.module.globals;
-          kinds = f.module.kinds;
           base = f.base;
           pc = f.pc;
         }
