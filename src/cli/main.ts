@@ -12,6 +12,7 @@ import { RuffError } from "../interp/value";
 import { formatRuntimeError } from "../interp/errors";
 import { OutputBuffer, writeAllSync } from "./output";
 import type * as A from "../frontend/ast";
+import { defaultJitParams, jitParamHelp, setJitParam, type JitParams } from "../trace/params";
 
 export const VERSION = "0.1.0";
 
@@ -24,19 +25,32 @@ Commands:
   check FILE     parse and compile only (reports syntax errors)
 
 Options:
-  --no-jit           run with the interpreter only
-  --max-depth N      call depth limit (default 10000)
-  --disassemble      print the bytecode before running (run) or instead (check)
-  -h, --help         show this help
-  -v, --version      show the version
+  --no-jit                 run with the interpreter only
+  --jit-param NAME=VALUE   set a JIT parameter (repeatable; see below)
+  --trace-log[=LEVEL]      log what the JIT does: summary, events, ir or wasm
+  --trace-log-format=F     text (default) or json (JSON Lines)
+  --trace-log-file=PATH    write the trace log to PATH instead of stderr
+  --max-depth N            call depth limit (default 10000)
+  --disassemble            print the bytecode before running (run) or instead (check)
+  -h, --help               show this help
+  -v, --version            show the version
+
+JIT parameters (defaults):
+${jitParamHelp().join("\n")}
 
 Exit codes: 0 ok, 2 usage, 3 syntax error, 4 runtime error, 5 I/O error, 6 internal error.
 `;
+
+const TRACE_LOG_LEVELS = ["summary", "events", "ir", "wasm"];
 
 interface CliOptions {
   command: "run" | "check";
   file: string;
   jit: boolean;
+  jitParams: JitParams;
+  traceLog: string | null;
+  traceLogFormat: "text" | "json";
+  traceLogFile: string | null;
   maxDepth: number;
   disassemble: boolean;
   scriptArgs: string[];
@@ -52,7 +66,10 @@ class ExitRequest extends Error {
 }
 
 function parseArgs(argv: string[]): CliOptions | "help" | "version" {
-  const opts: CliOptions = { command: "run", file: "", jit: true, maxDepth: 10000, disassemble: false, scriptArgs: [] };
+  const opts: CliOptions = {
+    command: "run", file: "", jit: true, jitParams: defaultJitParams(), traceLog: null, traceLogFormat: "text", traceLogFile: null,
+    maxDepth: 10000, disassemble: false, scriptArgs: [],
+  };
   let command: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -69,9 +86,20 @@ function parseArgs(argv: string[]): CliOptions | "help" | "version" {
       const n = Number(text);
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-depth needs a positive integer, got '${text ?? ""}'`);
       opts.maxDepth = n;
-    } else if (arg.startsWith("--trace-log") || arg.startsWith("--jit-param")) {
-      // Accepted now so scripts keep working; the JIT and its log come with the JIT.
-      if (arg === "--jit-param") i++;
+    } else if (arg === "--jit-param" || arg.startsWith("--jit-param=")) {
+      const setting = arg === "--jit-param" ? argv[++i] : arg.slice("--jit-param=".length);
+      const error = setting === undefined ? "--jit-param needs NAME=VALUE" : setJitParam(opts.jitParams, setting);
+      if (error) throw new UsageError(error);
+    } else if (arg === "--trace-log" || arg.startsWith("--trace-log=")) {
+      const level = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : "summary";
+      if (!TRACE_LOG_LEVELS.includes(level)) throw new UsageError(`--trace-log level must be one of ${TRACE_LOG_LEVELS.join(", ")}, got '${level}'`);
+      opts.traceLog = level;
+    } else if (arg.startsWith("--trace-log-format=")) {
+      const format = arg.slice("--trace-log-format=".length);
+      if (format !== "text" && format !== "json") throw new UsageError(`--trace-log-format must be text or json, got '${format}'`);
+      opts.traceLogFormat = format;
+    } else if (arg.startsWith("--trace-log-file=")) {
+      opts.traceLogFile = arg.slice("--trace-log-file=".length);
     } else if (arg.startsWith("-")) throw new UsageError(`unknown option '${arg}'`);
     else if (command === null) command = arg;
     else if (opts.file === "") opts.file = arg;

@@ -1,0 +1,45 @@
+// JIT parameters: one typed table (LuaJIT's JIT_PARAMDEF), settable from the command
+// line with `--jit-param NAME=VALUE`. Names, defaults, limits and docs are data here;
+// everything else (parsing, help text, the runtime record) is derived from it.
+
+const PARAM_TABLE = [
+  ["hotloop", 56, 1, 65535, "loop back-edges before a loop trace is recorded"],
+  ["hotcall", 112, 1, 65535, "calls of a function before its entry trace is recorded"],
+  ["hotexit", 10, 1, 65535, "times a side exit is taken before a side trace is recorded"],
+  ["maxrecord", 4000, 10, 100000, "IR instructions a trace may hold before recording aborts"],
+  ["maxsnap", 500, 1, 10000, "snapshots a trace may hold"],
+  ["maxside", 100, 0, 10000, "side traces one root trace may grow"],
+  ["tryside", 4, 1, 100, "recording attempts per side exit before it is left to the interpreter"],
+  ["recunroll", 2, 0, 100, "times a recursive call is inlined before it calls the entry trace"],
+  ["maxblacklist", 10, 1, 1000, "aborts of one start point before it is blacklisted"],
+] as const satisfies readonly (readonly [string, number, number, number, string])[];
+
+export type JitParamName = (typeof PARAM_TABLE)[number][0];
+export type JitParams = Record<JitParamName, number>;
+
+export const JIT_PARAM_NAMES: readonly JitParamName[] = PARAM_TABLE.map((row) => row[0]);
+
+export function defaultJitParams(): JitParams {
+  return Object.fromEntries(PARAM_TABLE.map((row) => [row[0], row[1]])) as JitParams;
+}
+
+/** Apply one `NAME=VALUE` setting; returns an error message for bad input. */
+export function setJitParam(params: JitParams, setting: string): string | null {
+  const eq = setting.indexOf("=");
+  if (eq < 0) return `--jit-param expects NAME=VALUE, got '${setting}'`;
+  const name = setting.slice(0, eq);
+  const text = setting.slice(eq + 1);
+  const row = PARAM_TABLE.find((r) => r[0] === name);
+  if (!row) return `unknown JIT parameter '${name}' (known: ${JIT_PARAM_NAMES.join(", ")})`;
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value < row[2] || value > row[3]) {
+    return `JIT parameter ${name} must be an integer from ${row[2]} to ${row[3]}, got '${text}'`;
+  }
+  params[name as JitParamName] = value;
+  return null;
+}
+
+/** Help lines for `ruff --help`. */
+export function jitParamHelp(): string[] {
+  return PARAM_TABLE.map(([name, def, , , doc]) => `  ${`${name}=${def}`.padEnd(18)} ${doc}`);
+}
