@@ -220,6 +220,7 @@ export class FuncState {
     p.caches = new Array(this.code.length >> 2);
     if (p.nslots < p.arity + (p.isMethod ? 1 : 0)) p.nslots = p.arity + (p.isMethod ? 1 : 0);
     p.directArity = p.isGenerator || p.isMethod ? -1 : p.arity;
+    p.hotCounts = new Int32Array(p.code.length >> 2);
     return p;
   }
 }

@@ -277,6 +277,11 @@ export class FunctionProto {
   directArity = -1;
   /** The interpreter's runtime state of this function's module (set when a program starts). */
   runtimeModule: unknown = null;
+  /**
+   * Hot counters of loop headers, indexed by the header's pc >> 2: a taken backward
+   * jump to a header decrements its counter; reaching zero calls the JIT hook.
+   */
+  hotCounts: Int32Array = new Int32Array(0);
 
   constructor(
     readonly name: string,

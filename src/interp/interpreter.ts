@@ -241,9 +241,16 @@ export class Interpreter extends Runtime {
               pc += 4;
               continue;
             }
-            case Op.JMP:
-              pc = code[pc + 1];
+            case Op.JMP: {
+              const next = code[pc + 1];
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
+            }
             case Op.JMPF: {
               const v = stack[base + code[pc + 1]];
               pc = (v === true || (v !== false && truthy(v))) ? pc + 4 : code[pc + 2];
@@ -251,7 +258,13 @@ export class Interpreter extends Runtime {
             }
             case Op.JMPT: {
               const v = stack[base + code[pc + 1]];
-              pc = (v === true || (v !== false && truthy(v))) ? code[pc + 2] : pc + 4;
+              const next = (v === true || (v !== false && truthy(v))) ? code[pc + 2] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
             }
             case Op.JNLT: {
@@ -321,43 +334,111 @@ export class Interpreter extends Runtime {
               pc = eq === (code[pc] === Op.JNEQI) ? pc + 4 : code[pc + 3];
               continue;
             }
-            case Op.JLT:
-              pc = lt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+            case Op.JLT: {
+              const next = lt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
-            case Op.JLE:
-              pc = le(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+            }
+            case Op.JLE: {
+              const next = le(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
-            case Op.JGT:
-              pc = gt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+            }
+            case Op.JGT: {
+              const next = gt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
-            case Op.JGE:
-              pc = ge(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+            }
+            case Op.JGE: {
+              const next = ge(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
+            }
             case Op.JEQ:
             case Op.JNE: {
               const x = stack[base + code[pc + 1]];
               const y = stack[base + code[pc + 2]];
               const eq = typeof x === "number" && typeof y === "number" ? x === y : equals(x, y);
-              pc = eq === (code[pc] === Op.JEQ) ? code[pc + 3] : pc + 4;
+              const next = eq === (code[pc] === Op.JEQ) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
             }
-            case Op.JLTI:
-              pc = lt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+            case Op.JLTI: {
+              const next = lt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
-            case Op.JLEI:
-              pc = le(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+            }
+            case Op.JLEI: {
+              const next = le(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
-            case Op.JGTI:
-              pc = gt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+            }
+            case Op.JGTI: {
+              const next = gt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
-            case Op.JGEI:
-              pc = ge(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+            }
+            case Op.JGEI: {
+              const next = ge(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
+            }
             case Op.JEQI:
             case Op.JNEI: {
               const x = stack[base + code[pc + 1]];
               const eq = typeof x === "number" ? x === code[pc + 2] : equals(x, code[pc + 2]);
-              pc = eq === (code[pc] === Op.JEQI) ? code[pc + 3] : pc + 4;
+              const next = eq === (code[pc] === Op.JEQI) ? code[pc + 3] : pc + 4;
+              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
             }
             case Op.INCJLT:
@@ -368,7 +449,17 @@ export class Interpreter extends Runtime {
               stack[a] = r;
               const y = stack[base + code[pc + 2]];
               const taken = code[pc] === Op.INCJLT ? (typeof r === "number" && typeof y === "number" ? r < y : lt(r, y)) : (typeof r === "number" && typeof y === "number" ? r <= y : le(r, y));
-              pc = taken ? code[pc + 3] : pc + 8;
+              if (!taken) {
+                pc += 8;
+                continue;
+              }
+              const next = code[pc + 3];
+              if (--proto.hotCounts[next >> 2] === 0) {
+                f.pc = pc;
+                pc = this.hotLoop(f, next);
+                continue;
+              }
+              pc = next;
               continue;
             }
             case Op.CALLG:
@@ -551,7 +642,13 @@ export class Interpreter extends Runtime {
                 if (i < src) {
                   stack[base + code[pc + 2]] = i;
                   stack[it + 1] = i + 1;
-                  pc = code[pc + 3];
+                  const next = code[pc + 3];
+                  if (--proto.hotCounts[next >> 2] === 0) {
+                    f.pc = pc;
+                    pc = this.hotLoop(f, next);
+                    continue;
+                  }
+                  pc = next;
                 } else pc += 4;
                 continue;
               }
@@ -560,7 +657,13 @@ export class Interpreter extends Runtime {
                 if (i < items.length) {
                   stack[base + code[pc + 2]] = share(items[i]);
                   stack[it + 1] = i + 1;
-                  pc = code[pc + 3];
+                  const next = code[pc + 3];
+                  if (--proto.hotCounts[next >> 2] === 0) {
+                    f.pc = pc;
+                    pc = this.hotLoop(f, next);
+                    continue;
+                  }
+                  pc = next;
                 } else pc += 4;
                 continue;
               }

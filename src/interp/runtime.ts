@@ -58,8 +58,25 @@ export class ModuleRuntime {
   }
 }
 
+/**
+ * All the interpreter knows of the JIT (DESIGN section 2: a narrow hook). A taken
+ * backward jump decrements the target's hot counter; at zero the interpreter calls
+ * hotLoop, which may record a trace or run one, leaving the frame's registers exact,
+ * and returns the pc at which the interpreter continues in the same frame.
+ */
+export interface JitHook {
+  /** Initial value of every loop header's hot counter. */
+  readonly hotLoopCount: number;
+  hotLoop(runtime: Runtime, frame: Frame, header: number): number;
+}
+
+/** Counter value that keeps loops out of the JIT (it is reset whenever it runs out). */
+const NEVER_HOT = 0x3fffffff;
+
 export interface InterpreterOptions {
   maxDepth: number;
+  /** The tracing JIT, or null for `--no-jit`. */
+  jit?: JitHook | null;
   scriptArgs: readonly string[];
   out(text: string): void;
   err(text: string): void;
@@ -68,7 +85,9 @@ export interface InterpreterOptions {
 }
 
 export abstract class Runtime {
-  protected stack: Value[] = packedNulls(1 << 16);
+  /** The value stack: frame registers are stack[base + r]. Exposed to the JIT's recorder and exits. */
+  readonly stack: Value[] = packedNulls(1 << 16);
+  protected readonly jit: JitHook | null;
   protected frames: Frame[] = [];
   protected fp = -1;
   protected hDepth: number[] = [];
@@ -81,6 +100,7 @@ export abstract class Runtime {
   protected readonly appendNative: RNative | undefined;
 
   constructor(program: CompiledProgram, private readonly options: InterpreterOptions) {
+    this.jit = options.jit ?? null;
     const host: BuiltinHost = {
       call: (fn, args) => this.callValue(fn, args),
       out: options.out,
@@ -109,6 +129,13 @@ export abstract class Runtime {
       proto.protos.forEach(setRuntime);
     };
     for (const m of program.modules) setRuntime(m.main!);
+    const initialCount = this.jit ? this.jit.hotLoopCount : NEVER_HOT;
+    const initCounters = (proto: FunctionProto): void => {
+      proto.hotCounts.fill(initialCount);
+      proto.protos.forEach(initCounters);
+    };
+    for (const m of program.modules) initCounters(m.main!);
+    for (const table of program.methods.values()) for (const proto of table.values()) initCounters(proto);
     for (const table of program.methods.values()) for (const proto of table.values()) setRuntime(proto);
     for (const [struct, table] of program.methods) {
       const fns = new Map<string, RFunction>();
@@ -568,6 +595,15 @@ export abstract class Runtime {
     const regs = gen.regs;
     for (let i = 0; i < regs.length; i++) this.stack[base + i] = regs[i];
   }
+  /** A loop header's counter ran out: hand it to the JIT, or re-arm it when there is none. */
+  protected hotLoop(f: Frame, header: number): number {
+    if (this.jit === null) {
+      f.proto.hotCounts[header >> 2] = NEVER_HOT;
+      return header;
+    }
+    return this.jit.hotLoop(this, f, header);
+  }
+
   /** Run frames until the frame at entryDepth returns; returns its value. */
   protected abstract execute(entryDepth: number): Value;
 }
