@@ -13,6 +13,8 @@ import { formatRuntimeError } from "../interp/errors";
 import { OutputBuffer, writeAllSync } from "./output";
 import type * as A from "../frontend/ast";
 import { defaultJitParams, jitParamHelp, setJitParam, type JitParams } from "../trace/params";
+import { TracingJit } from "../trace/jit";
+import { TraceLog, traceLogWriter, type TraceLogLevel } from "../trace/log";
 
 export const VERSION = "0.1.0";
 
@@ -204,6 +206,7 @@ export function main(argv: string[]): number {
     throw e;
   }
 
+  let finishLog = (): void => {};
   try {
     const program = compile(opts.file);
     if (opts.disassemble) {
@@ -214,7 +217,12 @@ export function main(argv: string[]): number {
       stdout.flush();
       return EXIT.ok;
     }
+    const traceLog = opts.jit && opts.traceLog !== null
+      ? new TraceLog(opts.traceLog as TraceLogLevel, opts.traceLogFormat, traceLogWriter(opts.traceLogFile, (text) => stderrText(text)))
+      : null;
+    finishLog = () => traceLog?.finish();
     const interp = new Interpreter(program, {
+      jit: opts.jit ? new TracingJit(opts.jitParams, traceLog) : null,
       maxDepth: opts.maxDepth,
       scriptArgs: opts.scriptArgs,
       out: (text) => stdout.write(text),
@@ -226,8 +234,11 @@ export function main(argv: string[]): number {
     });
     interp.runMain();
     stdout.flush();
+    finishLog();
     return EXIT.ok;
   } catch (e) {
+    stdout.flush();
+    finishLog();
     if (e instanceof ExitRequest) {
       stdout.flush();
       return e.code;

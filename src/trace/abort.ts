@@ -12,6 +12,7 @@ const ABORT_TABLE = [
   ["left_loop", "execution left the loop being recorded"],
   ["inner_loop", "an inner loop without a trace of its own"],
   ["guard_always_fails", "a guard that can never hold"],
+  ["type_unstable", "a variable changes type from one iteration to the next"],
   ["error_raised", "a Ruff error was raised while recording"],
   ["backend", "the wasm backend could not compile the trace"],
 ] as const satisfies readonly (readonly [string, string])[];

@@ -1,0 +1,173 @@
+// The trace log (DESIGN section 8): what the JIT did, for people (text) and tools (JSON
+// Lines, schema version 1: one object per line with an "event" field). Events are
+// written as they happen at level `events` and above; the end-of-run summary is
+// written at every level. A null log (no --trace-log) costs one branch per event.
+
+import { writeFileSync, appendFileSync } from "node:fs";
+import { abortDescription, type AbortReason } from "./abort";
+
+export const TRACE_LOG_SCHEMA_VERSION = 1;
+
+export type TraceLogLevel = "summary" | "events" | "ir" | "wasm";
+const LEVEL_RANK: Record<TraceLogLevel, number> = { summary: 0, events: 1, ir: 2, wasm: 3 };
+
+export interface SourcePos {
+  file: string;
+  line: number;
+}
+
+export interface TraceEvent {
+  id: number;
+  kind: "root" | "side";
+  at: SourcePos;
+  /** For side traces: the parent trace and the exit it grows from. */
+  parent?: { trace: number; exit: number };
+  irBefore: number;
+  irAfter: number;
+  guards: number;
+  wasmBytes: number;
+  compileMs: number;
+  /** Where the trace continues: "loop" (closes on itself) or the trace it links to. */
+  link: string;
+}
+
+interface ExitStat {
+  trace: number;
+  exit: number;
+  at: SourcePos;
+  reason: string;
+  count: number;
+}
+
+interface AbortStat {
+  reason: AbortReason;
+  count: number;
+  /** Hot-count weight: how many back-edges the aborted start points had seen. */
+  weight: number;
+}
+
+export class TraceLog {
+  private readonly lines: string[] = [];
+  private readonly exits = new Map<string, ExitStat>();
+  private readonly aborts = new Map<AbortReason, AbortStat>();
+  private readonly blacklisted: { at: SourcePos; reason: AbortReason }[] = [];
+  private traces = 0;
+  compileMs = 0;
+  traceMs = 0;
+  private readonly startedAt = performance.now();
+
+  constructor(
+    readonly level: TraceLogLevel,
+    private readonly format: "text" | "json",
+    private readonly write: (text: string) => void,
+  ) {}
+
+  /** True when per-event lines (not just the summary) are wanted. */
+  get events(): boolean {
+    return LEVEL_RANK[this.level] >= LEVEL_RANK.events;
+  }
+
+  wants(level: TraceLogLevel): boolean {
+    return LEVEL_RANK[this.level] >= LEVEL_RANK[level];
+  }
+
+  trace(e: TraceEvent): void {
+    this.traces++;
+    this.compileMs += e.compileMs;
+    const where = `${e.at.file}:${e.at.line}`;
+    if (this.format === "json") {
+      this.json({ event: "trace", id: e.id, kind: e.kind, file: e.at.file, line: e.at.line, parent: e.parent ?? null, ir_before: e.irBefore, ir_after: e.irAfter, guards: e.guards, wasm_bytes: e.wasmBytes, compile_ms: round(e.compileMs), link: e.link });
+    } else {
+      const side = e.parent ? `side ${e.parent.trace}/${e.parent.exit}` : "root loop";
+      this.text(`[trace ${e.id} ${side} ${where} -> ${e.link}] ir ${e.irBefore}->${e.irAfter} guards ${e.guards} wasm ${e.wasmBytes}B ${e.compileMs.toFixed(1)}ms`);
+    }
+  }
+
+  abort(at: SourcePos, reason: AbortReason, detail: string, attempt: number, weight: number): void {
+    const stat = this.aborts.get(reason) ?? { reason, count: 0, weight: 0 };
+    stat.count++;
+    stat.weight += weight;
+    this.aborts.set(reason, stat);
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "abort", file: at.file, line: at.line, reason, detail, attempt });
+    else this.text(`[abort ${at.file}:${at.line} ${reason}: ${detail} (attempt ${attempt})]`);
+  }
+
+  blacklist(at: SourcePos, reason: AbortReason, attempts: number): void {
+    this.blacklisted.push({ at, reason });
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "blacklist", file: at.file, line: at.line, reason, attempts });
+    else this.text(`[blacklist ${at.file}:${at.line} after ${attempts} aborts; last: ${reason}]`);
+  }
+
+  /** A guard failed: counted for the summary (events are not logged one by one). */
+  exit(trace: number, exit: number, at: SourcePos, reason: string): void {
+    const key = `${trace}/${exit}`;
+    const stat = this.exits.get(key);
+    if (stat) stat.count++;
+    else this.exits.set(key, { trace, exit, at, reason, count: 1 });
+  }
+
+  /** Multi-line material (IR listings, WAT) at the levels that ask for it. */
+  detail(level: TraceLogLevel, title: string, body: string): void {
+    if (!this.wants(level)) return;
+    if (this.format === "json") this.json({ event: level, title, text: body });
+    else this.text(`---- ${title}\n${body.trimEnd()}\n----`);
+  }
+
+  /** The end-of-run summary; then everything is flushed. */
+  finish(): void {
+    const totalMs = performance.now() - this.startedAt;
+    const exits = [...this.exits.values()].sort((a, b) => b.count - a.count).slice(0, 10);
+    const aborts = [...this.aborts.values()].sort((a, b) => b.weight - a.weight);
+    if (this.format === "json") {
+      this.json({
+        event: "summary",
+        total_ms: round(totalMs),
+        trace_ms: round(this.traceMs),
+        compile_ms: round(this.compileMs),
+        interp_ms: round(Math.max(0, totalMs - this.traceMs - this.compileMs)),
+        traces: this.traces,
+        exits: exits.map((e) => ({ trace: e.trace, exit: e.exit, file: e.at.file, line: e.at.line, reason: e.reason, count: e.count })),
+        aborts: aborts.map((a) => ({ reason: a.reason, count: a.count, weight: a.weight })),
+        blacklisted: this.blacklisted.map((b) => ({ file: b.at.file, line: b.at.line, reason: b.reason })),
+      });
+    } else {
+      const out = [
+        `==== trace summary: ${this.traces} trace${this.traces === 1 ? "" : "s"}, ${totalMs.toFixed(1)} ms total ` +
+          `(traces ${this.traceMs.toFixed(1)} ms, compiling ${this.compileMs.toFixed(1)} ms, interpreter ${Math.max(0, totalMs - this.traceMs - this.compileMs).toFixed(1)} ms)`,
+      ];
+      if (exits.length > 0) {
+        out.push("hottest exits:");
+        for (const e of exits) out.push(`  trace ${e.trace} exit ${e.exit} ${e.at.file}:${e.at.line} ${e.reason}: ${e.count}`);
+      }
+      if (aborts.length > 0) {
+        out.push("aborts (weighted by hotness):");
+        for (const a of aborts) out.push(`  ${a.reason} (${abortDescription(a.reason)}): ${a.count} aborts, weight ${a.weight}`);
+      }
+      for (const b of this.blacklisted) out.push(`blacklisted: ${b.at.file}:${b.at.line} (${b.reason})`);
+      this.text(out.join("\n"));
+    }
+    this.write(this.lines.join(""));
+    this.lines.length = 0;
+  }
+
+  private json(obj: Record<string, unknown>): void {
+    this.lines.push(JSON.stringify({ v: TRACE_LOG_SCHEMA_VERSION, ...obj }) + "\n");
+  }
+
+  private text(line: string): void {
+    this.lines.push(line + "\n");
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** A writer for --trace-log-file (truncated first) or stderr. */
+export function traceLogWriter(file: string | null, stderr: (text: string) => void): (text: string) => void {
+  if (file === null) return stderr;
+  writeFileSync(file, "");
+  return (text) => appendFileSync(file, text);
+}

@@ -1,0 +1,338 @@
+// The trace recorder: runs one iteration of a hot loop itself, instruction by
+// instruction, on the interpreter's real registers (so an abort leaves an exact state to
+// continue from), and writes down what each instruction did to typed values, with a
+// guard for every assumption: operand types, branch directions, int overflow, zero
+// divisors. When control comes back to the loop header the iteration is a trace body.
+//
+// This first recorder handles numeric loops in one frame: locals, int and float
+// arithmetic, comparisons and branches. Anything else aborts with a named reason; calls,
+// arrays and side traces come next.
+
+import { Op, type FunctionProto } from "../interp/bytecode";
+import { RFloat, RuffError, type Value } from "../interp/value";
+import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
+import type { Frame } from "../interp/runtime";
+import { TraceAbort } from "./abort";
+import type { IrOpName, IrTypeName } from "../ir/ops";
+
+/** A recorded instruction. Operands are recorder refs (indices into ops) or literals. */
+export interface RecOp {
+  op: IrOpName;
+  type: IrTypeName;
+  /** Reference operands (recorder refs), or for constants the literal value. */
+  args: number[];
+  /** For guards: index into snapshots. */
+  snap: number;
+}
+
+/** Slot -> recorder ref for the slots written so far in the iteration, at a guard. */
+export interface RecSnapshot {
+  pc: number;
+  slots: Map<number, number>;
+}
+
+/** What recording one iteration produced. */
+export interface RecordedLoop {
+  proto: FunctionProto;
+  header: number;
+  ops: RecOp[];
+  snapshots: RecSnapshot[];
+  /** Slot -> recorder ref of the slot's entry value (an "SLOAD" op in ops). */
+  entry: Map<number, number>;
+  /** Slot -> recorder ref of the value at the end of the iteration (written slots only). */
+  written: Map<number, number>;
+}
+
+/** A typed value the recorder tracks: its IR ref and the concrete value seen. */
+type Kind = "int" | "float" | "bool";
+
+const ARITH: Record<number, { op: ArithOp; int: IrOpName; float: IrOpName; imm: boolean }> = {
+  [Op.ADD]: { op: "+", int: "ADD", float: "FADD", imm: false },
+  [Op.SUB]: { op: "-", int: "SUB", float: "FSUB", imm: false },
+  [Op.MUL]: { op: "*", int: "MUL", float: "FMUL", imm: false },
+  [Op.DIV]: { op: "/", int: "DIV", float: "FDIV", imm: false },
+  [Op.MOD]: { op: "%", int: "MOD", float: "FMOD", imm: false },
+  [Op.ADDI]: { op: "+", int: "ADD", float: "FADD", imm: true },
+  [Op.SUBI]: { op: "-", int: "SUB", float: "FSUB", imm: true },
+  [Op.MULI]: { op: "*", int: "MUL", float: "FMUL", imm: true },
+  [Op.DIVI]: { op: "/", int: "DIV", float: "FDIV", imm: true },
+  [Op.MODI]: { op: "%", int: "MOD", float: "FMOD", imm: true },
+};
+
+type Cmp = "<" | "<=" | ">" | ">=" | "==" | "!=";
+const CMP_IR: Record<Cmp, IrOpName> = { "<": "LT", "<=": "LE", ">": "GT", ">=": "GE", "==": "EQ", "!=": "NE" };
+
+/** Compare-and-jump opcodes: [comparison, immediate right operand, jump when the comparison is true]. */
+const COMPARE_JUMPS: Record<number, [Cmp, boolean, boolean]> = {
+  [Op.JLT]: ["<", false, true], [Op.JLE]: ["<=", false, true], [Op.JGT]: [">", false, true],
+  [Op.JGE]: [">=", false, true], [Op.JEQ]: ["==", false, true], [Op.JNE]: ["!=", false, true],
+  [Op.JLTI]: ["<", true, true], [Op.JLEI]: ["<=", true, true], [Op.JGTI]: [">", true, true],
+  [Op.JGEI]: [">=", true, true], [Op.JEQI]: ["==", true, true], [Op.JNEI]: ["!=", true, true],
+  [Op.JNLT]: ["<", false, false], [Op.JNLE]: ["<=", false, false], [Op.JNGT]: [">", false, false],
+  [Op.JNGE]: [">=", false, false], [Op.JNEQ]: ["==", false, false], [Op.JNNE]: ["!=", false, false],
+  [Op.JNLTI]: ["<", true, false], [Op.JNLEI]: ["<=", true, false], [Op.JNGTI]: [">", true, false],
+  [Op.JNGEI]: [">=", true, false], [Op.JNEQI]: ["==", true, false], [Op.JNNEI]: ["!=", true, false],
+};
+
+const VALUE_COMPARES: Record<number, Cmp> = { [Op.LT]: "<", [Op.LE]: "<=", [Op.GT]: ">", [Op.GE]: ">=", [Op.EQ]: "==", [Op.NE]: "!=" };
+
+export class Recorder {
+  private readonly ops: RecOp[] = [];
+  private readonly snapshots: RecSnapshot[] = [];
+  private readonly entry = new Map<number, number>();
+  private readonly current = new Map<number, number>();
+  private readonly constants = new Map<string, number>();
+  private readonly code: Int32Array;
+  private readonly consts: Value[];
+  private readonly base: number;
+
+  constructor(
+    private readonly stack: Value[],
+    private readonly frame: Frame,
+    private readonly header: number,
+    private readonly maxOps: number,
+  ) {
+    this.code = frame.proto.code;
+    this.consts = frame.proto.consts;
+    this.base = frame.base;
+  }
+
+  /** The pc where recording stands: after an abort, where the interpreter continues. */
+  pc: number = -1;
+
+  /**
+   * Record from the header until control returns to it. Returns the loop; throws
+   * TraceAbort (with this.pc where the interpreter must continue) otherwise. Errors the
+   * program raises while recording abort too; the interpreter then re-executes the
+   * instruction at this.pc and raises them itself.
+   */
+  record(): RecordedLoop {
+    this.pc = this.header;
+    for (;;) {
+      if (this.ops.length > this.maxOps) throw new TraceAbort("trace_too_long", `more than ${this.maxOps} instructions`);
+      const next = this.step(this.pc);
+      if (next < this.pc) {
+        if (next !== this.header) {
+          // The jump itself ran: the interpreter continues at its target.
+          this.pc = next;
+          throw new TraceAbort("inner_loop", `backward jump to pc ${next} inside the loop`);
+        }
+        this.pc = next;
+        return {
+          proto: this.frame.proto, header: this.header, ops: this.ops, snapshots: this.snapshots,
+          entry: this.entry, written: new Map(this.current),
+        };
+      }
+      this.pc = next;
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Values
+
+  /** guard: true takes a snapshot of the state now; a number reuses that snapshot. */
+  private emit(op: IrOpName, type: IrTypeName, args: number[], guard: boolean | number = false): number {
+    const snap = guard === true ? this.snapshot() : guard === false ? -1 : guard;
+    this.ops.push({ op, type, args, snap });
+    return this.ops.length - 1;
+  }
+
+  /** A snapshot of the state before the current instruction: the interpreter re-executes it on exit. */
+  private snapshot(): number {
+    this.snapshots.push({ pc: this.pc, slots: new Map(this.current) });
+    return this.snapshots.length - 1;
+  }
+
+  private constant(kind: "int" | "float" | "bool", value: number): number {
+    const key = `${kind}:${Object.is(value, -0) ? "-0" : value}`;
+    let ref = this.constants.get(key);
+    if (ref === undefined) {
+      ref = this.emit(kind === "int" ? "KINT" : kind === "float" ? "KFLOAT" : "KBOOL", kind, [value]);
+      this.constants.set(key, ref);
+    }
+    return ref;
+  }
+
+  private kindOf(v: Value): Kind {
+    if (typeof v === "number") return "int";
+    if (v instanceof RFloat) return "float";
+    if (typeof v === "boolean") return "bool";
+    throw new TraceAbort("nyi_value", `a ${v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v} value`);
+  }
+
+  /** The ref of register r (an entry load the first time it is read). */
+  private read(r: number): number {
+    const ref = this.current.get(r) ?? this.entry.get(r);
+    if (ref !== undefined) return ref;
+    const kind = this.kindOf(this.stack[this.base + r]);
+    const load = this.emit("SLOAD", kind, [r]);
+    this.entry.set(r, load);
+    return load;
+  }
+
+  private write(r: number, ref: number, value: Value): void {
+    this.current.set(r, ref);
+    this.stack[this.base + r] = value;
+  }
+
+  private typeOfRef(ref: number): Kind {
+    return this.ops[ref].type as Kind;
+  }
+
+  private asFloat(ref: number): number {
+    return this.typeOfRef(ref) === "float" ? ref : this.emit("CONV_INT_FLOAT", "float", [ref]);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Instructions
+
+  /** Record and execute the instruction at pc; returns the next pc. */
+  private step(pc: number): number {
+    const code = this.code;
+    const op = code[pc];
+    const a = code[pc + 1];
+    const b = code[pc + 2];
+    const c = code[pc + 3];
+    const stack = this.stack;
+    const base = this.base;
+    switch (op) {
+      case Op.NOP:
+        return pc + 4;
+      case Op.MOVE:
+      case Op.MOVES: {
+        const ref = this.read(b);
+        this.write(a, ref, stack[base + b]);
+        return pc + 4;
+      }
+      case Op.LOADI:
+        this.write(a, this.constant("int", b), b);
+        return pc + 4;
+      case Op.LOADBOOL:
+        this.write(a, this.constant("bool", b !== 0 ? 1 : 0), b !== 0);
+        return pc + 4;
+      case Op.LOADK: {
+        const v = this.consts[b];
+        if (typeof v === "number") this.write(a, this.constant("int", v), v);
+        else if (v instanceof RFloat) this.write(a, this.constant("float", v.v), v);
+        else throw new TraceAbort("nyi_value", "a constant that is not a number");
+        return pc + 4;
+      }
+      case Op.ADD: case Op.SUB: case Op.MUL: case Op.DIV: case Op.MOD:
+      case Op.ADDI: case Op.SUBI: case Op.MULI: case Op.DIVI: case Op.MODI:
+        return this.arithmetic(pc, op, a, b, c);
+      case Op.NEG: {
+        const x = stack[base + b];
+        const ref = this.read(b);
+        const kind = this.typeOfRef(ref);
+        if (kind === "bool") throw new TraceAbort("nyi_value", "negation of a bool");
+        this.write(a, this.emit(kind === "int" ? "NEG" : "FNEG", kind, [ref]), this.concrete(() => negate(x)));
+        return pc + 4;
+      }
+      case Op.NOT: {
+        const x = stack[base + b];
+        const ref = this.read(b);
+        if (this.typeOfRef(ref) !== "bool") throw new TraceAbort("nyi_value", "! of a non-bool");
+        this.write(a, this.emit("NOT", "bool", [ref]), not(x));
+        return pc + 4;
+      }
+      case Op.LT: case Op.LE: case Op.GT: case Op.GE: case Op.EQ: case Op.NE: {
+        const cmp = VALUE_COMPARES[op];
+        const [ref, result] = this.comparison(cmp, b, this.read(c), stack[base + c]);
+        this.write(a, ref, result);
+        return pc + 4;
+      }
+      case Op.JMP:
+        return a;
+      case Op.JMPF:
+      case Op.JMPT: {
+        const ref = this.read(a);
+        if (this.typeOfRef(ref) !== "bool") throw new TraceAbort("nyi_value", "a branch on a non-bool condition");
+        const v = stack[base + a] as boolean;
+        this.emit(v ? "GUARD_TRUE" : "GUARD_FALSE", "none", [ref], true);
+        const jump = op === Op.JMPT ? v : !v;
+        return jump ? b : pc + 4;
+      }
+      case Op.INCJLT:
+      case Op.INCJLE: {
+        const x = stack[base + a];
+        if (typeof x !== "number") throw new TraceAbort("nyi_value", "a loop counter that is not an int");
+        // Both guards resume before the increment: the interpreter re-executes all of it.
+        const counter = this.read(a);
+        const limit = this.read(b);
+        const before = this.snapshot();
+        const sum = this.emit("ADD", "int", [counter, this.constant("int", 1)], before);
+        const value = this.concrete(() => arith("+", x, 1));
+        this.write(a, sum, value);
+        const [cond, taken] = this.comparison(op === Op.INCJLT ? "<" : "<=", a, limit, stack[base + b]);
+        this.emit(taken ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], before);
+        return taken ? c : pc + 8;
+      }
+      default: {
+        const jump = COMPARE_JUMPS[op];
+        if (jump !== undefined) {
+          const [cmp, immediate, jumpWhenTrue] = jump;
+          const right = immediate ? this.constant("int", b) : this.read(b);
+          const rightValue: Value = immediate ? b : stack[base + b];
+          const [cond, result] = this.comparison(cmp, a, right, rightValue);
+          this.emit(result ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], true);
+          return result === jumpWhenTrue ? c : pc + 4;
+        }
+        throw new TraceAbort("nyi_op", `bytecode ${opName(op)}`);
+      }
+    }
+  }
+
+  /** Run the concrete operation; a Ruff error aborts (the interpreter raises it itself). */
+  private concrete(run: () => Value): Value {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof RuffError) throw new TraceAbort("error_raised", e.message);
+      throw e;
+    }
+  }
+
+  private arithmetic(pc: number, op: number, a: number, b: number, c: number): number {
+    const spec = ARITH[op];
+    const x = this.stack[this.base + b];
+    const y: Value = spec.imm ? c : this.stack[this.base + c];
+    const left = this.read(b);
+    const right = spec.imm ? this.constant("int", c) : this.read(c);
+    const lk = this.typeOfRef(left);
+    const rk = this.typeOfRef(right);
+    if (lk === "bool" || rk === "bool") throw new TraceAbort("nyi_value", `arithmetic on a bool`);
+    const result = this.concrete(() => arith(spec.op, x, y));
+    let ref: number;
+    if (lk === "int" && rk === "int") {
+      // The trace would exit here every time: leave such loops to the interpreter.
+      if (typeof result !== "number") throw new TraceAbort("nyi_value", "an int result outside the exact range");
+      ref = this.emit(spec.int, "int", [left, right], true);
+    } else {
+      const guarded = spec.float === "FDIV" || spec.float === "FMOD";
+      ref = this.emit(spec.float, "float", [this.asFloat(left), this.asFloat(right)], guarded);
+    }
+    this.write(a, ref, result);
+    return pc + 4;
+  }
+
+  /** Compare register `left` with a right operand; returns the bool ref and the concrete outcome. */
+  private comparison(cmp: Cmp, left: number, rightRef: number, rightValue: Value): [number, boolean] {
+    const leftRef = this.read(left);
+    const x = this.stack[this.base + left];
+    const lk = this.typeOfRef(leftRef);
+    const rk = this.typeOfRef(rightRef);
+    let result: boolean;
+    if (cmp === "==" || cmp === "!=") {
+      if ((lk === "bool") !== (rk === "bool")) throw new TraceAbort("nyi_value", "equality of a bool and a number");
+      result = equals(x, rightValue) === (cmp === "==");
+    } else {
+      if (lk === "bool" || rk === "bool") throw new TraceAbort("nyi_value", "ordering of bools");
+      result = compare(cmp, x, rightValue);
+    }
+    return [this.emit(CMP_IR[cmp], "bool", [leftRef, rightRef]), result];
+  }
+}
+
+function opName(op: number): string {
+  return Op[op] ?? String(op);
+}
