@@ -12,6 +12,8 @@ export interface CompiledLoop {
   trace: Trace;
   entrySlots: { slot: number; type: IrTypeName; ref: Ref }[];
   fn: (...args: number[]) => number;
+  /** The wasm module's bytes (kept for --trace-log=wasm and the tests' validation). */
+  bytes: Uint8Array;
   /** The module's exit area: entry k of the taken snapshot is at index k. */
   exitArea: Float64Array;
   /** Times each exit was taken. */

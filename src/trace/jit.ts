@@ -27,6 +27,8 @@ interface LoopState {
 export class TracingJit implements JitHook {
   readonly hotLoopCount: number;
   private readonly loops = new Map<FunctionProto, Map<number, LoopState>>();
+  /** Every trace compiled so far, in order (for the trace-shape and backend tests). */
+  readonly compiled: CompiledLoop[] = [];
   private nextTraceId = 1;
 
   constructor(private readonly params: JitParams, private readonly log: TraceLog | null) {
@@ -86,11 +88,12 @@ export class TracingJit implements JitHook {
       const instance = new WebAssembly.Instance(module, { env: { fmod: (x: number, y: number) => x % y } });
       this.nextTraceId++;
       state.trace = {
-        id, trace, entrySlots,
+        id, trace, entrySlots, bytes: emitted.bytes,
         fn: instance.exports.trace as (...args: number[]) => number,
         exitArea: new Float64Array((instance.exports.exits as WebAssembly.Memory).buffer),
         exitCounts: new Int32Array(trace.snapshots.length),
       };
+      this.compiled.push(state.trace);
       proto.hotCounts[header >> 2] = 1;
       if (this.log) {
         this.log.trace({

@@ -1,0 +1,265 @@
+// Trace-shape tests (PyPy check_resops style) and backend checks for loop traces: how
+// many traces a program forms, which starts abort and why, which exits are taken; every
+// emitted module validates with binaryen; and the wasm code agrees with the reference
+// IR interpreter on the same entry values, including values that make guards fail.
+
+import { describe, expect, it } from "vitest";
+import { parseProgram } from "../../src/frontend/parser";
+import { Compiler } from "../../src/frontend/compiler";
+import { Interpreter } from "../../src/interp/interpreter";
+import { TracingJit } from "../../src/trace/jit";
+import { TraceLog } from "../../src/trace/log";
+import { defaultJitParams, type JitParams } from "../../src/trace/params";
+import { runTrace, LIMIT_REACHED } from "../../src/ir/interp";
+import { printTrace } from "../../src/ir/printer";
+import { validateWasm } from "../../src/backend/binaryen-tools";
+import type { CompiledLoop } from "../../src/deopt/exits";
+
+interface Run {
+  out: string;
+  jit: TracingJit;
+  events: Record<string, unknown>[];
+}
+
+function run(source: string, params: Partial<JitParams> = {}): Run {
+  const compiler = new Compiler(() => {
+    throw new Error("no imports here");
+  });
+  compiler.compileModule(parseProgram(source, "t.ruff"));
+  let logText = "";
+  const log = new TraceLog("events", "json", (text) => (logText += text));
+  const jit = new TracingJit({ ...defaultJitParams(), ...params }, log);
+  let out = "";
+  const interp = new Interpreter(compiler.program, {
+    jit,
+    maxDepth: 1000,
+    scriptArgs: [],
+    out: (t) => (out += t),
+    err: () => {},
+    exit: () => {
+      throw new Error("exit");
+    },
+    readLine: () => null,
+  });
+  interp.runMain();
+  log.finish();
+  const events = logText.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { out, jit, events };
+}
+
+function runWithoutJit(source: string): string {
+  const compiler = new Compiler(() => {
+    throw new Error("no imports here");
+  });
+  compiler.compileModule(parseProgram(source, "t.ruff"));
+  let out = "";
+  new Interpreter(compiler.program, {
+    jit: null, maxDepth: 1000, scriptArgs: [], out: (t) => (out += t), err: () => {},
+    exit: () => { throw new Error("exit"); }, readLine: () => null,
+  }).runMain();
+  return out;
+}
+
+const summaryOf = (r: Run) => r.events.find((e) => e.event === "summary") as {
+  traces: number;
+  exits: { trace: number; exit: number; line: number; count: number }[];
+  aborts: { reason: string; count: number }[];
+};
+
+const COUNT_LOOP = `
+func f(n) {
+    mut total := 0
+    mut i := 0
+    while i < n {
+        total += (i * i) % 7
+        i += 1
+    }
+    return total
+}
+print(f(1000))
+`;
+
+describe("loop trace shapes", () => {
+  it("a counting loop forms one trace that exits once, at the loop end", () => {
+    const r = run(COUNT_LOOP);
+    expect(r.out).toBe(runWithoutJit(COUNT_LOOP));
+    const s = summaryOf(r);
+    expect(s.traces).toBe(1);
+    expect(s.aborts).toEqual([]);
+    expect(s.exits).toHaveLength(1);
+    expect(s.exits[0].count).toBe(1);
+    expect(s.exits[0].line).toBe(7); // the fused `i += 1` and loop test
+    const ir = printTrace(r.jit.compiled[0].trace);
+    expect(ir).toContain("LOOP");
+    expect(ir).toMatch(/MUL/);
+    expect(ir).toMatch(/PHI/);
+  });
+
+  it("a nested loop traces the inner loop and aborts the outer one (inner_loop)", () => {
+    const src = `
+func g(n) {
+    mut t := 0
+    mut i := 0
+    while i < n {
+        mut j := 0
+        while j < n {
+            t += i * j
+            j += 1
+        }
+        i += 1
+    }
+    return t
+}
+print(g(120))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const s = summaryOf(r);
+    expect(s.traces).toBe(1);
+    expect(s.aborts.map((a) => a.reason)).toEqual(["inner_loop"]);
+    // The inner trace is entered once per outer iteration and leaves at its loop end.
+    expect(s.exits[0].count).toBeGreaterThan(100);
+  });
+
+  it("an unsupported operation aborts with its reason and line, then the start is blacklisted", () => {
+    const src = `
+mut s := ""
+mut i := 0
+while i < 2000 {
+    s = s + "x"
+    i += 1
+}
+print(len(s))
+`;
+    const r = run(src, { hotloop: 2, maxblacklist: 3 });
+    expect(r.out).toBe("2000\n");
+    const aborts = r.events.filter((e) => e.event === "abort");
+    expect(aborts.length).toBe(3);
+    expect(aborts[0].reason).toBe("nyi_op");
+    expect(aborts[0].line).toBe(5);
+    expect(r.events.filter((e) => e.event === "blacklist")).toHaveLength(1);
+    expect(summaryOf(r).traces).toBe(0);
+  });
+
+  it("a type change mid-loop exits at the guard and the interpreter finishes exactly", () => {
+    const src = `
+func h() {
+    mut x := 1
+    mut i := 0
+    while i < 300 {
+        if i == 200 {
+            x = 0.5
+        }
+        x = x + 1
+        i += 1
+    }
+    return x
+}
+print(h())
+`;
+    const r = run(src, { hotloop: 3 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).traces).toBeGreaterThanOrEqual(1);
+  });
+
+  it("an int overflow inside a trace leaves it and raises the interpreter's error", () => {
+    const src = `
+func grow() {
+    mut x := 1
+    mut i := 0
+    while i < 100 {
+        x = x * 3
+        i += 1
+    }
+    return x
+}
+try {
+    print(grow())
+} except e {
+    print(e.message)
+}
+`;
+    const r = run(src, { hotloop: 2 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(r.out).toMatch(/Integer overflow/);
+  });
+
+  it("float loops trace and agree with the interpreter to the last digit", () => {
+    const src = `
+func m() {
+    mut zr := 0.1
+    mut zi := 0.2
+    mut it := 0
+    while it < 500 && zr * zr + zi * zi <= 4.0 {
+        let t := zr * zr - zi * zi + 0.25
+        zi = 2.0 * zr * zi + 0.01
+        zr = t
+        it += 1
+    }
+    return [it, zr, zi]
+}
+print(m())
+`;
+    const r = run(src, { hotloop: 1 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).traces).toBe(1);
+  });
+});
+
+describe("loop trace backend", () => {
+  const programs = [COUNT_LOOP, `
+func k(n) {
+    mut a := 0.5
+    mut b := 3
+    mut i := 0
+    while i < n {
+        a = a * 1.0001 + b / 7 - i % 5
+        b = b + 2
+        if a > 1000.0 { a = a / 2.0 }
+        i += 1
+    }
+    return a
+}
+print(k(500))
+`];
+  const traces: CompiledLoop[] = programs.flatMap((p) => run(p, { hotloop: 1 }).jit.compiled);
+
+  it("produces traces to check", () => {
+    expect(traces.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("emits modules that binaryen validates", async () => {
+    for (const t of traces) {
+      const v = await validateWasm(t.bytes);
+      expect(v.errors).toBe("");
+      expect(v.ok).toBe(true);
+    }
+  });
+
+  it("wasm and the reference IR interpreter agree, exits included", () => {
+    const samples = [0, 1, -1, 7, 1000, 2 ** 52, 2 ** 53 - 1, -(2 ** 53 - 1)];
+    let compared = 0;
+    for (const t of traces) {
+      for (let s = 0; s < samples.length; s++) {
+        const entry = t.entrySlots.map((e, i) => {
+          const base = samples[(s + i) % samples.length];
+          return e.type === "float" ? base / 3 : e.type === "bool" ? base > 0 : base;
+        });
+        const slots: unknown[] = [];
+        t.entrySlots.forEach((e, i) => (slots[e.slot] = entry[i]));
+        const ref = runTrace(t.trace, [slots], { maxIterations: 100_000 });
+        // Entry values that loop for ages cannot be compared in reasonable time.
+        if (ref.exit === LIMIT_REACHED) continue;
+        compared++;
+        const args = entry.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
+        const exit = t.fn(...args);
+        expect(exit).toBe(ref.exit);
+        const snap = t.trace.snapshots[exit];
+        const wasmValues = Array.from(t.exitArea.slice(0, snap.frames[0].slots.length));
+        const refValues = ref.frames[0].slots.map((x) => (typeof x.value === "boolean" ? (x.value ? 1 : 0) : x.value));
+        expect(wasmValues).toEqual(refValues);
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(8);
+  });
+});
