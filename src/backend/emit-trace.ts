@@ -26,14 +26,35 @@ export class EmitError extends Error {}
 function valType(t: number): ValType {
   if (t === IrType.int || t === IrType.float) return "f64";
   if (t === IrType.bool) return "i32";
+  if (t === IrType.ref) return "externref";
   throw new EmitError(`no wasm representation for IR type ${t}`);
 }
+
+/**
+ * JS helpers every trace module imports, by name, with their wasm signatures. Array
+ * reads return a value that cannot be valid to mean "exit" (NaN for numbers, 2 for
+ * bools): a NaN float element therefore leaves the trace too, which is always safe.
+ */
+export const TRACE_IMPORTS = {
+  fmod: [["f64", "f64"], ["f64"]],
+  alen: [["externref"], ["f64"]],
+  aget_int: [["externref", "f64"], ["f64"]],
+  aget_float: [["externref", "f64"], ["f64"]],
+  aget_bool: [["externref", "f64"], ["i32"]],
+  aset_int: [["externref", "f64", "f64"], ["i32"]],
+  aset_float: [["externref", "f64", "f64"], ["i32"]],
+  aset_bool: [["externref", "f64", "i32"], ["i32"]],
+} as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
+type ImportName = keyof typeof TRACE_IMPORTS;
 
 /** Emit `trace`; params are its entry loads in the order given. */
 export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
   const mod = new ModuleBuilder();
-  const fmodType = mod.addType(["f64", "f64"], ["f64"]);
-  const fmod = mod.importFunction("env", "fmod", fmodType);
+  const imports = {} as Record<ImportName, number>;
+  for (const [name, [params, results]] of Object.entries(TRACE_IMPORTS)) {
+    imports[name as ImportName] = mod.importFunction("env", name, mod.addType(params, results));
+  }
+  const elementHelper = (base: "aget" | "aset", t: number): number => imports[`${base}_${t === IrType.int ? "int" : t === IrType.float ? "float" : "bool"}`];
   const memory = mod.addMemory({ min: 1 });
   mod.addExport("exits", "memory", memory);
 
@@ -125,7 +146,22 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
       case IrOp.FSUB: get(a); get(b); w.f64_sub().local_set(local[ref]); break;
       case IrOp.FMUL: get(a); get(b); w.f64_mul().local_set(local[ref]); break;
       case IrOp.FDIV: divisorZeroExit(ref); get(a); get(b); w.f64_div().local_set(local[ref]); break;
-      case IrOp.FMOD: divisorZeroExit(ref); get(a); get(b); w.call(fmod).local_set(local[ref]); break;
+      case IrOp.FMOD: divisorZeroExit(ref); get(a); get(b); w.call(imports.fmod).local_set(local[ref]); break;
+      case IrOp.ALEN: get(a); w.call(imports.alen).local_set(local[ref]); break;
+      case IrOp.AGET: {
+        const t = trace.type[ref];
+        get(a); get(b); w.call(elementHelper("aget", t)).local_tee(local[ref]);
+        if (t === IrType.bool) w.i32_const(2).i32_eq();
+        else w.local_get(local[ref]).f64_ne(); // NaN: the helper refused
+        exitIf(ref);
+        break;
+      }
+      case IrOp.ASET: {
+        const c = trace.c[ref];
+        get(a); get(b); get(c); w.call(elementHelper("aset", trace.type[c])).i32_eqz();
+        exitIf(ref);
+        break;
+      }
       case IrOp.FNEG: get(a); w.f64_neg().local_set(local[ref]); break;
       case IrOp.FSQRT:
         get(a); w.f64_const(0).f64_lt();

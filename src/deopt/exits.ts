@@ -3,7 +3,8 @@
 // turned back into interpreter state by writing every slot of the exit's snapshot
 // (from the module's exit area) into the frame's registers, boxing floats and bools.
 
-import { RFloat, type Value } from "../interp/value";
+import { RArray, RFloat, type Value } from "../interp/value";
+import type { GlobalCheck } from "../trace/recorder";
 import { IrType, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
 
@@ -11,7 +12,9 @@ export interface CompiledLoop {
   id: number;
   trace: Trace;
   entrySlots: { slot: number; type: IrTypeName; ref: Ref }[];
-  fn: (...args: number[]) => number;
+  fn: (...args: unknown[]) => number;
+  /** Globals the trace assumes unchanged (builtins it computes inline). */
+  globalChecks: GlobalCheck[];
   /** The wasm module's bytes (kept for --trace-log=wasm and the tests' validation). */
   bytes: Uint8Array;
   /** The module's exit area: entry k of the taken snapshot is at index k. */
@@ -27,9 +30,11 @@ export interface ExitResult {
   pc: number;
 }
 
-const args: number[] = [];
+const args: unknown[] = [];
+const NO_ENTRY: ExitResult = { exit: -1, pc: -1 };
 
 export function enterTrace(t: CompiledLoop, stack: Value[], base: number): ExitResult {
+  for (const check of t.globalChecks) if (check.globals[check.index] !== check.value) return NO_ENTRY;
   const entry = t.entrySlots;
   args.length = entry.length;
   for (let i = 0; i < entry.length; i++) {
@@ -46,6 +51,10 @@ export function enterTrace(t: CompiledLoop, stack: Value[], base: number): ExitR
       case "bool":
         if (typeof v !== "boolean") return { exit: -1, pc: -1 };
         args[i] = v ? 1 : 0;
+        break;
+      case "ref":
+        if (!(v instanceof RArray)) return NO_ENTRY;
+        args[i] = v;
         break;
       default:
         return { exit: -1, pc: -1 };

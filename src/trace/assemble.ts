@@ -12,6 +12,7 @@ import type { RecordedLoop } from "./recorder";
 
 export interface AssembledLoop {
   trace: Trace;
+  globalChecks: RecordedLoop["globalChecks"];
   /** The entry loads, in parameter order: slot and type the caller must pass. */
   entrySlots: { slot: number; type: IrTypeName; ref: Ref }[];
 }
@@ -77,5 +78,5 @@ export function assembleLoop(rec: RecordedLoop, id: number): AssembledLoop {
     throw e;
   }
   for (const slot of written) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
-  return { trace, entrySlots: slots.map((slot) => ({ slot, type: slotType.get(slot)!, ref: loads.get(slot)! })) };
+  return { trace, globalChecks: rec.globalChecks, entrySlots: slots.map((slot) => ({ slot, type: slotType.get(slot)!, ref: loads.get(slot)! })) };
 }

@@ -14,6 +14,7 @@ import { eliminateDeadCode } from "../ir/dce";
 import { printTrace } from "../ir/printer";
 import { emitTrace, EmitError } from "../backend/emit-trace";
 import { enterTrace, type CompiledLoop } from "../deopt/exits";
+import { traceHelpers } from "../backend/trace-helpers";
 
 /** Counter value that keeps a header out of the JIT for good. */
 const NEVER = 0x3fffffff;
@@ -85,15 +86,15 @@ export class TracingJit implements JitHook {
         .map((e) => ({ ...e, ref: dce.refMap[e.ref] }));
       const emitted = emitTrace(trace, entrySlots.map((e) => e.ref));
       const module = new WebAssembly.Module(emitted.bytes);
-      const instance = new WebAssembly.Instance(module, { env: { fmod: (x: number, y: number) => x % y } });
+      const instance = new WebAssembly.Instance(module, { env: traceHelpers });
       this.nextTraceId++;
       state.trace = {
-        id, trace, entrySlots, bytes: emitted.bytes,
-        fn: instance.exports.trace as (...args: number[]) => number,
+        id, trace, entrySlots, bytes: emitted.bytes, globalChecks: assembled.globalChecks,
+        fn: instance.exports.trace as (...args: unknown[]) => number,
         exitArea: new Float64Array((instance.exports.exits as WebAssembly.Memory).buffer),
         exitCounts: new Int32Array(trace.snapshots.length),
       };
-      this.compiled.push(state.trace);
+      this.compiled.push(state.trace!);
       proto.hotCounts[header >> 2] = 1;
       if (this.log) {
         this.log.trace({

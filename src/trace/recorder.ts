@@ -4,12 +4,13 @@
 // guard for every assumption: operand types, branch directions, int overflow, zero
 // divisors. When control comes back to the loop header the iteration is a trace body.
 //
-// This first recorder handles numeric loops in one frame: locals, int and float
-// arithmetic, comparisons and branches. Anything else aborts with a named reason; calls,
-// arrays and side traces come next.
+// This recorder handles numeric loops in one frame: locals, int and float arithmetic,
+// comparisons and branches, array element reads and writes, and the math builtins
+// (guarded on the global still holding the builtin). Anything else aborts with a named
+// reason; user calls, pushes, side traces come next.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RFloat, RuffError, type Value } from "../interp/value";
+import { RArray, RFloat, RNative, RuffError, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame } from "../interp/runtime";
 import { TraceAbort } from "./abort";
@@ -31,8 +32,16 @@ export interface RecSnapshot {
   slots: Map<number, number>;
 }
 
+/** A global the trace assumes still holds a builtin (checked when the trace is entered). */
+export interface GlobalCheck {
+  globals: Value[];
+  index: number;
+  value: Value;
+}
+
 /** What recording one iteration produced. */
 export interface RecordedLoop {
+  globalChecks: GlobalCheck[];
   proto: FunctionProto;
   header: number;
   ops: RecOp[];
@@ -43,8 +52,11 @@ export interface RecordedLoop {
   written: Map<number, number>;
 }
 
-/** A typed value the recorder tracks: its IR ref and the concrete value seen. */
-type Kind = "int" | "float" | "bool";
+/** The IR type of a value the recorder tracks (ref: an array). */
+type Kind = "int" | "float" | "bool" | "ref";
+
+/** Builtins a trace computes itself: name -> what it emits for a number argument. */
+const INLINE_BUILTINS = new Set(["sqrt", "abs", "floor", "ceil", "len"]);
 
 const ARITH: Record<number, { op: ArithOp; int: IrOpName; float: IrOpName; imm: boolean }> = {
   [Op.ADD]: { op: "+", int: "ADD", float: "FADD", imm: false },
@@ -82,6 +94,7 @@ export class Recorder {
   private readonly entry = new Map<number, number>();
   private readonly current = new Map<number, number>();
   private readonly constants = new Map<string, number>();
+  private readonly globalChecks: GlobalCheck[] = [];
   private readonly code: Int32Array;
   private readonly consts: Value[];
   private readonly base: number;
@@ -119,7 +132,7 @@ export class Recorder {
         }
         this.pc = next;
         return {
-          proto: this.frame.proto, header: this.header, ops: this.ops, snapshots: this.snapshots,
+          globalChecks: this.globalChecks, proto: this.frame.proto, header: this.header, ops: this.ops, snapshots: this.snapshots,
           entry: this.entry, written: new Map(this.current),
         };
       }
@@ -157,6 +170,7 @@ export class Recorder {
     if (typeof v === "number") return "int";
     if (v instanceof RFloat) return "float";
     if (typeof v === "boolean") return "bool";
+    if (v instanceof RArray) return "ref";
     throw new TraceAbort("nyi_value", `a ${v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v} value`);
   }
 
@@ -171,6 +185,7 @@ export class Recorder {
   }
 
   private write(r: number, ref: number, value: Value): void {
+    if (this.ops[ref].type === "ref") throw new TraceAbort("nyi_value", "an array moved between registers");
     this.current.set(r, ref);
     this.stack[this.base + r] = value;
   }
@@ -267,6 +282,37 @@ export class Recorder {
         this.emit(taken ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], before);
         return taken ? c : pc + 8;
       }
+      case Op.GETINDEX: {
+        const o = stack[base + b];
+        const k = stack[base + c];
+        if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
+        if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
+        const elem = o.items[k];
+        const kind = this.kindOf(elem);
+        if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
+        const arr = this.read(b);
+        const index = this.read(c);
+        if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+        this.write(a, this.emit("AGET", kind, [arr, index], true), elem);
+        return pc + 4;
+      }
+      case Op.SETINDEX: {
+        const o = stack[base + a];
+        const k = stack[base + b];
+        const v = stack[base + c];
+        if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
+        if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
+        if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
+        if (this.kindOf(v) === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
+        const arr = this.read(a);
+        const index = this.read(b);
+        if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+        this.emit("ASET", "none", [arr, index, this.read(c)], true);
+        o.items[k] = v;
+        return pc + 4;
+      }
+      case Op.CALLG:
+        return this.callBuiltin(pc, a, b, c);
       default: {
         const jump = COMPARE_JUMPS[op];
         if (jump !== undefined) {
@@ -280,6 +326,32 @@ export class Recorder {
         throw new TraceAbort("nyi_op", `bytecode ${opName(op)}`);
       }
     }
+  }
+
+  /** `R[a] = G[g](R[a+1] ..)` for the builtins traces compute inline. */
+  private callBuiltin(pc: number, a: number, nargs: number, g: number): number {
+    const globals = this.frame.module.globals;
+    const fn = globals[g];
+    if (!(fn instanceof RNative) || !INLINE_BUILTINS.has(fn.name) || nargs !== 1) {
+      throw new TraceAbort(fn instanceof RNative ? "call_native" : "call_user", `call of ${fn instanceof RNative ? fn.name : "a function value"}`);
+    }
+    const x = this.stack[this.base + a + 1];
+    const arg = this.read(a + 1);
+    const kind = this.typeOfRef(arg);
+    let ref: number;
+    if (fn.name === "len") {
+      if (kind !== "ref") throw new TraceAbort("nyi_value", "len of something other than an array");
+      ref = this.emit("ALEN", "int", [arg]);
+    } else {
+      if (kind !== "int" && kind !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
+      const f = this.asFloat(arg);
+      ref = fn.name === "sqrt" ? this.emit("FSQRT", "float", [f], true)
+        : this.emit(fn.name === "abs" ? "FABS" : fn.name === "floor" ? "FFLOOR" : "FCEIL", "float", [f]);
+    }
+    const result = this.concrete(() => fn.fn([x]));
+    if (!this.globalChecks.some((c) => c.globals === globals && c.index === g)) this.globalChecks.push({ globals, index: g, value: fn });
+    this.write(a, ref, result);
+    return pc + 4;
   }
 
   /** Run the concrete operation; a Ruff error aborts (the interpreter raises it itself). */

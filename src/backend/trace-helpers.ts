@@ -1,0 +1,49 @@
+// The JS side of the helpers trace modules import (TRACE_IMPORTS in emit-trace.ts):
+// array length, element reads that refuse (NaN / 2) instead of guessing, and element
+// writes that refuse (0) on a shared array or a bad index, before any effect. A refusal
+// makes the trace exit, and the interpreter redoes the operation with full semantics.
+
+import { RArray, RFloat } from "../interp/value";
+
+function items(arr: unknown, i: number): unknown[] | null {
+  if (!(arr instanceof RArray)) return null;
+  return i >= 0 && i < arr.items.length ? arr.items : null;
+}
+
+export const traceHelpers = {
+  fmod: (x: number, y: number): number => x % y,
+  alen: (arr: unknown): number => (arr as RArray).items.length,
+  aget_int(arr: unknown, i: number): number {
+    const xs = items(arr, i);
+    const v = xs === null ? undefined : xs[i];
+    return typeof v === "number" ? v : NaN;
+  },
+  aget_float(arr: unknown, i: number): number {
+    const xs = items(arr, i);
+    const v = xs === null ? undefined : xs[i];
+    return v instanceof RFloat ? v.v : NaN;
+  },
+  aget_bool(arr: unknown, i: number): number {
+    const xs = items(arr, i);
+    const v = xs === null ? undefined : xs[i];
+    return v === true ? 1 : v === false ? 0 : 2;
+  },
+  aset_int(arr: unknown, i: number, v: number): number {
+    const xs = items(arr, i);
+    if (xs === null || (arr as RArray).shared) return 0;
+    xs[i] = v;
+    return 1;
+  },
+  aset_float(arr: unknown, i: number, v: number): number {
+    const xs = items(arr, i);
+    if (xs === null || (arr as RArray).shared) return 0;
+    xs[i] = new RFloat(v);
+    return 1;
+  },
+  aset_bool(arr: unknown, i: number, v: number): number {
+    const xs = items(arr, i);
+    if (xs === null || (arr as RArray).shared) return 0;
+    xs[i] = v !== 0;
+    return 1;
+  },
+};
