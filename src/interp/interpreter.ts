@@ -42,6 +42,9 @@ export class Interpreter extends Runtime {
       let pc = f.pc;
       try {
         for (;;) {
+          // A taken jump sets target and breaks: the tail below counts loop back edges.
+          // Any other break out of the switch means the current frame changed.
+          let target = -1;
           switch (code[pc]) {
             case Op.MOVE:
               stack[base + code[pc + 1]] = stack[base + code[pc + 2]];
@@ -242,14 +245,8 @@ export class Interpreter extends Runtime {
               continue;
             }
             case Op.JMP: {
-              const next = code[pc + 1];
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = code[pc + 1];
+              break;
             }
             case Op.JMPF: {
               const v = stack[base + code[pc + 1]];
@@ -258,14 +255,8 @@ export class Interpreter extends Runtime {
             }
             case Op.JMPT: {
               const v = stack[base + code[pc + 1]];
-              const next = (v === true || (v !== false && truthy(v))) ? code[pc + 2] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = (v === true || (v !== false && truthy(v))) ? code[pc + 2] : pc + 4;
+              break;
             }
             case Op.JNLT: {
               const x = stack[base + code[pc + 1]];
@@ -335,111 +326,51 @@ export class Interpreter extends Runtime {
               continue;
             }
             case Op.JLT: {
-              const next = lt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = lt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JLE: {
-              const next = le(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = le(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JGT: {
-              const next = gt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = gt(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JGE: {
-              const next = ge(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = ge(stack[base + code[pc + 1]], stack[base + code[pc + 2]]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JEQ:
             case Op.JNE: {
               const x = stack[base + code[pc + 1]];
               const y = stack[base + code[pc + 2]];
               const eq = typeof x === "number" && typeof y === "number" ? x === y : equals(x, y);
-              const next = eq === (code[pc] === Op.JEQ) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = eq === (code[pc] === Op.JEQ) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JLTI: {
-              const next = lt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = lt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JLEI: {
-              const next = le(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = le(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JGTI: {
-              const next = gt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = gt(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JGEI: {
-              const next = ge(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = ge(stack[base + code[pc + 1]], code[pc + 2]) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.JEQI:
             case Op.JNEI: {
               const x = stack[base + code[pc + 1]];
               const eq = typeof x === "number" ? x === code[pc + 2] : equals(x, code[pc + 2]);
-              const next = eq === (code[pc] === Op.JEQI) ? code[pc + 3] : pc + 4;
-              if (next < pc && --proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = eq === (code[pc] === Op.JEQI) ? code[pc + 3] : pc + 4;
+              break;
             }
             case Op.INCJLT:
             case Op.INCJLE: {
@@ -453,14 +384,8 @@ export class Interpreter extends Runtime {
                 pc += 8;
                 continue;
               }
-              const next = code[pc + 3];
-              if (--proto.hotCounts[next >> 2] === 0) {
-                f.pc = pc;
-                pc = this.hotLoop(f, next);
-                continue;
-              }
-              pc = next;
-              continue;
+              target = code[pc + 3];
+              break;
             }
             case Op.CALLG:
             case Op.CALL: {
@@ -642,13 +567,8 @@ export class Interpreter extends Runtime {
                 if (i < src) {
                   stack[base + code[pc + 2]] = i;
                   stack[it + 1] = i + 1;
-                  const next = code[pc + 3];
-                  if (--proto.hotCounts[next >> 2] === 0) {
-                    f.pc = pc;
-                    pc = this.hotLoop(f, next);
-                    continue;
-                  }
-                  pc = next;
+                  target = code[pc + 3];
+                  break;
                 } else pc += 4;
                 continue;
               }
@@ -657,13 +577,8 @@ export class Interpreter extends Runtime {
                 if (i < items.length) {
                   stack[base + code[pc + 2]] = share(items[i]);
                   stack[it + 1] = i + 1;
-                  const next = code[pc + 3];
-                  if (--proto.hotCounts[next >> 2] === 0) {
-                    f.pc = pc;
-                    pc = this.hotLoop(f, next);
-                    continue;
-                  }
-                  pc = next;
+                  target = code[pc + 3];
+                  break;
                 } else pc += 4;
                 continue;
               }
@@ -722,7 +637,13 @@ export class Interpreter extends Runtime {
               continue;
             }
           }
-          // A `break` out of the switch means the current frame changed.
+          if (target >= 0) {
+            if (target < pc && --proto.hotCounts[target >> 2] === 0) {
+              f.pc = pc;
+              pc = this.hotLoop(f, target);
+            } else pc = target;
+            continue;
+          }
           if (--budget === 0) return FRAME_SWITCH;
           f = this.frames[this.fp];
           proto = f.proto;
