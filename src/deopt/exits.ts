@@ -1,22 +1,24 @@
-// Entering a compiled loop trace and leaving it: the entry checks the types the trace
-// was specialised to and passes the slot values as wasm parameters; a guard exit is
-// turned back into interpreter state by writing every slot of the exit's snapshot
-// (from the module's exit area) into the frame's registers, boxing floats and bools.
+// Entering a compiled loop trace and leaving it. Both sides are small JS functions
+// generated per trace (new Function), so V8 sees monomorphic code with the slot numbers
+// and types as constants: the entry checks the types the trace was specialised to and
+// passes the slot values as wasm parameters; each exit's restorer writes the slots of
+// its snapshot (from the module's exit area) back into the frame's registers, boxing
+// floats and bools.
 
 import { RArray, RFloat, type Value } from "../interp/value";
-import type { GlobalCheck } from "../trace/recorder";
 import { IrType, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
+import type { GlobalCheck } from "../trace/recorder";
 
 export interface CompiledLoop {
   id: number;
   trace: Trace;
   entrySlots: { slot: number; type: IrTypeName; ref: Ref }[];
   fn: (...args: unknown[]) => number;
-  /** Globals the trace assumes unchanged (builtins it computes inline). */
-  globalChecks: GlobalCheck[];
   /** The wasm module's bytes (kept for --trace-log=wasm and the tests' validation). */
   bytes: Uint8Array;
+  /** Globals the trace assumes unchanged (builtins it computes inline). */
+  globalChecks: GlobalCheck[];
   /** The module's exit area: entry k of the taken snapshot is at index k. */
   exitArea: Float64Array;
   /** Times each exit was taken. */
@@ -30,48 +32,66 @@ export interface ExitResult {
   pc: number;
 }
 
-const args: unknown[] = [];
+type EntryStub = (stack: Value[], base: number) => number;
+type Restorer = (stack: Value[], base: number, area: Float64Array) => void;
+
+/** Generated code is cached on the compiled trace. */
+const stubs = new WeakMap<CompiledLoop, { entry: EntryStub; restore: Restorer[] }>();
+
 const NO_ENTRY: ExitResult = { exit: -1, pc: -1 };
 
 export function enterTrace(t: CompiledLoop, stack: Value[], base: number): ExitResult {
-  for (const check of t.globalChecks) if (check.globals[check.index] !== check.value) return NO_ENTRY;
-  const entry = t.entrySlots;
-  args.length = entry.length;
-  for (let i = 0; i < entry.length; i++) {
-    const v = stack[base + entry[i].slot];
-    switch (entry[i].type) {
+  let code = stubs.get(t);
+  if (code === undefined) stubs.set(t, (code = { entry: entryStub(t), restore: t.trace.snapshots.map((s) => restorer(t.trace, s.id)) }));
+  const exit = code.entry(stack, base);
+  if (exit < 0) return NO_ENTRY;
+  code.restore[exit](stack, base, t.exitArea);
+  return { exit, pc: t.trace.snapshots[exit].pc };
+}
+
+function entryStub(t: CompiledLoop): EntryStub {
+  const lines: string[] = [];
+  const args: string[] = [];
+  t.globalChecks.forEach((_, i) => lines.push(`if (checks[${i}].globals[checks[${i}].index] !== checks[${i}].value) return -1;`));
+  t.entrySlots.forEach((e, i) => {
+    lines.push(`const v${i} = stack[base + ${e.slot}];`);
+    switch (e.type) {
       case "int":
-        if (typeof v !== "number") return { exit: -1, pc: -1 };
-        args[i] = v;
+        lines.push(`if (typeof v${i} !== "number") return -1;`);
+        args.push(`v${i}`);
         break;
       case "float":
-        if (!(v instanceof RFloat)) return { exit: -1, pc: -1 };
-        args[i] = v.v;
+        lines.push(`if (!(v${i} instanceof RFloat)) return -1;`);
+        args.push(`v${i}.v`);
         break;
       case "bool":
-        if (typeof v !== "boolean") return { exit: -1, pc: -1 };
-        args[i] = v ? 1 : 0;
+        lines.push(`if (typeof v${i} !== "boolean") return -1;`);
+        args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        if (!(v instanceof RArray)) return NO_ENTRY;
-        args[i] = v;
+        lines.push(`if (!(v${i} instanceof RArray)) return -1;`);
+        args.push(`v${i}`);
         break;
       default:
-        return { exit: -1, pc: -1 };
+        lines.push("return -1;");
     }
-  }
-  const exit = t.fn.apply(null, args);
-  const snap = t.trace.snapshots[exit];
-  const area = t.exitArea;
-  const types = t.trace.type;
+  });
+  lines.push(`return fn(${args.join(", ")});`);
+  const make = new Function("fn", "checks", "RFloat", "RArray", `return function traceEntry${t.id}(stack, base) {\n${lines.join("\n")}\n};`);
+  return make(t.fn, t.globalChecks, RFloat, RArray) as EntryStub;
+}
+
+function restorer(trace: Trace, exit: number): Restorer {
+  const lines: string[] = [];
   let k = 0;
-  for (const frame of snap.frames) {
-    const frameBase = base + frame.base;
-    for (let j = 0; j < frame.slots.length; j++) {
-      const raw = area[k++];
-      const type = types[frame.refs[j]];
-      stack[frameBase + frame.slots[j]] = type === IrType.int ? raw : type === IrType.float ? new RFloat(raw) : raw !== 0;
-    }
+  for (const frame of trace.snapshots[exit].frames) {
+    frame.slots.forEach((slot, j) => {
+      const type = trace.type[frame.refs[j]];
+      const raw = `area[${k++}]`;
+      const value = type === IrType.int ? raw : type === IrType.float ? `new RFloat(${raw})` : `${raw} !== 0`;
+      lines.push(`stack[base + ${frame.base + slot}] = ${value};`);
+    });
   }
-  return { exit, pc: snap.pc };
+  const make = new Function("RFloat", `return function traceExit${trace.meta.id}_${exit}(stack, base, area) {\n${lines.join("\n")}\n};`);
+  return make(RFloat) as Restorer;
 }
