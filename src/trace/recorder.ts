@@ -313,6 +313,8 @@ export class Recorder {
       }
       case Op.CALLG:
         return this.callBuiltin(pc, a, b, c);
+      case Op.FORITER:
+        return this.forIteration(pc, a, b, c);
       default: {
         const jump = COMPARE_JUMPS[op];
         if (jump !== undefined) {
@@ -326,6 +328,43 @@ export class Recorder {
         throw new TraceAbort("nyi_op", `bytecode ${opName(op)}`);
       }
     }
+  }
+
+  /**
+   * `for x in N` (a count) and `for x in array`: the iterator register holds the count
+   * or the array (shared: the loop walks a snapshot), the next one the position.
+   */
+  private forIteration(pc: number, it: number, varReg: number, body: number): number {
+    const source = this.stack[this.base + it];
+    const position = this.stack[this.base + it + 1] as number;
+    const src = this.read(it);
+    const pos = this.read(it + 1);
+    let more: boolean;
+    let limit: number;
+    if (typeof source === "number") {
+      more = position < source;
+      limit = src;
+    } else if (source instanceof RArray) {
+      more = position < source.items.length;
+      limit = this.emit("ALEN", "int", [src]);
+    } else {
+      throw new TraceAbort("nyi_value", "a for loop over something other than a count or an array");
+    }
+    const before = this.snapshot();
+    const cond = this.emit("LT", "bool", [pos, limit]);
+    this.emit(more ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], before);
+    if (!more) return pc + 4;
+    let value: Value = position;
+    let valueRef = pos;
+    if (source instanceof RArray) {
+      value = source.items[position];
+      const kind = this.kindOf(value);
+      if (kind === "ref") throw new TraceAbort("nyi_value", "a for loop over an array of arrays");
+      valueRef = this.emit("AGET", kind, [src, pos], before);
+    }
+    this.write(varReg, valueRef, value);
+    this.write(it + 1, this.emit("ADD", "int", [pos, this.constant("int", 1)], before), position + 1);
+    return body;
   }
 
   /** `R[a] = G[g](R[a+1] ..)` for the builtins traces compute inline. */
