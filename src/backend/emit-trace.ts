@@ -57,6 +57,11 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
   const elementHelper = (base: "aget" | "aset", t: number): number => imports[`${base}_${t === IrType.int ? "int" : t === IrType.float ? "float" : "bool"}`];
   const memory = mod.addMemory({ min: 1 });
   mod.addExport("exits", "memory", memory);
+  // Object references of an exit's snapshot go to this table, at the entry's index.
+  let maxEntries = 1;
+  for (const s of trace.snapshots) maxEntries = Math.max(maxEntries, s.frames.reduce((n, f) => n + f.refs.length, 0));
+  const refTable = mod.addTable({ element: "externref", min: maxEntries });
+  mod.addExport("exitRefs", "table", refTable);
 
   const local = new Int32Array(trace.end).fill(-1);
   params.forEach((ref, i) => (local[ref] = i));
@@ -90,6 +95,12 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     let k = 0;
     for (const frame of snap.frames) {
       for (const ref of frame.refs) {
+        if (trace.type[ref] === IrType.ref) {
+          w.i32_const(k++);
+          get(ref);
+          w.table_set(refTable);
+          continue;
+        }
         w.i32_const(8 * k++);
         get(ref);
         if (trace.type[ref] === IrType.bool) w.f64_convert_i32_u();

@@ -8,7 +8,7 @@
 import { RArray, RFloat, type Value } from "../interp/value";
 import { IrType, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
-import type { GlobalCheck } from "../trace/recorder";
+import { GLOBAL_SLOT_BASE, type GlobalCheck } from "../trace/recorder";
 
 export interface CompiledLoop {
   id: number;
@@ -19,8 +19,12 @@ export interface CompiledLoop {
   bytes: Uint8Array;
   /** Globals the trace assumes unchanged (builtins it computes inline). */
   globalChecks: GlobalCheck[];
+  /** The module globals that slots from GLOBAL_SLOT_BASE up stand for. */
+  globals: Value[];
   /** The module's exit area: entry k of the taken snapshot is at index k. */
   exitArea: Float64Array;
+  /** Object entries of the taken snapshot: entry k is at table index k. */
+  exitRefs: WebAssembly.Table;
   /** Times each exit was taken. */
   exitCounts: Int32Array;
 }
@@ -33,7 +37,12 @@ export interface ExitResult {
 }
 
 type EntryStub = (stack: Value[], base: number) => number;
-type Restorer = (stack: Value[], base: number, area: Float64Array) => void;
+type Restorer = (stack: Value[], base: number, area: Float64Array, refs: WebAssembly.Table) => void;
+
+/** JS text for the storage place of a trace slot: a register or a module global. */
+function place(slot: number): string {
+  return slot >= GLOBAL_SLOT_BASE ? `globals[${slot - GLOBAL_SLOT_BASE}]` : `stack[base + ${slot}]`;
+}
 
 /** Generated code is cached on the compiled trace. */
 const stubs = new WeakMap<CompiledLoop, { entry: EntryStub; restore: Restorer[] }>();
@@ -42,10 +51,10 @@ const NO_ENTRY: ExitResult = { exit: -1, pc: -1 };
 
 export function enterTrace(t: CompiledLoop, stack: Value[], base: number): ExitResult {
   let code = stubs.get(t);
-  if (code === undefined) stubs.set(t, (code = { entry: entryStub(t), restore: t.trace.snapshots.map((s) => restorer(t.trace, s.id)) }));
+  if (code === undefined) stubs.set(t, (code = { entry: entryStub(t), restore: t.trace.snapshots.map((s) => restorer(t, s.id)) }));
   const exit = code.entry(stack, base);
   if (exit < 0) return NO_ENTRY;
-  code.restore[exit](stack, base, t.exitArea);
+  code.restore[exit](stack, base, t.exitArea, t.exitRefs);
   return { exit, pc: t.trace.snapshots[exit].pc };
 }
 
@@ -54,7 +63,7 @@ function entryStub(t: CompiledLoop): EntryStub {
   const args: string[] = [];
   t.globalChecks.forEach((_, i) => lines.push(`if (checks[${i}].globals[checks[${i}].index] !== checks[${i}].value) return -1;`));
   t.entrySlots.forEach((e, i) => {
-    lines.push(`const v${i} = stack[base + ${e.slot}];`);
+    lines.push(`const v${i} = ${place(e.slot)};`);
     switch (e.type) {
       case "int":
         lines.push(`if (typeof v${i} !== "number") return -1;`);
@@ -77,21 +86,22 @@ function entryStub(t: CompiledLoop): EntryStub {
     }
   });
   lines.push(`return fn(${args.join(", ")});`);
-  const make = new Function("fn", "checks", "RFloat", "RArray", `return function traceEntry${t.id}(stack, base) {\n${lines.join("\n")}\n};`);
-  return make(t.fn, t.globalChecks, RFloat, RArray) as EntryStub;
+  const make = new Function("fn", "checks", "globals", "RFloat", "RArray", `return function traceEntry${t.id}(stack, base) {\n${lines.join("\n")}\n};`);
+  return make(t.fn, t.globalChecks, t.globals, RFloat, RArray) as EntryStub;
 }
 
-function restorer(trace: Trace, exit: number): Restorer {
+function restorer(t: CompiledLoop, exit: number): Restorer {
+  const trace = t.trace;
   const lines: string[] = [];
   let k = 0;
   for (const frame of trace.snapshots[exit].frames) {
     frame.slots.forEach((slot, j) => {
       const type = trace.type[frame.refs[j]];
       const raw = `area[${k++}]`;
-      const value = type === IrType.int ? raw : type === IrType.float ? `new RFloat(${raw})` : `${raw} !== 0`;
-      lines.push(`stack[base + ${frame.base + slot}] = ${value};`);
+      const value = type === IrType.int ? raw : type === IrType.float ? `new RFloat(${raw})` : type === IrType.ref ? `refs.get(${k - 1})` : `${raw} !== 0`;
+      lines.push(`${slot >= GLOBAL_SLOT_BASE ? place(slot) : `stack[base + ${frame.base + slot}]`} = ${value};`);
     });
   }
-  const make = new Function("RFloat", `return function traceExit${trace.meta.id}_${exit}(stack, base, area) {\n${lines.join("\n")}\n};`);
-  return make(RFloat) as Restorer;
+  const make = new Function("RFloat", "globals", `return function traceExit${trace.meta.id}_${exit}(stack, base, area, refs) {\n${lines.join("\n")}\n};`);
+  return make(RFloat, t.globals) as Restorer;
 }

@@ -89,9 +89,10 @@ export class TracingJit implements JitHook {
       const instance = new WebAssembly.Instance(module, { env: traceHelpers });
       this.nextTraceId++;
       state.trace = {
-        id, trace, entrySlots, bytes: emitted.bytes, globalChecks: assembled.globalChecks,
+        id, trace, entrySlots, bytes: emitted.bytes, globalChecks: assembled.globalChecks, globals: f.module.globals,
         fn: instance.exports.trace as (...args: unknown[]) => number,
         exitArea: new Float64Array((instance.exports.exits as WebAssembly.Memory).buffer),
+        exitRefs: instance.exports.exitRefs as WebAssembly.Table,
         exitCounts: new Int32Array(trace.snapshots.length),
       };
       this.compiled.push(state.trace!);

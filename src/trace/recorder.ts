@@ -14,6 +14,7 @@ import { RArray, RFloat, RNative, RuffError, type Value } from "../interp/value"
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame } from "../interp/runtime";
 import { TraceAbort } from "./abort";
+import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
 
 /** A recorded instruction. Operands are recorder refs (indices into ops) or literals. */
@@ -51,6 +52,13 @@ export interface RecordedLoop {
   /** Slot -> recorder ref of the value at the end of the iteration (written slots only). */
   written: Map<number, number>;
 }
+
+/**
+ * Module globals the loop reads or writes are tracked like registers, under slot
+ * numbers from here up (frames never have that many registers; IR literals stay below
+ * 2^20). The entry and exit code map them back to the module's globals array.
+ */
+export const GLOBAL_SLOT_BASE = 1 << 19;
 
 /** The IR type of a value the recorder tracks (ref: an array). */
 type Kind = "int" | "float" | "bool" | "ref";
@@ -178,16 +186,16 @@ export class Recorder {
   private read(r: number): number {
     const ref = this.current.get(r) ?? this.entry.get(r);
     if (ref !== undefined) return ref;
-    const kind = this.kindOf(this.stack[this.base + r]);
+    const kind = this.kindOf(r >= GLOBAL_SLOT_BASE ? this.frame.module.globals[r - GLOBAL_SLOT_BASE] : this.stack[this.base + r]);
     const load = this.emit("SLOAD", kind, [r]);
     this.entry.set(r, load);
     return load;
   }
 
   private write(r: number, ref: number, value: Value): void {
-    if (this.ops[ref].type === "ref") throw new TraceAbort("nyi_value", "an array moved between registers");
     this.current.set(r, ref);
-    this.stack[this.base + r] = value;
+    if (r >= GLOBAL_SLOT_BASE) this.frame.module.globals[r - GLOBAL_SLOT_BASE] = value;
+    else this.stack[this.base + r] = value;
   }
 
   private typeOfRef(ref: number): Kind {
@@ -313,6 +321,22 @@ export class Recorder {
       }
       case Op.CALLG:
         return this.callBuiltin(pc, a, b, c);
+      case Op.GETGLOBAL: {
+        const v = this.frame.module.globals[b];
+        if (this.frame.module.kinds[b] === 0) throw new TraceAbort("error_raised", "an undefined global");
+        const ref = this.read(GLOBAL_SLOT_BASE + b);
+        this.write(a, ref, v);
+        return pc + 4;
+      }
+      case Op.CHECKGLOBALMUT:
+        // Binding kinds never change once mutable: nothing to guard at run time.
+        if (this.frame.module.kinds[b] !== GLOBAL_KIND.mut) throw new TraceAbort("nyi_value", "a mutation through a global that is not mut");
+        return pc + 4;
+      case Op.SETGLOBAL: {
+        if (this.frame.module.kinds[b] !== GLOBAL_KIND.mut) throw new TraceAbort("nyi_value", "an assignment that defines or may not change a global");
+        this.write(GLOBAL_SLOT_BASE + b, this.read(a), stack[base + a]);
+        return pc + 4;
+      }
       case Op.FORITER:
         return this.forIteration(pc, a, b, c);
       default: {

@@ -135,7 +135,7 @@ print(len(s))
     expect(r.out).toBe("2000\n");
     const aborts = r.events.filter((e) => e.event === "abort");
     expect(aborts.length).toBe(3);
-    expect(aborts[0].reason).toBe("nyi_op");
+    expect(aborts[0].reason).toBe("nyi_value"); // a string value
     expect(aborts[0].line).toBe(5);
     expect(r.events.filter((e) => e.event === "blacklist")).toHaveLength(1);
     expect(summaryOf(r).traces).toBe(0);
