@@ -2,7 +2,6 @@
 // what upstream gets from Rust's rand 0.8 (`StdRng` = ChaCha12, `seed_from_u64` via PCG32,
 // `gen::<f64>()`, `gen_range`), so seeded programs print the same numbers as upstream.
 
-import { randomBytes } from "node:crypto";
 
 const U64_MASK = (1n << 64n) - 1n;
 
@@ -40,7 +39,8 @@ export class ChaCha12Rng {
   }
 
   static fromEntropy(): ChaCha12Rng {
-    const bytes = randomBytes(32);
+    // Loaded on first use: node:crypto costs start-up time every run would pay.
+    const bytes = (require("node:crypto") as typeof import("node:crypto")).randomBytes(32);
     return new ChaCha12Rng(new Uint32Array(bytes.buffer, bytes.byteOffset, 8).slice());
   }
 

@@ -2,7 +2,6 @@
 // format_duration, and random/random_int/random_choice with set_random_seed for
 // deterministic runs (same sequence as upstream, see rng.ts).
 
-import { randomUUID } from "node:crypto";
 import { RArray, RFloat, share, type Value } from "../value";
 import { formatFixed } from "../format";
 import { ChaCha12Rng } from "./rng";
@@ -113,7 +112,7 @@ function randomBuiltins(): NativeSpec[] {
       return null;
     }),
     // Upstream's uuid_v4 ignores the seed (Uuid::new_v4 uses the OS generator).
-    native("uuid_v4", 0, 0, () => randomUUID()),
+    native("uuid_v4", 0, 0, () => (require("node:crypto") as typeof import("node:crypto")).randomUUID()),
   ];
 }
 
