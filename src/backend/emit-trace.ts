@@ -44,6 +44,12 @@ export const TRACE_IMPORTS = {
   aset_int: [["externref", "f64", "f64"], ["i32"]],
   aset_float: [["externref", "f64", "f64"], ["i32"]],
   aset_bool: [["externref", "f64", "i32"], ["i32"]],
+  dget_int: [["externref", "f64"], ["f64"]],
+  dget_float: [["externref", "f64"], ["f64"]],
+  dget_bool: [["externref", "f64"], ["i32"]],
+  dset_int: [["externref", "f64", "f64"], ["i32"]],
+  dset_float: [["externref", "f64", "f64"], ["i32"]],
+  dset_bool: [["externref", "f64", "i32"], ["i32"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 type ImportName = keyof typeof TRACE_IMPORTS;
 
@@ -164,6 +170,19 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
         get(a); get(b); w.call(elementHelper("aget", t)).local_tee(local[ref]);
         if (t === IrType.bool) w.i32_const(2).i32_eq();
         else w.local_get(local[ref]).f64_ne(); // NaN: the helper refused
+        exitIf(ref);
+        break;
+      }
+      case IrOp.CALLH: {
+        const name = trace.helpers[a] as ImportName;
+        if (!(name in TRACE_IMPORTS)) throw new EmitError(`no trace helper ${name}`);
+        for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) get(operand);
+        w.call(imports[name]);
+        const t = trace.type[ref];
+        // Refusal: NaN for numbers, 2 for bools, 0 (not ok) for helpers without a result.
+        if (t === IrType.none) w.i32_eqz();
+        else if (t === IrType.bool) w.local_tee(local[ref]).i32_const(2).i32_eq();
+        else w.local_tee(local[ref]).local_get(local[ref]).f64_ne();
         exitIf(ref);
         break;
       }

@@ -3,7 +3,7 @@
 // writes that refuse (0) on a shared array or a bad index, before any effect. A refusal
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
-import { RArray, RFloat } from "../interp/value";
+import { RArray, RDict, RFloat } from "../interp/value";
 
 function items(arr: unknown, i: number): unknown[] | null {
   if (!(arr instanceof RArray)) return null;
@@ -38,6 +38,33 @@ export const traceHelpers = {
     const xs = items(arr, i);
     if (xs === null || (arr as RArray).shared) return 0;
     xs[i] = new RFloat(v);
+    return 1;
+  },
+  dget_int(d: unknown, k: number): number {
+    const v = (d as RDict).map.get(k);
+    return typeof v === "number" ? v : NaN;
+  },
+  dget_float(d: unknown, k: number): number {
+    const v = (d as RDict).map.get(k);
+    return v instanceof RFloat ? v.v : NaN;
+  },
+  dget_bool(d: unknown, k: number): number {
+    const v = (d as RDict).map.get(k);
+    return v === true ? 1 : v === false ? 0 : 2;
+  },
+  dset_int(d: unknown, k: number, v: number): number {
+    if ((d as RDict).shared) return 0;
+    (d as RDict).map.set(k, v);
+    return 1;
+  },
+  dset_float(d: unknown, k: number, v: number): number {
+    if ((d as RDict).shared) return 0;
+    (d as RDict).map.set(k, new RFloat(v));
+    return 1;
+  },
+  dset_bool(d: unknown, k: number, v: number): number {
+    if ((d as RDict).shared) return 0;
+    (d as RDict).map.set(k, v !== 0);
     return 1;
   },
   aset_bool(arr: unknown, i: number, v: number): number {

@@ -5,7 +5,7 @@
 // its snapshot (from the module's exit area) back into the frame's registers, boxing
 // floats and bools.
 
-import { RArray, RFloat, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, type Value } from "../interp/value";
 import { IrType, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
 import { GLOBAL_SLOT_BASE, type GlobalCheck } from "../trace/recorder";
@@ -13,7 +13,7 @@ import { GLOBAL_SLOT_BASE, type GlobalCheck } from "../trace/recorder";
 export interface CompiledLoop {
   id: number;
   trace: Trace;
-  entrySlots: { slot: number; type: IrTypeName; ref: Ref }[];
+  entrySlots: { slot: number; type: IrTypeName; ref: Ref; refClass?: "array" | "dict" }[];
   fn: (...args: unknown[]) => number;
   /** The wasm module's bytes (kept for --trace-log=wasm and the tests' validation). */
   bytes: Uint8Array;
@@ -78,7 +78,7 @@ function entryStub(t: CompiledLoop): EntryStub {
         args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        lines.push(`if (!(v${i} instanceof RArray)) return -1;`);
+        lines.push(`if (!(v${i} instanceof ${e.refClass === "dict" ? "RDict" : "RArray"})) return -1;`);
         args.push(`v${i}`);
         break;
       default:
@@ -86,8 +86,8 @@ function entryStub(t: CompiledLoop): EntryStub {
     }
   });
   lines.push(`return fn(${args.join(", ")});`);
-  const make = new Function("fn", "checks", "globals", "RFloat", "RArray", `return function traceEntry${t.id}(stack, base) {\n${lines.join("\n")}\n};`);
-  return make(t.fn, t.globalChecks, t.globals, RFloat, RArray) as EntryStub;
+  const make = new Function("fn", "checks", "globals", "RFloat", "RArray", "RDict", `return function traceEntry${t.id}(stack, base) {\n${lines.join("\n")}\n};`);
+  return make(t.fn, t.globalChecks, t.globals, RFloat, RArray, RDict) as EntryStub;
 }
 
 function restorer(t: CompiledLoop, exit: number): Restorer {

@@ -8,13 +8,13 @@ import { IrBuilder, GuardAlwaysFails } from "../ir/builder";
 import { IrOp, IrType, type IrTypeName } from "../ir/ops";
 import { newTrace, type Ref, type Trace } from "../ir/trace";
 import { TraceAbort } from "./abort";
-import type { RecordedLoop } from "./recorder";
+import type { RecordedLoop, RefClass } from "./recorder";
 
 export interface AssembledLoop {
   trace: Trace;
   globalChecks: RecordedLoop["globalChecks"];
   /** The entry loads, in parameter order: slot and type the caller must pass. */
-  entrySlots: { slot: number; type: IrTypeName; ref: Ref }[];
+  entrySlots: { slot: number; type: IrTypeName; ref: Ref; refClass?: RefClass }[];
 }
 
 export function assembleLoop(rec: RecordedLoop, id: number): AssembledLoop {
@@ -69,6 +69,10 @@ export function assembleLoop(rec: RecordedLoop, id: number): AssembledLoop {
         default: {
           const snap = o.snap >= 0 ? snapshotFor(o.snap) : undefined;
           const args = o.args.map((r) => map[r]);
+          if (o.op === "CALLH") {
+            map[i] = b.callHelper(o.helper!, IrType[o.type], args, snap);
+            return;
+          }
           map[i] = b.emit(IrOp[o.op], IrType[o.type], args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0, snap);
         }
       }
@@ -78,5 +82,5 @@ export function assembleLoop(rec: RecordedLoop, id: number): AssembledLoop {
     throw e;
   }
   for (const slot of written) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
-  return { trace, globalChecks: rec.globalChecks, entrySlots: slots.map((slot) => ({ slot, type: slotType.get(slot)!, ref: loads.get(slot)! })) };
+  return { trace, globalChecks: rec.globalChecks, entrySlots: slots.map((slot) => ({ slot, type: slotType.get(slot)!, ref: loads.get(slot)!, refClass: rec.refClasses.get(slot) })) };
 }

@@ -10,7 +10,7 @@
 // reason; user calls, pushes, side traces come next.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RArray, RFloat, RNative, RuffError, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RNative, RuffError, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame } from "../interp/runtime";
 import { TraceAbort } from "./abort";
@@ -25,7 +25,12 @@ export interface RecOp {
   args: number[];
   /** For guards: index into snapshots. */
   snap: number;
+  /** For CALLH: the helper's name (TRACE_IMPORTS in emit-trace.ts). */
+  helper?: string;
 }
+
+/** Which kind of object a ref-typed entry slot must hold. */
+export type RefClass = "array" | "dict";
 
 /** Slot -> recorder ref for the slots written so far in the iteration, at a guard. */
 export interface RecSnapshot {
@@ -51,6 +56,8 @@ export interface RecordedLoop {
   entry: Map<number, number>;
   /** Slot -> recorder ref of the value at the end of the iteration (written slots only). */
   written: Map<number, number>;
+  /** Object kind of each ref-typed entry slot. */
+  refClasses: Map<number, RefClass>;
 }
 
 /**
@@ -103,6 +110,7 @@ export class Recorder {
   private readonly current = new Map<number, number>();
   private readonly constants = new Map<string, number>();
   private readonly globalChecks: GlobalCheck[] = [];
+  private readonly refClasses = new Map<number, RefClass>();
   private readonly code: Int32Array;
   private readonly consts: Value[];
   private readonly base: number;
@@ -141,7 +149,7 @@ export class Recorder {
         this.pc = next;
         return {
           globalChecks: this.globalChecks, proto: this.frame.proto, header: this.header, ops: this.ops, snapshots: this.snapshots,
-          entry: this.entry, written: new Map(this.current),
+          entry: this.entry, written: new Map(this.current), refClasses: this.refClasses,
         };
       }
       this.pc = next;
@@ -178,7 +186,7 @@ export class Recorder {
     if (typeof v === "number") return "int";
     if (v instanceof RFloat) return "float";
     if (typeof v === "boolean") return "bool";
-    if (v instanceof RArray) return "ref";
+    if (v instanceof RArray || v instanceof RDict) return "ref";
     throw new TraceAbort("nyi_value", `a ${v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v} value`);
   }
 
@@ -186,7 +194,9 @@ export class Recorder {
   private read(r: number): number {
     const ref = this.current.get(r) ?? this.entry.get(r);
     if (ref !== undefined) return ref;
-    const kind = this.kindOf(r >= GLOBAL_SLOT_BASE ? this.frame.module.globals[r - GLOBAL_SLOT_BASE] : this.stack[this.base + r]);
+    const value = r >= GLOBAL_SLOT_BASE ? this.frame.module.globals[r - GLOBAL_SLOT_BASE] : this.stack[this.base + r];
+    const kind = this.kindOf(value);
+    if (kind === "ref") this.refClasses.set(r, value instanceof RDict ? "dict" : "array");
     const load = this.emit("SLOAD", kind, [r]);
     this.entry.set(r, load);
     return load;
@@ -293,6 +303,15 @@ export class Recorder {
       case Op.GETINDEX: {
         const o = stack[base + b];
         const k = stack[base + c];
+        if (o instanceof RDict && typeof k === "number") {
+          const elem = o.map.get(k);
+          if (elem === undefined) throw new TraceAbort("nyi_value", "a missing dict key");
+          const kind = this.kindOf(elem);
+          if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
+          const call = this.emitHelper(`dget_${kind}`, kind, [this.read(b), this.read(c)]);
+          this.write(a, call, elem);
+          return pc + 4;
+        }
         if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
         if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
         const elem = o.items[k];
@@ -308,6 +327,14 @@ export class Recorder {
         const o = stack[base + a];
         const k = stack[base + b];
         const v = stack[base + c];
+        if (o instanceof RDict && typeof k === "number") {
+          if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared dict (copy-on-write)");
+          const kind = this.kindOf(v);
+          if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
+          this.emitHelper(`dset_${kind}`, "none", [this.read(a), this.read(b), this.read(c)]);
+          o.map.set(k, v);
+          return pc + 4;
+        }
         if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
         if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
         if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
@@ -415,6 +442,12 @@ export class Recorder {
     if (!this.globalChecks.some((c) => c.globals === globals && c.index === g)) this.globalChecks.push({ globals, index: g, value: fn });
     this.write(a, ref, result);
     return pc + 4;
+  }
+
+  /** A guarded call of a trace helper (it refuses, making the trace exit, before any effect). */
+  private emitHelper(helper: string, type: IrTypeName, args: number[]): number {
+    this.ops.push({ op: "CALLH", type, args, snap: this.snapshot(), helper });
+    return this.ops.length - 1;
   }
 
   /** Run the concrete operation; a Ruff error aborts (the interpreter raises it itself). */
