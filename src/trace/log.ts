@@ -121,6 +121,8 @@ export class TraceLog {
     const exits = [...this.exits.values()].sort((a, b) => b.count - a.count).slice(0, 10);
     const aborts = [...this.aborts.values()].sort((a, b) => b.weight - a.weight);
     if (this.format === "json") {
+      // Exits aggregated per guard (tools count them; one line per exit taken would flood).
+      for (const e of this.exits.values()) this.json({ event: "exit", trace: e.trace, exit: e.exit, file: e.at.file, line: e.at.line, reason: e.reason, count: e.count });
       this.json({
         event: "summary",
         total_ms: round(totalMs),
