@@ -1,0 +1,180 @@
+// fast-check arbitraries for generated statements, functions and whole programs. Loops
+// are bounded by construction (their trip count is data); recursion is bounded by a
+// budget parameter the renderer threads through calls. Two profiles (arb-expr.ts):
+// `general` programs use the whole generated language, `kernel` programs are numeric.
+
+import fc from "fast-check";
+import { EXPR_DEPTH, type Profile, expr, flip, rawIndex } from "./arb-expr";
+import { FATALS } from "./literals";
+import type { Cat, Expr, Func, GenProgram, GlobalDecl, ParamCat, Stmt } from "./tree";
+
+type Arb<T> = fc.Arbitrary<T>;
+type Weighted<T> = { arbitrary: Arb<T>; weight: number };
+
+/** Maximum nesting of statement blocks (if / loop / try). */
+export const BLOCK_DEPTH = 3;
+
+const pick = fc.nat({ max: 15 });
+const argPicks = fc.array(pick, { minLength: 3, maxLength: 3 });
+
+interface ProfileCats {
+  decl: Cat[];
+  assign: Cat[];
+  param: ParamCat[];
+  ret: ParamCat[];
+  eachCat: ("arr" | "dict" | "str")[];
+}
+
+const CATS: Record<Profile, ProfileCats> = {
+  general: {
+    decl: ["int", "int", "num", "num", "num", "str", "bool", "arr", "arr", "dict", "struct", "grid", "any", "any"],
+    assign: ["int", "num", "num", "str", "bool", "arr", "dict", "struct", "grid", "any", "any"],
+    param: ["int", "int", "num", "num", "str", "bool", "arr", "dict", "struct"],
+    ret: ["int", "int", "num", "num", "str", "bool", "arr", "dict", "struct"],
+    eachCat: ["arr", "arr", "dict", "str"],
+  },
+  kernel: {
+    decl: ["int", "int", "num", "num", "num", "arr", "bool", "any"],
+    assign: ["int", "int", "num", "num", "num", "arr", "bool", "any"],
+    param: ["int", "int", "num", "arr"],
+    ret: ["int", "num", "num"],
+    eachCat: ["arr"],
+  },
+};
+
+/** Trip counts: a few, some tens, and many (100-300) so hot-loop thresholds are crossed. */
+const tripCount: Arb<number> = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 8 }), weight: 2 },
+  { arbitrary: fc.integer({ min: 10, max: 60 }), weight: 2 },
+  { arbitrary: fc.integer({ min: 100, max: 300 }), weight: 5 },
+);
+
+/** Conditions: flips on loop counters, bools, and (general) the truthiness of any value. */
+function condition(profile: Profile): Arb<Expr> {
+  const arbs: Weighted<Expr>[] = [{ arbitrary: flip, weight: 3 }, { arbitrary: expr("bool", EXPR_DEPTH, profile), weight: 4 }];
+  if (profile === "general") arbs.push({ arbitrary: expr("any", EXPR_DEPTH, profile), weight: 1 });
+  return fc.oneof(...arbs);
+}
+
+function simpleStmts(profile: Profile): Weighted<Stmt>[] {
+  const e = (cat: Cat): Arb<Expr> => expr(cat, EXPR_DEPTH, profile);
+  const cats = CATS[profile];
+  const cond = condition(profile);
+  const general = profile === "general";
+  const w = (arbitrary: Arb<Stmt>, generalWeight: number, kernelWeight: number): Weighted<Stmt> => ({
+    arbitrary,
+    weight: general ? generalWeight : kernelWeight,
+  });
+  const all: Weighted<Stmt>[] = [
+    w(fc.record({ cat: fc.constantFrom(...cats.decl), mut: fc.boolean() }).chain(({ cat, mut }) => e(cat).map((value): Stmt => ({ k: "decl", cat, mut, value }))), 10, 10),
+    w(expr("num", 1, profile).map((body): Stmt => ({ k: "declFn", body })), 4, 0),
+    w(fc.constantFrom(...cats.assign).chain((cat) => fc.record({ pick, value: e(cat) }).map((r): Stmt => ({ k: "assign", cat, ...r }))), 10, 12),
+    w(
+      fc.constantFrom<"int" | "num" | "str">(...(general ? (["int", "num", "str"] as const) : (["int", "num"] as const))).chain((cat) =>
+        fc
+          .record({
+            op: cat === "str" ? fc.constant("+=" as const) : fc.constantFrom("+=" as const, "-=" as const, "*=" as const),
+            pick,
+            value: e(cat),
+          })
+          .map((r): Stmt => ({ k: "compound", cat, ...r })),
+      ),
+      6,
+      10,
+    ),
+    w(fc.record({ pick, i: e("int"), value: e("num") }).map((r): Stmt => ({ k: "setIndex", ...r, raw: false })), 4, 5),
+    w(fc.record({ pick, i: rawIndex, value: e("num") }).map((r): Stmt => ({ k: "setIndex", ...r, raw: true })), 1, 1),
+    w(fc.record({ pick, key: fc.nat({ max: 5 }), value: e("int") }).map((r): Stmt => ({ k: "setKey", ...r })), 2, 0),
+    w(fc.record({ pick, f: fc.constantFrom("x" as const, "y" as const), value: e("int") }).map((r): Stmt => ({ k: "setField", ...r })), 2, 0),
+    w(fc.record({ pick, i: e("int"), j: e("int"), value: e("num") }).map((r): Stmt => ({ k: "setGrid", ...r })), 2, 0),
+    w(fc.record({ pick, value: e("num") }).map((r): Stmt => ({ k: "push", ...r })), 3, 1),
+    w(fc.array(e("any"), { minLength: 1, maxLength: 3 }).map((args): Stmt => ({ k: "print", args })), 6, 1),
+    w(fc.record({ op: fc.constantFrom("break" as const, "continue" as const), cond: fc.option(cond, { nil: null, freq: 6 }) }).map((r): Stmt => ({ k: "jump", ...r })), 5, 5),
+    w(fc.record({ cond, msg: expr("str", EXPR_DEPTH) }).map((r): Stmt => ({ k: "throw", ...r })), 1, 1),
+    w(fc.record({ kind: fc.nat({ max: FATALS.length - 1 }), cond: flip }).map((r): Stmt => ({ k: "fatal", ...r })), 1, 1),
+    w(fc.constantFrom<Cat>("any", "int", "num", "str").chain((cat) => e(cat)).map((call): Stmt => ({ k: "callStmt", call })), 1, 0),
+    w(fc.record({ pick, args: argPicks, depth: fc.nat({ max: 7 }) }).map((r): Stmt => ({ k: "callStmt", call: { k: "call", cat: "any", ...r } })), 6, 3),
+    w(fc.record({ cond, pick }).map((r): Stmt => ({ k: "ret", ...r })), 2, 2),
+  ];
+  return all.filter((x) => x.weight > 0);
+}
+
+const memo = new Map<string, Arb<Stmt>>();
+
+/** A statement whose blocks nest at most `depth` more levels. */
+export function stmt(depth: number, profile: Profile = "general"): Arb<Stmt> {
+  const key = `${depth}/${profile}`;
+  let arb = memo.get(key);
+  if (arb !== undefined) return arb;
+  const simple = simpleStmts(profile);
+  if (depth <= 0) {
+    arb = fc.oneof(...simple);
+  } else {
+    const body = block(depth - 1, profile);
+    const cond = condition(profile);
+    const loop = fc
+      .record({
+        form: profile === "general"
+          ? fc.constantFrom("for" as const, "for" as const, "count" as const, "while" as const, "loop" as const, "each" as const)
+          : fc.constantFrom("for" as const, "count" as const, "count" as const, "while" as const, "loop" as const, "each" as const),
+        n: tripCount,
+        body,
+        pick,
+        eachCat: fc.constantFrom(...CATS[profile].eachCat),
+      })
+      .map((r): Stmt => ({ k: "loop", ...r }));
+    arb = fc.oneof(
+      ...simple,
+      {
+        arbitrary: fc.record({ cond, then: body, else: fc.option(body, { nil: null, freq: 3 }) }).map((r): Stmt => ({ k: "if", ...r })),
+        weight: 8,
+      },
+      { arbitrary: loop, weight: profile === "general" ? 14 : 12 },
+      { arbitrary: fc.record({ body, handler: block(0, profile), show: fc.boolean() }).map((r): Stmt => ({ k: "try", ...r })), weight: profile === "general" ? 7 : 1 },
+      // A loop inside `try`: errors raised in its trace are caught and the program goes on.
+      { arbitrary: fc.record({ loop, handler: block(0, profile) }).map((r): Stmt => ({ k: "try", body: [r.loop], handler: r.handler, show: true })), weight: profile === "general" ? 2 : 6 },
+    );
+  }
+  memo.set(key, arb);
+  return arb;
+}
+
+export function block(depth: number, profile: Profile = "general"): Arb<Stmt[]> {
+  return fc.array(stmt(depth, profile), { minLength: 1, maxLength: 4 });
+}
+
+const recurArb = fc
+  .record({ partner: fc.boolean(), pick, args: argPicks })
+  .map((r): Extract<Stmt, { k: "recur" }> => ({ k: "recur", ...r }));
+
+function funcArb(profile: Profile): Arb<Func> {
+  const cats = CATS[profile];
+  return fc
+    .record({
+      params: fc.array(fc.constantFrom(...cats.param), { maxLength: 3 }),
+      ret: fc.constantFrom(...cats.ret),
+      rec: fc.constantFrom("none" as const, "self" as const, "mutual" as const),
+      body: fc.array(stmt(2, profile), { minLength: 1, maxLength: 5 }),
+      recur: fc.array(recurArb, { minLength: 1, maxLength: 2 }),
+      recurAt: fc.nat({ max: 5 }),
+    })
+    .chain((f) => expr(f.ret, EXPR_DEPTH, profile).map((result): Func => ({ ...f, result })));
+}
+
+function programOf(profile: Profile): Arb<GenProgram> {
+  // Kernels start with arrays and numbers in globals, so loops index variables rather
+  // than build array literals.
+  const globalCats: Cat[] = profile === "general" ? CATS.general.decl : ["arr", "arr", "num", "int"];
+  const globalArb: Arb<GlobalDecl> = fc
+    .constantFrom(...globalCats)
+    .chain((cat) => expr(cat, 1, profile).map((value): GlobalDecl => ({ cat, value })));
+  return fc.record({
+    profile: fc.constant(profile),
+    globals: fc.array(globalArb, { minLength: profile === "general" ? 0 : 2, maxLength: 3 }),
+    funcs: fc.array(funcArb(profile), { maxLength: profile === "general" ? 4 : 3 }),
+    main: fc.array(stmt(BLOCK_DEPTH, profile), { minLength: 1, maxLength: 8 }),
+  });
+}
+
+/** A whole generated program: mostly general, a good share numeric kernels. */
+export const programArb: Arb<GenProgram> = fc.oneof({ arbitrary: programOf("general"), weight: 3 }, { arbitrary: programOf("kernel"), weight: 2 });
