@@ -380,10 +380,18 @@ export class Compiler {
     const mark = fs.nextReg;
     // A plain store evaluates its value first, marked shared when it may have a holder:
     // then `xs[0] = xs` stores a copy of xs instead of making a cycle.
+    // A local other than the target's root variable cannot be the container itself: the
+    // store shares it, so its own register serves.
     let v = -1;
     if (s.op === null) {
-      v = fs.allocReg();
-      compileExprTo(this, fs, s.value, v, !isFreshDirect(s.value));
+      const value = s.value;
+      const local = value.kind === "Ident" ? fs.findLocal(value.name) : undefined;
+      if (local !== undefined && value.kind === "Ident" && value.name !== rootName(target)) {
+        v = local.reg;
+      } else {
+        v = fs.allocReg();
+        compileExprTo(this, fs, value, v, !isFreshDirect(value));
+      }
     }
     const container = this.mutableBase(fs, target.object);
     const key = target.kind === "Index" ? compileExprAny(this, fs, target.index) : fs.constant(target.name);
@@ -743,6 +751,13 @@ export interface MutableBase {
 }
 
 const ARITH_OPCODE: Record<"+" | "-" | "*" | "/" | "%", number> = { "+": Op.ADD, "-": Op.SUB, "*": Op.MUL, "/": Op.DIV, "%": Op.MOD };
+
+/** The variable at the root of an assignment target (`a` in `a[i].f`), if any. */
+function rootName(target: A.Expr): string | null {
+  let e = target;
+  while (e.kind === "Index" || e.kind === "Field") e = e.object;
+  return e.kind === "Ident" ? e.name : null;
+}
 
 function rootOf(fs: FuncState): FuncState {
   let f = fs;
