@@ -60,6 +60,7 @@ export function compileExprAny(c: Compiler, fs: FuncState, e: A.Expr): number {
     return c.readName(fs, e.name, null);
   }
   if (e.kind === "Self") return selfRegister(fs, e);
+  if (e.kind === "Float" && fs.loops.length > 0 && !fs.isModuleMain) return c.constRegister(fs, fs.constant(new RFloat(e.value)));
   const dst = fs.allocReg();
   compileExprTo(c, fs, e, dst, false);
   fs.freeTo(dst + 1);

@@ -721,15 +721,27 @@ export class Compiler {
     return proto;
   }
 
-  /** Registers of function-scoped dynamic names start out undefined: jump to an epilogue that clears them. */
+  /** The prologue-loaded register holding constant k (see FuncState.constRegs). */
+  constRegister(fs: FuncState, k: number): number {
+    let reg = fs.constRegs.get(k);
+    if (reg === undefined) fs.constRegs.set(k, (reg = fs.allocDynReg()));
+    return reg;
+  }
+
+  /**
+   * The prologue: registers of function-scoped dynamic names start out undefined, and
+   * loop constants get loaded. The entry NOP becomes a jump to code at the end that
+   * does this and jumps back.
+   */
   private finishDynPrologue(fs: FuncState, prologue: number): void {
-    if (fs.dynLocals.size === 0) {
+    if (fs.dynLocals.size === 0 && fs.constRegs.size === 0) {
       fs.proto.entryPc = prologue + 4;
       return;
     }
     const start = fs.pc;
     const undef = fs.constant(UNDEFINED_MARK);
     for (const reg of fs.dynLocals.values()) fs.emit(Op.LOADK, reg, undef);
+    for (const [k, reg] of fs.constRegs) fs.emit(Op.LOADK, reg, k);
     fs.emit(Op.JMP, prologue + 4);
     rewriteAsJump(fs, prologue, start);
   }

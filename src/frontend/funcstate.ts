@@ -35,6 +35,11 @@ export class FuncState {
   readonly scopes: Map<string, LocalVar>[] = [new Map()];
   /** Names created by a bare `x := e` inside a function: function-scoped, see GETDYN. */
   readonly dynLocals = new Map<string, number>();
+  /**
+   * Constants used inside loops get a register of their own, loaded once by the
+   * function's prologue (constant index -> register), instead of a LOADK per iteration.
+   */
+  readonly constRegs = new Map<number, number>();
   readonly captureIndex = new Map<string, number>();
   /** Kinds of captured variables (for immutability errors). */
   readonly captureKinds = new Map<string, BindingKind>();

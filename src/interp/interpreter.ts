@@ -52,7 +52,7 @@ export class Interpreter extends Runtime {
               continue;
             case Op.MOVES: {
               const v = stack[base + code[pc + 2]];
-              if (typeof v === "object" && v !== null) share(v);
+              if (typeof v === "object" && v !== null && !(v instanceof RFloat)) share(v);
               stack[base + code[pc + 1]] = v;
               pc += 4;
               continue;
