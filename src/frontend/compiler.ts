@@ -742,7 +742,7 @@ export class Compiler {
     const undef = fs.constant(UNDEFINED_MARK);
     for (const reg of fs.dynLocals.values()) fs.emit(Op.LOADK, reg, undef);
     for (const [k, reg] of fs.constRegs) fs.emit(Op.LOADK, reg, k);
-    fs.emit(Op.JMP, prologue + 4);
+    fs.emit(Op.ENDPROLOGUE, prologue + 4);
     rewriteAsJump(fs, prologue, start);
   }
 }

@@ -193,9 +193,11 @@ export class FuncState {
   }
 
   /**
-   * A register for a function-scoped name created by a bare `x := e`. Its number is a
-   * placeholder above every real register, remapped past the frame's last slot by
-   * finish(), so block-scoped reuse of registers can never clobber it.
+   * A register that lives as long as the frame: a function-scoped name created by a
+   * bare `x := e`, or a loop constant. Its number is a placeholder, remapped by finish()
+   * to just after the parameters (every other register moves up to make room), so that
+   * neither block-scoped reuse of registers nor the frame of a call (which overlaps the
+   * registers above the call's base) can clobber it.
    */
   allocDynReg(): number {
     return DYN_REG_BASE + this.dynCount++;
@@ -207,17 +209,17 @@ export class FuncState {
   finish(): FunctionProto {
     const p = this.proto;
     if (this.dynCount > 0) {
-      const first = p.nslots;
+      const params = p.arity + (p.isMethod ? 1 : 0);
+      const extra = this.dynCount;
+      // Uniform shift of every register above the parameters keeps the implicit ranges
+      // (call arguments, array elements, iterator pairs) intact.
+      const remap = (r: number): number => (r >= DYN_REG_BASE ? params + r - DYN_REG_BASE : r >= params ? r + extra : r);
       for (let pc = 0; pc < this.code.length; pc += 4) {
         const kinds = OP_OPERANDS[this.code[pc]];
-        for (let i = 0; i < 3; i++) {
-          if (kinds[i] === "R" && this.code[pc + 1 + i] >= DYN_REG_BASE) this.code[pc + 1 + i] = first + this.code[pc + 1 + i] - DYN_REG_BASE;
-        }
+        for (let i = 0; i < 3; i++) if (kinds[i] === "R") this.code[pc + 1 + i] = remap(this.code[pc + 1 + i]);
       }
-      p.nslots += this.dynCount;
-      for (const child of p.protos) {
-        for (const cap of child.captures) if (cap.fromRegister && cap.index >= DYN_REG_BASE) cap.index = first + cap.index - DYN_REG_BASE;
-      }
+      p.nslots += extra;
+      for (const child of p.protos) for (const cap of child.captures) if (cap.fromRegister) cap.index = remap(cap.index);
     }
     p.code = Int32Array.from(this.code);
     p.lines = Int32Array.from(this.lines);

@@ -353,6 +353,9 @@ export abstract class Runtime {
     if (e instanceof RuffError) err = e;
     else if (e instanceof RangeError && /call stack/i.test(e.message)) {
       err = new RuffError(`Maximum call stack depth exceeded (native recursion)`);
+    } else if (e instanceof RangeError && /Invalid (string|array|typed array) length/i.test(e.message)) {
+      // A resource limit of the host, not a bug: a catchable Ruff error.
+      err = new RuffError(/string/i.test(e.message) ? "String too long" : "Array too long");
     } else throw e;
     const f = this.frames[this.fp];
     attachSite(err, {
@@ -440,6 +443,8 @@ export abstract class Runtime {
           return pc + 4;
         case Op.JMPNN:
           return stack[base + code[pc + 1]] !== null ? code[pc + 2] : pc + 4;
+        case Op.ENDPROLOGUE:
+          return code[pc + 1];
         case Op.GETUPDYN: {
           let v = cells[code[pc + 3]];
           if (v === UNDEF) {

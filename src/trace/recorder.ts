@@ -234,6 +234,8 @@ export class Recorder {
       case Op.MOVE:
       case Op.MOVES: {
         const ref = this.read(b);
+        // A second holder of an array must mark it shared (copy-on-write): not in traces yet.
+        if (op === Op.MOVES && this.typeOfRef(ref) === "ref") throw new TraceAbort("nyi_value", "a copy of an array or dict into a variable");
         this.write(a, ref, stack[base + b]);
         return pc + 4;
       }
