@@ -71,7 +71,7 @@ export const COST = {
   strTrips: 30,
   hofTrips: 50,
   arrayBuiltin: 20,
-  print: 5,
+  print: 100,
 } as const;
 
 export interface Snapshot {
