@@ -10,10 +10,9 @@
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, type IrOpcode } from "../ir/ops";
 import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
+import { FLOAT_EPSILON } from "../interp/ops";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-/** Ruff float equality tolerance (ops.ts equals): |a - b| < 2^-52. */
-const FLOAT_EPSILON = 2.220446049250313e-16;
 
 export interface EmittedTrace {
   bytes: Uint8Array;
