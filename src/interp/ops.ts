@@ -3,6 +3,8 @@
 // Structs never reach these: operator-overloading dispatch happens in the interpreter.
 
 import {
+  typeName,
+  RGenerator,
   dictKeyOf,
   type DictKey,
   I64_MIN,
@@ -29,25 +31,14 @@ export type CompareOp = "<" | "<=" | ">" | ">=";
 /** Rust's f64::EPSILON: float equality is |a - b| < FLOAT_EPSILON (absolute). */
 export const FLOAT_EPSILON = 2.220446049250313e-16;
 
-/** Type name used in operator error messages (upstream value_type_name). */
+/**
+ * Type name used in operator error messages (upstream value_type_name): type()'s name,
+ * except that natives are `native_function` and Result/Option/enum/generator `value`.
+ */
 export function operandTypeName(v: Value): string {
-  switch (typeof v) {
-    case "number":
-    case "bigint":
-      return "int";
-    case "string":
-      return "string";
-    case "boolean":
-      return "bool";
-  }
-  if (v === null) return "null";
-  if (v instanceof RFloat) return "float";
-  if (v instanceof RArray) return "array";
-  if (v instanceof RDict) return "dict";
-  if (v instanceof RStruct) return "struct";
-  if (v instanceof RFunction || v instanceof RBoundMethod) return "function";
   if (v instanceof RNative) return "native_function";
-  return "value";
+  if (v instanceof RTagged || v instanceof REnum || v instanceof RGenerator) return "value";
+  return typeName(v);
 }
 
 function invalidBinary(op: string, a: Value, b: Value): RuffError {
