@@ -1,107 +1,181 @@
-// Entering a compiled loop trace and leaving it. Both sides are small JS functions
-// generated per trace (new Function), so V8 sees monomorphic code with the slot numbers
-// and types as constants: the entry checks the types the trace was specialised to and
-// passes the slot values as wasm parameters; each exit's restorer writes the slots of
-// its snapshot (from the module's exit area) back into the frame's registers, boxing
-// floats and bools.
+// Entering a compiled trace tree and leaving it. The entry is a small JS function
+// generated per tree compile (new Function), so V8 sees the slot numbers and types as
+// constants: it checks the types and identities the tree was specialised to and passes
+// the slot values as wasm parameters. Leaving: every exit wrote a record on the shared
+// exit stack (innermost native frame first, see src/backend/emit-tree.ts); the records
+// are applied outermost first, each writing its slots back (boxing floats and bools)
+// and pushing the interpreter frames its snapshot holds, so the interpreter resumes in
+// the innermost frame with the exact stack it would have had.
 
-import { RArray, RDict, RFloat, type Value } from "../interp/value";
-import { IrType, type IrTypeName } from "../ir/ops";
-import type { Ref, Trace } from "../ir/trace";
-import { GLOBAL_SLOT_BASE, type GlobalCheck } from "../trace/recorder";
+import { RArray, RDict, RFloat, RFunction, type Value } from "../interp/value";
+import type { Runtime } from "../interp/runtime";
+import { EXIT_STACK, RECORD_CALL_PENDING } from "../backend/emit-tree";
+import { EXT_SLOT_BASE, type Place } from "../trace/recorder";
+import type { Tree, TreeTrace } from "../trace/tree";
 
-export interface CompiledLoop {
-  id: number;
-  trace: Trace;
-  entrySlots: { slot: number; type: IrTypeName; ref: Ref; refClass?: "array" | "dict" }[];
-  fn: (...args: unknown[]) => number;
-  /** The wasm module's bytes (kept for --trace-log=wasm and the tests' validation). */
+/** The wasm side all trees share. */
+export interface SharedRuntime {
+  memory: WebAssembly.Memory;
+  refs: WebAssembly.Table;
+  fns: WebAssembly.Table;
+}
+
+/** A compiled tree: its wasm function, entry stub and exit restorers. */
+export interface CompiledTree {
+  tree: Tree;
+  fn: (...args: unknown[]) => unknown;
   bytes: Uint8Array;
-  /** Globals the trace assumes unchanged (builtins it computes inline). */
-  globalChecks: GlobalCheck[];
-  /** The module globals that slots from GLOBAL_SLOT_BASE up stand for. */
-  globals: Value[];
-  /** The module's exit area: entry k of the taken snapshot is at index k. */
-  exitArea: Float64Array;
-  /** Object entries of the taken snapshot: entry k is at table index k. */
-  exitRefs: WebAssembly.Table;
-  /** Times each exit was taken. */
-  exitCounts: Int32Array;
+  /** Checks types and identities, then runs the tree; returns what the wasm function returned, or null (not entered). */
+  enter: (stack: Value[], base: number) => unknown;
+  /** By trace id: the restorer of each exit. */
+  restorers: Map<number, Restorer[]>;
 }
 
-export interface ExitResult {
-  /** The snapshot id taken, or -1 when the frame's types did not fit the trace. */
-  exit: number;
-  /** The pc to resume the interpreter at. */
-  pc: number;
-}
+/** Writes one record's slots back; returns the record's length in f64 words. */
+export type Restorer = (stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table) => void;
 
-type EntryStub = (stack: Value[], base: number) => number;
-type Restorer = (stack: Value[], base: number, area: Float64Array, refs: WebAssembly.Table) => void;
-
-/** JS text for the storage place of a trace slot: a register or a module global. */
+/** Where a slot lives, as JS text (places go through the tree's places array). */
 function place(slot: number): string {
-  return slot >= GLOBAL_SLOT_BASE ? `globals[${slot - GLOBAL_SLOT_BASE}]` : `stack[base + ${slot}]`;
+  return slot >= EXT_SLOT_BASE ? `places[${slot - EXT_SLOT_BASE}].array[places[${slot - EXT_SLOT_BASE}].index]` : `stack[base + ${slot}]`;
 }
 
-/** Generated code is cached on the compiled trace. */
-const stubs = new WeakMap<CompiledLoop, { entry: EntryStub; restore: Restorer[] }>();
-
-const NO_ENTRY: ExitResult = { exit: -1, pc: -1 };
-
-export function enterTrace(t: CompiledLoop, stack: Value[], base: number): ExitResult {
-  let code = stubs.get(t);
-  if (code === undefined) stubs.set(t, (code = { entry: entryStub(t), restore: t.trace.snapshots.map((s) => restorer(t, s.id)) }));
-  const exit = code.entry(stack, base);
-  if (exit < 0) return NO_ENTRY;
-  code.restore[exit](stack, base, t.exitArea, t.exitRefs);
-  return { exit, pc: t.trace.snapshots[exit].pc };
-}
-
-function entryStub(t: CompiledLoop): EntryStub {
+/** The entry stub: type and identity checks, then the call with unboxed values. */
+export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRuntime, limit: () => number): CompiledTree["enter"] {
   const lines: string[] = [];
   const args: string[] = [];
-  t.globalChecks.forEach((_, i) => lines.push(`if (checks[${i}].globals[checks[${i}].index] !== checks[${i}].value) return -1;`));
-  t.entrySlots.forEach((e, i) => {
-    lines.push(`const v${i} = ${place(e.slot)};`);
-    switch (e.type) {
+  const objects: unknown[] = [];
+  tree.checks.forEach((c) => {
+    objects.push(c.value);
+    lines.push(`if (${place(c.slot)} !== objects[${objects.length - 1}]) return null;`);
+  });
+  [...tree.slots.keys()].sort((x, y) => x - y).forEach((slot, i) => {
+    const type = tree.slots.get(slot)!;
+    lines.push(`const v${i} = ${place(slot)};`);
+    switch (type) {
       case "int":
-        lines.push(`if (typeof v${i} !== "number") return -1;`);
+        lines.push(`if (typeof v${i} !== "number") return null;`);
         args.push(`v${i}`);
         break;
       case "float":
-        lines.push(`if (!(v${i} instanceof RFloat)) return -1;`);
+        lines.push(`if (!(v${i} instanceof RFloat)) return null;`);
         args.push(`v${i}.v`);
         break;
       case "bool":
-        lines.push(`if (typeof v${i} !== "boolean") return -1;`);
+        lines.push(`if (typeof v${i} !== "boolean") return null;`);
         args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        lines.push(`if (!(v${i} instanceof ${e.refClass === "dict" ? "RDict" : "RArray"})) return -1;`);
+        lines.push(`if (!(v${i} instanceof ${tree.refClasses.get(slot) === "dict" ? "RDict" : "RArray"})) return null;`);
         args.push(`v${i}`);
         break;
       default:
-        lines.push("return -1;");
+        lines.push("return null;");
     }
   });
+  lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.depth >> 2}] = 0; words[${EXIT_STACK.refTop >> 2}] = 0;`);
+  lines.push(`words[${EXIT_STACK.limit >> 2}] = limit();`);
   lines.push(`return fn(${args.join(", ")});`);
-  const make = new Function("fn", "checks", "globals", "RFloat", "RArray", "RDict", `return function traceEntry${t.id}(stack, base) {\n${lines.join("\n")}\n};`);
-  return make(t.fn, t.globalChecks, t.globals, RFloat, RArray, RDict) as EntryStub;
+  const make = new Function("fn", "objects", "places", "RFloat", "RArray", "RDict", "words", "limit",
+    `return function enterTree${tree.root.id}(stack, base) {\n${lines.join("\n")}\n};`);
+  return make(fn, objects, tree.places, RFloat, RArray, RDict, new Int32Array(shared.memory.buffer), limit) as CompiledTree["enter"];
 }
 
-function restorer(t: CompiledLoop, exit: number): Restorer {
-  const trace = t.trace;
+/** The restorer of one exit: writes the record's entries to their slots. */
+export function restorer(tree: Tree, t: TreeTrace, snap: number): Restorer {
   const lines: string[] = [];
-  let k = 0;
-  for (const frame of trace.snapshots[exit].frames) {
-    frame.slots.forEach((slot, j) => {
-      const type = trace.type[frame.refs[j]];
-      const raw = `area[${k++}]`;
-      const value = type === IrType.int ? raw : type === IrType.float ? `new RFloat(${raw})` : type === IrType.ref ? `refs.get(${k - 1})` : `${raw} !== 0`;
-      lines.push(`${slot >= GLOBAL_SLOT_BASE ? place(slot) : `stack[base + ${frame.base + slot}]`} = ${value};`);
-    });
+  const objects: unknown[] = [];
+  let k = EXIT_STACK.header;
+  for (const e of tree.exitLayout(t, snap)) {
+    let value: string;
+    if (e.constant !== undefined) {
+      if (typeof e.constant === "object") {
+        objects.push(e.constant);
+        value = `objects[${objects.length - 1}]`;
+      } else value = e.type === "float" ? `new RFloat(${num(e.constant as number)})` : String(e.constant);
+    } else {
+      const raw = `area[at + ${k++}]`;
+      value = e.type === "int" ? raw : e.type === "float" ? `new RFloat(${raw})` : e.type === "ref" ? `refs.get(${raw})` : `${raw} !== 0`;
+    }
+    lines.push(`${place(e.slot)} = ${value};`);
   }
-  const make = new Function("RFloat", "globals", `return function traceExit${trace.meta.id}_${exit}(stack, base, area, refs) {\n${lines.join("\n")}\n};`);
-  return make(RFloat, t.globals) as Restorer;
+  const make = new Function("RFloat", "places", "objects", `return function exit${t.id}_${snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
+  return make(RFloat, tree.places, objects) as Restorer;
 }
+
+function num(v: number): string {
+  return Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : v === Infinity ? "Infinity" : v === -Infinity ? "-Infinity" : String(v);
+}
+
+/** One applied exit record, for the driver (exit counts, side traces, the log). */
+export interface AppliedExit {
+  trace: TreeTrace;
+  snap: number;
+  /** Frames of the record, from its tree's root frame (depth in the interpreter's stack) up. */
+  rootDepth: number;
+}
+
+/**
+ * Apply the exit stack after a tree returned status 1: records from the outermost
+ * (the tree JS entered, whose root frame is on top of the interpreter's stack at
+ * `base`) inwards. Returns the applied exits, outermost first.
+ */
+export function applyExits(rt: Runtime, shared: SharedRuntime, traceById: (id: number) => TreeTrace, compiledOf: (tree: Tree) => CompiledTree, base: number): AppliedExit[] {
+  const area = new Float64Array(shared.memory.buffer);
+  const words = new Int32Array(shared.memory.buffer);
+  const end = words[EXIT_STACK.top >> 2] >> 3;
+  // Find the records (innermost first) by walking their lengths.
+  const starts: number[] = [];
+  for (let at = EXIT_STACK.records >> 3; at < end; ) {
+    starts.push(at);
+    const t = traceById(area[at]);
+    at += EXIT_STACK.header + storedEntries(t, area[at + 1]);
+  }
+  const applied: AppliedExit[] = [];
+  const stack = rt.stack;
+  let rootBase = base;
+  for (let i = starts.length - 1; i >= 0; i--) {
+    const at = starts[i];
+    const t = traceById(area[at]);
+    const snapId = area[at + 1];
+    const kind = area[at + 2];
+    const tree = t.tree;
+    if (i < starts.length - 1) {
+      // A callee's record: its function frame goes on top of the caller's pending call.
+      const caller = rt.topFrame;
+      const a = caller.proto.code[caller.pc - 4 + 1];
+      const fn = stack[caller.base + a];
+      if (!(fn instanceof RFunction)) throw new Error("exit: the pending call has no function");
+      rootBase = caller.base + a + 1;
+      rt.jitPushFrame(fn, rootBase, caller.base + a, fn.proto.entryPc);
+    }
+    compiledOf(tree).restorers.get(t.id)![snapId](stack, rootBase, area, at, shared.refs);
+    const rootDepth = rt.frameDepth;
+    const snap = t.trace.snapshots[snapId];
+    const frames = snap.frames;
+    rt.topFrame.pc = frames[0].pc;
+    for (let k = 1; k < frames.length; k++) {
+      const f = frames[k];
+      rt.jitPushFrame(f.closure as RFunction, rootBase + f.base, rootBase + f.base - 1, f.pc);
+    }
+    if (kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
+    applied.push({ trace: t, snap: snapId, rootDepth });
+  }
+  return applied;
+}
+
+/** Entries an exit stores in its record (constants are not stored). */
+const storedCounts = new WeakMap<TreeTrace, Map<number, number>>();
+function storedEntries(t: TreeTrace, snap: number): number {
+  let bySnap = storedCounts.get(t);
+  if (bySnap === undefined) storedCounts.set(t, (bySnap = new Map()));
+  let n = bySnap.get(snap);
+  if (n === undefined) bySnap.set(snap, (n = t.tree.exitLayout(t, snap).filter((e) => e.constant === undefined).length));
+  return n;
+}
+
+/** Forget cached layouts of a tree's traces (its slots changed). */
+export function forgetLayouts(tree: Tree): void {
+  for (const t of tree.traces) storedCounts.delete(t);
+}
+
+export { RArray, RDict, type Place };

@@ -284,6 +284,8 @@ export class FunctionProto {
    * jump to a header decrements its counter; reaching zero calls the JIT hook.
    */
   hotCounts: Int32Array = new Int32Array(0);
+  /** Calls left before the function entry is hot (JitHook.hotCall). */
+  callCount = 0;
 
   constructor(
     readonly name: string,

@@ -403,7 +403,10 @@ export class Interpreter extends Runtime {
                   if (typeof v === "object" && v !== null) share(v);
                 }
                 f.pc = pc + 4;
-                this.pushFrame(fnv, a + 1, a, FRAME_NORMAL);
+                const callee = this.pushFrame(fnv, a + 1, a, FRAME_NORMAL);
+                // A hot function entry: the JIT may record or run its entry trace, which
+                // leaves the frame stack exact; the reload below picks up whatever is on top.
+                if (--fnv.proto.callCount === 0) this.hotCall(callee);
                 break;
               }
               f.pc = pc;
@@ -641,8 +644,12 @@ export class Interpreter extends Runtime {
             if (target < pc && --proto.hotCounts[target >> 2] === 0) {
               f.pc = pc;
               pc = this.hotLoop(f, target);
-            } else pc = target;
-            continue;
+              // -1: the JIT changed the frame stack (an exit rebuilt inlined frames).
+              if (pc >= 0) continue;
+            } else {
+              pc = target;
+              continue;
+            }
           }
           if (--budget === 0) return FRAME_SWITCH;
           f = this.frames[this.fp];

@@ -68,6 +68,14 @@ export interface JitHook {
   /** Initial value of every loop header's hot counter. */
   readonly hotLoopCount: number;
   hotLoop(runtime: Runtime, frame: Frame, header: number): number;
+  /** Initial value of every function's call counter. */
+  readonly hotCallCount: number;
+  /**
+   * `frame` was just pushed for a call whose counter ran out. The JIT may record the
+   * function or run its entry trace; afterwards the interpreter continues at the pc of
+   * whatever frame is on top (the caller's, when the callee returned).
+   */
+  hotCall(runtime: Runtime, frame: Frame): void;
 }
 
 /** Counter value that keeps loops out of the JIT (it is reset whenever it runs out). */
@@ -130,8 +138,10 @@ export abstract class Runtime {
     };
     for (const m of program.modules) setRuntime(m.main!);
     const initialCount = this.jit ? this.jit.hotLoopCount : NEVER_HOT;
+    const initialCalls = this.jit ? this.jit.hotCallCount : NEVER_HOT;
     const initCounters = (proto: FunctionProto): void => {
       proto.hotCounts.fill(initialCount);
+      proto.callCount = initialCalls;
       proto.protos.forEach(initCounters);
     };
     for (const m of program.modules) initCounters(m.main!);
@@ -601,6 +611,56 @@ export abstract class Runtime {
     for (let i = 0; i < regs.length; i++) this.stack[base + i] = regs[i];
   }
   /** A loop header's counter ran out: hand it to the JIT, or re-arm it when there is none. */
+  protected hotCall(callee: Frame): void {
+    if (this.jit === null) callee.proto.callCount = NEVER_HOT;
+    else this.jit.hotCall(this, callee);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Frame access for the JIT (the recorder executes calls itself; exits rebuild frames)
+
+  /** The frame on top of the frame stack. */
+  get topFrame(): Frame {
+    return this.frames[this.fp];
+  }
+
+  /** The frame at depth d (0: the outermost). */
+  frameAt(d: number): Frame {
+    return this.frames[d];
+  }
+
+  /** Depth of the frame stack (the top frame's index). */
+  get frameDepth(): number {
+    return this.fp;
+  }
+
+  /** The most frames the program may have (--max-depth). */
+  get maxFrameDepth(): number {
+    return this.options.maxDepth;
+  }
+
+  /** Push a frame for fn at absolute base, returning into stack[ret], resuming at pc. */
+  jitPushFrame(fn: RFunction, base: number, ret: number, pc: number): Frame {
+    const f = this.pushFrame(fn, base, ret, FRAME_NORMAL);
+    f.pc = pc;
+    return f;
+  }
+
+  /** The top frame returns v (as RETURN does; JIT frames never hold handlers). */
+  jitReturn(v: Value): void {
+    const f = this.frames[this.fp--];
+    this.stack[f.ret] = v;
+  }
+
+  /** Call fn with args on the stack above `base` (the recorder's inlined frames sit below it). */
+  jitCallAt(fn: RFunction, args: Value[], base: number): Value {
+    this.ensureStack(base + args.length + 1);
+    for (let i = 0; i < args.length; i++) this.stack[base + i] = args[i];
+    for (const a of args) share(a);
+    this.pushFrame(fn, base, -1, FRAME_NORMAL);
+    return this.execute(this.fp);
+  }
+
   protected hotLoop(f: Frame, header: number): number {
     if (this.jit === null) {
       f.proto.hotCounts[header >> 2] = NEVER_HOT;

@@ -28,6 +28,8 @@ export interface SnapshotFrameInput {
   /** Resume pc in this frame (outer frames: the return point of their pending call). */
   readonly pc: number;
   readonly slots: ReadonlyMap<number, Ref> | Iterable<readonly [number, Ref]>;
+  /** The function object of a frame the trace pushed (an inlined call). */
+  readonly closure?: object;
 }
 
 export type ArithSymbol = "+" | "-" | "*" | "/" | "%";
@@ -293,7 +295,7 @@ export class IrBuilder {
       entries.push([slot, ref]);
     }
     entries.sort((x, y) => x[0] - y[0]);
-    return { proto: f.proto, base: f.base, pc: f.pc, slots: entries.map((e) => e[0]), refs: entries.map((e) => e[1]) };
+    return { proto: f.proto, base: f.base, pc: f.pc, slots: entries.map((e) => e[0]), refs: entries.map((e) => e[1]), closure: f.closure };
   }
 
   // -------------------------------------------------------------------------
@@ -419,6 +421,13 @@ export class IrBuilder {
     }
     return this.emit(IrOp.CALLH, type, i, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, snap);
   }
+  /** Call fn's entry trace with up to 3 arguments; snap is the state before the call. */
+  callTrace(fn: FunctionProto, type: IrType, args: readonly Ref[], snap?: number): Ref {
+    if (args.length > 3) throw new IrError("CALLT takes at most 3 arguments");
+    let i = this.trace.callees.indexOf(fn);
+    if (i < 0) i = this.trace.callees.push(fn) - 1;
+    return this.emit(IrOp.CALLT, type, i, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, snap);
+  }
 }
 
 function shouldSwap(t: Trace, a: Ref, b: Ref): boolean {
@@ -432,6 +441,7 @@ function literalInRange(t: Trace, kind: string, v: number): boolean {
     case "#knum": return v < t.numConsts.length;
     case "#kref": return v < t.refConsts.length;
     case "#helper": return v < t.helpers.length;
+    case "#callee": return v < t.callees.length;
     case "#bool": return v <= 1;
     case "#kind": return v < Object.keys(RefKind).length;
     default: return true;

@@ -24,12 +24,13 @@ const ROOT_FLAGS = IrFlag.guard | IrFlag.sideeffect | IrFlag.control;
  * uses. Snapshot entries whose value is unchanged since entry (an SLOAD of that very
  * slot and frame that no PHI updates) are dropped first, so they keep nothing alive.
  */
-export function eliminateDeadCode(trace: Trace): DceResult {
+export function eliminateDeadCode(trace: Trace, keep: readonly Ref[] = []): DceResult {
   const end = trace.end;
   const phiLefts = new Set<Ref>(trace.phis().map((r) => trace.a[r]));
   const snapshots = trace.snapshots.map((s) => pruneUnchanged(trace, s, phiLefts));
 
   const live = new Uint8Array(end);
+  for (const r of keep) live[r] = 1;
   const snapshotUsed = new Uint8Array(snapshots.length);
   for (let ref = end - 1; ref >= FIRST_REF; ref--) {
     const op = trace.op[ref] as IrOpcode;
@@ -47,6 +48,7 @@ export function eliminateDeadCode(trace: Trace): DceResult {
   out.numConsts.push(...trace.numConsts);
   out.refConsts.push(...trace.refConsts);
   out.helpers.push(...trace.helpers);
+  out.callees.push(...trace.callees);
   const refMap = new Int32Array(end);
   const snapshotMap = new Int32Array(snapshots.length).fill(-1);
   let nextSnap = 0;

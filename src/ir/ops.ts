@@ -7,7 +7,7 @@
 
 /** name, wasm representation, meaning. The order defines the type codes. */
 const IR_TYPE_DEFS = [
-  ["int", "f64", "Ruff int known exact with |v| <= 2^53-1: a JS number, never -0 (f64 in wasm, so int->float is free)"],
+  ["int", "i64", "Ruff int known exact with |v| <= 2^53-1: a JS number, never -0 (i64 in wasm; f64 where a trace meets JS: parameters, exit area, helper calls)"],
   ["float", "f64", "Ruff float: an f64 (unboxed; the interpreter boxes it as RFloat)"],
   ["bool", "i32", "Ruff bool"],
   ["ref", "externref", "a JS object (array, dict, struct, function) held by reference"],
@@ -30,7 +30,7 @@ export const IrType = indexByName(IR_TYPE_DEFS);
 export type IrType = (typeof IrType)[keyof typeof IrType];
 export const IR_TYPE_NAMES: readonly IrTypeName[] = IR_TYPE_DEFS.map((row) => row[0]);
 /** The wasm value type of each IR type (null: none). */
-export const IR_TYPE_WASM: readonly ("f64" | "i32" | "externref" | null)[] = IR_TYPE_DEFS.map((row) => row[1]);
+export const IR_TYPE_WASM: readonly ("i64" | "f64" | "i32" | "externref" | null)[] = IR_TYPE_DEFS.map((row) => row[1]);
 
 // ---------------------------------------------------------------------------
 // Operand kinds, result rules, flags
@@ -41,11 +41,12 @@ export const IR_TYPE_WASM: readonly ("f64" | "i32" | "externref" | null)[] = IR_
  * bool), any? (may be NO_REF). Literal operands (#...) hold a plain non-negative number:
  * #slot interpreter slot, #depth frame depth (0 = the trace's entry frame), #knum index
  * into trace.numConsts, #kref index into trace.refConsts, #bool 0/1, #helper index into
- * trace.helpers, #field struct value slot, #layout StructLayout.id, #kind a RefKind.
+ * trace.helpers, #field struct value slot, #layout StructLayout.id, #kind a RefKind,
+ * #callee index into trace.callees.
  */
 export type OperandKind =
   | "int" | "float" | "num" | "bool" | "ref" | "any" | "eq" | "any?"
-  | "#slot" | "#depth" | "#knum" | "#kref" | "#bool" | "#helper" | "#field" | "#layout" | "#kind";
+  | "#slot" | "#depth" | "#knum" | "#kref" | "#bool" | "#helper" | "#field" | "#layout" | "#kind" | "#callee";
 
 /** Result type: a fixed type, "given" by the emitter (SLOAD, loads, calls), or that of the "left" operand (PHI). */
 export type ResultRule = IrTypeName | "given" | "left";
@@ -97,7 +98,7 @@ const IR_DEFS = [
   ["FDIV",           ["float", "float"],         "float",  "pure guard",              "core", "a / b in f64; exits when b is 0.0 or -0.0"],
   ["FMOD",           ["float", "float"],         "float",  "pure guard",              "core", "fmod(a, b) (JS %); exits when b is 0.0 or -0.0"],
   ["FNEG",           ["float"],                  "float",  "pure",                    "core", "-a in f64 (-0.0 for 0.0)"],
-  ["CONV_INT_FLOAT", ["int"],                    "float",  "pure",                    "core", "a as a float: the same f64, no code"],
+  ["CONV_INT_FLOAT", ["int"],                    "float",  "pure",                    "core", "a as a float (exact: |a| <= 2^53-1)"],
 
   ["LT",             ["num", "num"],             "bool",   "pure",                    "core", "a < b on f64 values (ints are exact there); false if either is NaN"],
   ["LE",             ["num", "num"],             "bool",   "pure",                    "core", "a <= b; false if either is NaN"],
@@ -126,6 +127,7 @@ const IR_DEFS = [
   ["ASET",           ["ref", "int", "any"],      "none",   "sideeffect guard",        "next", "a[b] = c (floats boxed, refs marked shared); exits unless 0 <= b < length and a is unshared"],
   ["FLOAD",          ["ref", "#field"],          "given",  "load guard",              "next", "value slot b of struct a (layout guarded before) unboxed to the given type; exits if the value has another type"],
   ["CALLH",          ["#helper", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "helpers[a](b, c, d) with the given result type; exits (before any effect) when the helper reports failure"],
+  ["CALLT",          ["#callee", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "the entry trace of function callees[a] with arguments b, c, d; when it leaves for the interpreter, the caller exits too: before the call (too deep) or with the call pending (the callee's frames go on top)"],
 ] as const satisfies readonly (readonly [string, readonly OperandKind[], ResultRule, string, IrTier, string])[];
 
 export type IrOpName = (typeof IR_DEFS)[number][0];

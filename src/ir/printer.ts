@@ -57,6 +57,7 @@ function formatOperand(trace: Trace, op: IrOpcode, kind: OperandKind, v: number)
     case "#bool": return v !== 0 ? "true" : "false";
     case "#kref": return `k${v}`;
     case "#helper": return trace.helpers[v] ?? `helper${v}`;
+    case "#callee": return trace.callees[v]?.name ?? `callee${v}`;
     case "#field": return `.${v}`;
     case "#layout": return `L${v}`;
     case "#kind": return REF_KIND_NAMES[v] ?? `kind${v}`;

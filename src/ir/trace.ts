@@ -43,6 +43,8 @@ export interface SnapshotFrame {
   readonly pc: number;
   readonly slots: readonly number[];
   readonly refs: readonly Ref[];
+  /** The function object of a frame the trace pushed (an inlined call); the exit pushes it again. */
+  readonly closure?: object;
 }
 
 export interface Snapshot {
@@ -80,6 +82,8 @@ export class Trace {
   readonly refConsts: object[] = [];
   /** Names of JS helpers called by CALLH (operand a indexes this). */
   readonly helpers: string[] = [];
+  /** Functions whose entry traces CALLT calls (operand a indexes this). */
+  readonly callees: FunctionProto[] = [];
   readonly snapshots: Snapshot[] = [];
 
   constructor(readonly meta: TraceMeta) {}

@@ -1,56 +1,87 @@
-// From one recorded iteration to an SSA loop trace: every slot the loop reads or writes
-// gets an entry load before LOOP (its loop-carried value), the iteration is replayed
-// through the IR builder (FOLD and CSE), and each written slot's end value flows back to
-// its entry load through a PHI. Snapshots list every written slot: its value so far in
-// the iteration, or its loop-carried value.
+// From a recording to SSA IR. A root loop trace gets an entry load before LOOP for every
+// slot it reads or writes (its loop-carried value), the iteration replayed through the
+// IR builder (FOLD and CSE), and a PHI per written slot. Entry and side traces are
+// straight lines: entry loads, the replayed instructions, and an end (a return value,
+// the slot values at the back edge, or an exit). Snapshots list every written slot,
+// frame by frame; slots are relative to the root frame, places (EXT_SLOT_BASE up) go
+// with the root frame. DCE runs last.
 
-import { IrBuilder, GuardAlwaysFails } from "../ir/builder";
+import { IrBuilder, GuardAlwaysFails, type SnapshotFrameInput } from "../ir/builder";
+import { eliminateDeadCode } from "../ir/dce";
 import { IrOp, IrType, type IrTypeName } from "../ir/ops";
-import { newTrace, type Ref, type Trace } from "../ir/trace";
+import { NO_REF, newTrace, type Ref, type Trace, type TraceKind } from "../ir/trace";
 import { TraceAbort } from "./abort";
-import type { RecordedLoop, RefClass } from "./recorder";
+import { EXT_SLOT_BASE, type RecSnapshot, type RecordedTrace, type RefClass } from "./recorder";
 
-export interface AssembledLoop {
+/** What a trace's end hands on. */
+export type TraceEnd =
+  /** Loops back: slot -> value at the back edge (written slots). */
+  | { kind: "loop"; values: Map<number, Ref> }
+  /** The root frame returns value. */
+  | { kind: "return"; value: Ref; type: IrTypeName }
+  /** Ends with an EXIT instruction. */
+  | { kind: "exit" };
+
+export interface AssembledTrace {
   trace: Trace;
-  globalChecks: RecordedLoop["globalChecks"];
-  /** The entry loads, in parameter order: slot and type the caller must pass. */
-  entrySlots: { slot: number; type: IrTypeName; ref: Ref; refClass?: RefClass }[];
+  /** Slot -> type of the value read at trace start (entry loads; root-relative, places too). */
+  loadTypes: Map<number, IrTypeName>;
+  /** Slot -> the entry load's ref (after DCE; absent when nothing uses it). */
+  loads: Map<number, Ref>;
+  /** Object kind of ref-typed loads. */
+  refClasses: Map<number, RefClass>;
+  end: TraceEnd;
+  /** Instructions before DCE (for the trace log). */
+  irBefore: number;
 }
 
-export function assembleLoop(rec: RecordedLoop, id: number): AssembledLoop {
-  const trace = newTrace("root", rec.proto, rec.header, id);
-  const b = new IrBuilder(trace);
-  const slotType = new Map<number, IrTypeName>();
-  for (const [slot, ref] of rec.entry) slotType.set(slot, rec.ops[ref].type);
-  for (const [slot, ref] of rec.written) {
-    const endType = rec.ops[ref].type;
-    const entryType = slotType.get(slot);
-    if (entryType !== undefined && entryType !== endType) {
-      throw new TraceAbort("type_unstable", `register ${slot} is ${entryType} at the loop header and ${endType} at the back edge`);
-    }
-    slotType.set(slot, endType);
-  }
-  const slots = [...slotType.keys()].sort((x, y) => x - y);
-  const loads = new Map<number, Ref>();
-  for (const slot of slots) loads.set(slot, b.sload(slot, 0, IrType[slotType.get(slot)!]));
-  const written = [...rec.written.keys()].sort((x, y) => x - y);
+/**
+ * How a side trace may end: the tree's slot types at the loop header (a side trace
+ * whose values fit links back, otherwise it exits), or the entry tree's result type.
+ */
+export interface LinkTarget {
+  headerTypes?: ReadonlyMap<number, IrTypeName>;
+  returnType?: IrTypeName;
+}
 
-  b.loop();
+export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: LinkTarget = {}): AssembledTrace {
+  const trace = newTrace(kind, rec.proto, rec.startPc, id);
+  const b = new IrBuilder(trace);
+  const loadTypes = new Map<number, IrTypeName>();
+  for (const [slot, ref] of rec.entry) if (rec.ops[ref].op === "SLOAD") loadTypes.set(slot, rec.ops[ref].type);
+  const isLoop = kind === "root" && rec.end.kind === "loop";
+
+  // Root loops: every written slot is loop-carried, so it needs an entry load too.
+  const slotType = new Map(loadTypes);
+  if (isLoop) {
+    for (const [slot, ref] of rec.written) {
+      const endType = rec.ops[ref].type;
+      const entryRef = rec.entry.get(slot);
+      if (entryRef !== undefined && rec.ops[entryRef].op === "KREF") {
+        if (ref !== entryRef) throw new TraceAbort("type_unstable", `slot ${slot} holds another function at the back edge`);
+        continue;
+      }
+      const entryType = slotType.get(slot);
+      if (entryType !== undefined && entryType !== endType) {
+        throw new TraceAbort("type_unstable", `register ${slot} is ${entryType} at the loop header and ${endType} at the back edge`);
+      }
+      slotType.set(slot, endType);
+    }
+  }
+  const loads = new Map<number, Ref>();
+  for (const slot of [...slotType.keys()].sort((x, y) => x - y)) loads.set(slot, b.sload(slot, 0, IrType[slotType.get(slot)!]));
+  if (isLoop) b.loop();
+
   const map: Ref[] = new Array(rec.ops.length);
   const snapIds = new Map<number, number>();
   const snapshotFor = (recSnap: number): number => {
     const known = snapIds.get(recSnap);
     if (known !== undefined) return known;
-    const s = rec.snapshots[recSnap];
-    const state = new Map<number, Ref>();
-    for (const slot of written) {
-      const now = s.slots.get(slot);
-      state.set(slot, now !== undefined ? map[now] : loads.get(slot)!);
-    }
-    const id = b.snapshot([{ proto: rec.proto, base: 0, pc: s.pc, slots: state }]);
+    const id = b.snapshot(framesOf(rec.snapshots[recSnap], (r) => map[r], isLoop ? loads : undefined, rec.written));
     snapIds.set(recSnap, id);
     return id;
   };
+  let end: TraceEnd = { kind: "exit" };
   try {
     rec.ops.forEach((o, i) => {
       switch (o.op) {
@@ -66,21 +97,76 @@ export function assembleLoop(rec: RecordedLoop, id: number): AssembledLoop {
         case "KBOOL":
           map[i] = b.kbool(o.args[0] !== 0);
           return;
+        case "KREF":
+          map[i] = b.kref(o.object!);
+          return;
         default: {
           const snap = o.snap >= 0 ? snapshotFor(o.snap) : undefined;
           const args = o.args.map((r) => map[r]);
-          if (o.op === "CALLH") {
-            map[i] = b.callHelper(o.helper!, IrType[o.type], args, snap);
-            return;
-          }
-          map[i] = b.emit(IrOp[o.op], IrType[o.type], args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0, snap);
+          if (o.op === "CALLH") map[i] = b.callHelper(o.helper!, IrType[o.type], args, snap);
+          else if (o.op === "CALLT") map[i] = b.callTrace(o.callee!, IrType[o.type], args, snap);
+          else map[i] = b.emit(IrOp[o.op], IrType[o.type], args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0, snap);
         }
       }
     });
+    const recEnd = rec.end;
+    if (recEnd.kind === "loop" && isLoop) {
+      for (const slot of [...rec.written.keys()].sort((x, y) => x - y)) {
+        if (loads.has(slot)) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
+      }
+      end = { kind: "loop", values: new Map() };
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes)) {
+      end = { kind: "loop", values: new Map([...rec.written].map(([slot, r]) => [slot, map[r]])) };
+    } else if (recEnd.kind === "return" && (link.returnType === undefined || link.returnType === rec.ops[recEnd.value].type)) {
+      end = { kind: "return", value: map[recEnd.value], type: rec.ops[recEnd.value].type };
+    } else {
+      // Cannot link (or an explicit exit): leave for the interpreter.
+      b.emit(IrOp.EXIT, IrType.none, 0, 0, 0, 0, snapshotFor(recEnd.snap));
+    }
   } catch (e) {
     if (e instanceof GuardAlwaysFails) throw new TraceAbort("guard_always_fails", e.message);
     throw e;
   }
-  for (const slot of written) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
-  return { trace, globalChecks: rec.globalChecks, entrySlots: slots.map((slot) => ({ slot, type: slotType.get(slot)!, ref: loads.get(slot)!, refClass: rec.refClasses.get(slot) })) };
+
+  const irBefore = trace.size;
+  const keep: Ref[] = end.kind === "loop" ? [...end.values.values()] : end.kind === "return" ? [end.value] : [];
+  const dce = eliminateDeadCode(trace, keep);
+  const remap = (r: Ref): Ref => (r === NO_REF ? NO_REF : dce.refMap[r]);
+  if (end.kind === "loop") end = { kind: "loop", values: new Map([...end.values].map(([s, r]) => [s, remap(r)])) };
+  else if (end.kind === "return") end = { ...end, value: remap(end.value) };
+  const liveLoads = new Map<number, Ref>();
+  for (const [slot, r] of loads) if (dce.refMap[r] !== NO_REF) liveLoads.set(slot, dce.refMap[r]);
+  return { trace: dce.trace, loadTypes: slotType, loads: liveLoads, refClasses: rec.refClasses, end, irBefore };
+}
+
+/** Whether a side trace's values at the back edge have the tree's header types. */
+function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>): boolean {
+  for (const [slot, r] of rec.written) {
+    const want = headerTypes.get(slot);
+    if (want !== undefined && want !== rec.ops[r].type) return false;
+    if (want === undefined && rec.ops[r].op === "KREF") return false;
+  }
+  return true;
+}
+
+/**
+ * A recorder snapshot as IR snapshot frames: each stack slot goes to the innermost frame
+ * whose registers hold it (slots relative to that frame's base), places to the root
+ * frame. Root loops also list written slots not yet written this iteration (their
+ * loop-carried value).
+ */
+function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Ref> | undefined, written: Map<number, number>): SnapshotFrameInput[] {
+  const slots = s.frames.map(() => new Map<number, Ref>());
+  const put = (slot: number, r: Ref): void => {
+    if (slot >= EXT_SLOT_BASE) {
+      slots[0].set(slot, r);
+      return;
+    }
+    let k = s.frames.length - 1;
+    while (k > 0 && slot < s.frames[k].base) k--;
+    slots[k].set(slot - s.frames[k].base, r);
+  };
+  if (loads !== undefined) for (const slot of written.keys()) if (!s.slots.has(slot) && loads.has(slot)) put(slot, loads.get(slot)!);
+  for (const [slot, r] of s.slots) put(slot, ref(r));
+  return s.frames.map((f, k) => ({ proto: f.proto, base: f.base, pc: f.pc, slots: slots[k], closure: f.fn ?? undefined }));
 }

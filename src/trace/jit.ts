@@ -1,132 +1,390 @@
-// The tracing JIT's driver (the interpreter's JitHook): per loop header it records a
-// trace when the header gets hot, compiles it to wasm, and from then on enters the
-// trace at that header; it turns guard exits back into interpreter state (src/deopt),
-// backs off and blacklists start points that keep aborting, and feeds the trace log.
+// The tracing JIT's driver (the interpreter's JitHook). Hot loop headers and hot
+// function entries get trace trees: recorded (src/trace/recorder.ts), assembled to IR,
+// compiled to one wasm function per tree (src/backend/emit-tree.ts) and entered through
+// generated stubs (src/deopt/exits.ts). Exits rebuild the interpreter's frames; an exit
+// taken `hotexit` times grows a side trace and the tree is compiled again. Start points
+// that keep aborting back off and are blacklisted. Everything feeds the trace log.
 
 import type { FunctionProto } from "../interp/bytecode";
+import { RFloat, RFunction, type Value } from "../interp/value";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
-import { Recorder } from "./recorder";
-import { assembleLoop } from "./assemble";
+import { EXT_SLOT_BASE, Recorder, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
+import { assemble, type LinkTarget } from "./assemble";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
 import type { TraceLog, SourcePos } from "./log";
-import { eliminateDeadCode } from "../ir/dce";
 import { printTrace } from "../ir/printer";
-import { emitTrace, EmitError } from "../backend/emit-trace";
-import { enterTrace, type CompiledLoop } from "../deopt/exits";
+import { EmitError } from "../backend/emit-trace";
+import { emitTree, abiType } from "../backend/emit-tree";
+import { IrType, type IrTypeName } from "../ir/ops";
+import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpers } from "../backend/trace-helpers";
+import { applyExits, entryStub, forgetLayouts, restorer, type CompiledTree, type SharedRuntime } from "../deopt/exits";
+import { Tree, type TreeTrace } from "./tree";
+import type { TraceKind } from "../ir/trace";
 
-/** Counter value that keeps a header out of the JIT for good. */
+/** Counter value that keeps a start point out of the JIT for good. */
 const NEVER = 0x3fffffff;
+/** Native frames (nested entry-tree calls) before a call is left to the interpreter: well inside V8's stack. */
+const NATIVE_DEPTH = 3000;
+/** Trees for one loop header (one per set of slot types at entry). */
+const MAX_TREES = 4;
+/** The shared exit stack's memory (records of a deep native recursion). */
+const MEMORY_PAGES = 64;
 
-interface LoopState {
-  trace: CompiledLoop | null;
+interface StartState {
+  trees: Tree[];
   aborts: number;
   blacklisted: boolean;
 }
 
 export class TracingJit implements JitHook {
   readonly hotLoopCount: number;
-  private readonly loops = new Map<FunctionProto, Map<number, LoopState>>();
-  /** Every trace compiled so far, in order (for the trace-shape and backend tests). */
-  readonly compiled: CompiledLoop[] = [];
+  readonly hotCallCount: number;
+  private readonly loops = new Map<FunctionProto, Map<number, StartState>>();
+  private readonly entries = new Map<FunctionProto, StartState>();
+  /** Every tree compiled, with its latest compile (for the tests and the log). */
+  readonly compiled: CompiledTree[] = [];
+  private readonly compiledOf = new Map<Tree, CompiledTree>();
+  private readonly traceById: TreeTrace[] = [];
+  private readonly tableSlots = new Map<FunctionProto, number>();
   private nextTraceId = 1;
+  private recording = false;
+  private readonly shared: SharedRuntime;
 
   constructor(private readonly params: JitParams, private readonly log: TraceLog | null) {
     this.hotLoopCount = params.hotloop;
+    this.hotCallCount = params.hotcall;
+    this.shared = {
+      memory: new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES }),
+      refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
+      fns: new WebAssembly.Table({ element: "anyfunc", initial: 16 }),
+    };
   }
+
+  // ---------------------------------------------------------------------------
+  // Hooks
 
   hotLoop(rt: Runtime, f: Frame, header: number): number {
     const proto = f.proto;
-    const state = this.stateOf(proto, header);
-    if (state.trace !== null) return this.run(rt, f, header, state);
-    if (state.blacklisted) {
-      proto.hotCounts[header >> 2] = NEVER;
+    const state = this.loopState(proto, header);
+    for (const tree of state.trees) {
+      const entered = this.enter(rt, tree, f);
+      if (entered !== null) return entered;
+    }
+    if (state.blacklisted || this.recording || state.trees.length >= MAX_TREES) {
+      proto.hotCounts[header >> 2] = state.blacklisted ? NEVER : this.params.hotloop;
       return header;
     }
-    return this.record(rt, f, header, state);
+    f.pc = header;
+    this.recordRoot(rt, [{ frame: f, fn: null }], header, { kind: "loop", header }, state, (n) => (proto.hotCounts[header >> 2] = n));
+    return -1;
   }
 
-  private stateOf(proto: FunctionProto, header: number): LoopState {
+  hotCall(rt: Runtime, callee: Frame): void {
+    const proto = callee.proto;
+    const state = this.entries.get(proto) ?? this.newEntryState(proto);
+    const tree = state.trees[0];
+    if (tree !== undefined) {
+      proto.callCount = 1;
+      this.enter(rt, tree, callee);
+      return;
+    }
+    if (state.blacklisted || this.recording) {
+      proto.callCount = state.blacklisted ? NEVER : this.params.hotcall;
+      return;
+    }
+    const fn = new RFunction(proto, callee.cells);
+    const args: IrTypeName[] = [];
+    for (let i = 0; i < proto.directArity; i++) {
+      const v = rt.stack[callee.base + i];
+      args.push(typeof v === "number" ? "int" : v instanceof RFloat ? "float" : typeof v === "boolean" ? "bool" : "none");
+    }
+    this.recordRoot(rt, [{ frame: callee, fn }], proto.entryPc, { kind: "entry" }, state, (n) => (proto.callCount = n), args);
+  }
+
+  private loopState(proto: FunctionProto, header: number): StartState {
     let byHeader = this.loops.get(proto);
     if (!byHeader) this.loops.set(proto, (byHeader = new Map()));
     let state = byHeader.get(header);
-    if (!state) byHeader.set(header, (state = { trace: null, aborts: 0, blacklisted: false }));
+    if (!state) byHeader.set(header, (state = { trees: [], aborts: 0, blacklisted: false }));
     return state;
   }
 
-  private run(rt: Runtime, f: Frame, header: number, state: LoopState): number {
-    const trace = state.trace!;
-    // Enter again at the next back edge; a trace exits only when a guard fails.
-    f.proto.hotCounts[header >> 2] = 1;
+  private newEntryState(proto: FunctionProto): StartState {
+    const state: StartState = { trees: [], aborts: 0, blacklisted: false };
+    this.entries.set(proto, state);
+    return state;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Running trees
+
+  /**
+   * Run a tree whose root frame is `f` (on top). Returns the pc to continue at in f
+   * (loop trees), -1 when the frame stack changed, or null when the tree did not fit.
+   */
+  private enter(rt: Runtime, tree: Tree, f: Frame): number | null {
+    const compiled = this.compiledOf.get(tree)!;
+    this.room = rt.maxFrameDepth - rt.frameDepth;
     const started = this.log ? performance.now() : 0;
-    const result = enterTrace(trace, rt.stack, f.base);
+    const result = compiled.enter(rt.stack, f.base);
     if (this.log) this.log.traceMs += performance.now() - started;
-    if (result.exit < 0) return header; // entry types did not match: one more interpreted iteration
-    const snap = trace.trace.snapshots[result.exit];
-    this.log?.exit(trace.id, result.exit, this.pos(f.proto, snap.pc), "guard");
-    trace.exitCounts[result.exit]++;
-    return result.pc;
-  }
-
-  private record(rt: Runtime, f: Frame, header: number, state: LoopState): number {
-    const proto = f.proto;
-    const recorder = new Recorder(rt.stack, f, header, this.params.maxrecord);
-    const started = performance.now();
-    try {
-      const loop = recorder.record();
-      const id = this.nextTraceId;
-      const assembled = assembleLoop(loop, id);
-      const before = assembled.trace.end - 1;
-      const dce = eliminateDeadCode(assembled.trace);
-      const trace = dce.trace;
-      // Entry loads nothing uses were removed: their slots need neither a check nor a value.
-      const entrySlots = assembled.entrySlots
-        .filter((e) => dce.refMap[e.ref] !== 0)
-        .map((e) => ({ ...e, ref: dce.refMap[e.ref] }));
-      const emitted = emitTrace(trace, entrySlots.map((e) => e.ref));
-      const module = new WebAssembly.Module(emitted.bytes);
-      const instance = new WebAssembly.Instance(module, { env: traceHelpers });
-      this.nextTraceId++;
-      state.trace = {
-        id, trace, entrySlots, bytes: emitted.bytes, globalChecks: assembled.globalChecks, globals: f.module.globals,
-        fn: instance.exports.trace as (...args: unknown[]) => number,
-        exitArea: new Float64Array((instance.exports.exits as WebAssembly.Memory).buffer),
-        exitRefs: instance.exports.exitRefs as WebAssembly.Table,
-        exitCounts: new Int32Array(trace.snapshots.length),
-      };
-      this.compiled.push(state.trace!);
-      proto.hotCounts[header >> 2] = 1;
-      if (this.log) {
-        this.log.trace({
-          id, kind: "root", at: this.pos(proto, header), irBefore: before, irAfter: trace.end - 1,
-          guards: emitted.guards, wasmBytes: emitted.bytes.length, compileMs: performance.now() - started, link: "loop",
-        });
-        this.log.detail("ir", `trace ${id} IR`, printTrace(trace));
-      }
-      return recorder.pc;
-    } catch (e) {
-      if (e instanceof TraceAbort) return this.aborted(proto, header, state, e.reason, e.detail, recorder.pc);
-      if (e instanceof EmitError || e instanceof WebAssembly.CompileError) return this.aborted(proto, header, state, "backend", (e as Error).message, recorder.pc);
-      throw e;
-    }
-  }
-
-  private aborted(proto: FunctionProto, header: number, state: LoopState, reason: AbortReason, detail: string, pc: number): number {
-    state.aborts++;
-    this.log?.abort(this.pos(proto, pc < 0 ? header : pc), reason, detail, state.aborts, this.params.hotloop);
-    if (state.aborts >= this.params.maxblacklist) {
-      state.blacklisted = true;
-      proto.hotCounts[header >> 2] = NEVER;
-      this.log?.blacklist(this.pos(proto, header), reason, state.aborts);
+    if (result === null) return null;
+    if (tree.kind === "loop") {
+      f.proto.hotCounts[tree.pc >> 2] = 1; // enter again at the next back edge
     } else {
-      // Back off: each failure doubles the wait before the next attempt.
-      proto.hotCounts[header >> 2] = this.params.hotloop << Math.min(state.aborts, 12);
+      f.proto.callCount = 1;
+      const [status, value] = result as [number, number];
+      if (status === 2) return null;
+      if (status === 0) {
+        rt.jitReturn(box(tree.resultType!, value));
+        return -1;
+      }
     }
-    return pc < 0 ? header : pc;
+    this.exited(rt, f.base);
+    return -1;
+  }
+
+  /** Apply the exit records; a hot exit grows a side trace. */
+  private exited(rt: Runtime, base: number): void {
+    const applied = applyExits(rt, this.shared, (id) => this.traceById[id], (tree) => this.compiledOf.get(tree)!, base);
+    for (const e of applied) {
+      e.trace.exitCounts[e.snap]++;
+      this.log?.exit(e.trace.id, e.snap, this.pos(e.trace.trace.snapshots[e.snap].frames[0].proto, e.trace.trace.snapshots[e.snap].pc), "guard");
+    }
+    // Only the innermost exit is where the interpreter now stands: grow a side trace there.
+    const last = applied[applied.length - 1];
+    if (last === undefined || this.recording) return;
+    const t = last.trace;
+    if (t.sides.has(last.snap) || t.exitCounts[last.snap] < this.params.hotexit) return;
+    if (t.sideAborts[last.snap] >= this.params.tryside || t.tree.traces.length > this.params.maxside) return;
+    this.recordSide(rt, t, last.snap, last.rootDepth);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Recording
+
+  private env(): RecorderEnv {
+    return {
+      maxOps: this.params.maxrecord,
+      recunroll: this.params.recunroll,
+      hasLoopTree: (proto, header) => (this.loops.get(proto)?.get(header)?.trees.length ?? 0) > 0,
+      entryTraceType: (proto) => this.entries.get(proto)?.trees[0]?.resultType ?? null,
+    };
+  }
+
+  /** Record a root trace (loop or entry) from the top frame; afterwards the interpreter continues at the top frame's pc. */
+  private recordRoot(rt: Runtime, frames: { frame: Frame; fn: RFunction | null }[], pc: number, mode: RecordMode, state: StartState, setCounter: (n: number) => void, args: IrTypeName[] = []): void {
+    const proto = frames[0].frame.proto;
+    const recorder = new Recorder(rt, frames, pc, mode, this.env());
+    const started = performance.now();
+    this.recording = true;
+    try {
+      const rec = recorder.record();
+      const kind: TraceKind = mode.kind === "loop" ? "root" : "entry";
+      const tree = new Tree(mode.kind === "loop" ? "loop" : "entry", proto, pc, rec.places);
+      this.checkTreeRules(tree, rec);
+      tree.checks.push(...rec.checks);
+      const id = this.nextTraceId;
+      const asm = assemble(rec, id, kind);
+      // Entry trees take every argument (a fixed signature for the traces calling them).
+      args.forEach((type, slot) => {
+        if (type === "none") throw new TraceAbort("nyi_value", "a function called with an argument that is not a number or bool");
+        asm.loadTypes.set(slot, asm.loadTypes.get(slot) ?? type);
+      });
+      const t = tree.add(id, asm, null, -1);
+      if (mode.kind === "entry") this.tableSlot(proto);
+      this.compile(tree);
+      this.nextTraceId++;
+      this.traceById[id] = t;
+      state.trees.push(tree);
+      setCounter(1);
+      if (mode.kind === "loop") rt.topFrame.pc = recorder.pc;
+      this.logTrace(t, asm.irBefore, started, rec);
+    } catch (e) {
+      this.recordFailed(rt, recorder, e, (reason, detail) => {
+        state.aborts++;
+        const at = this.pos(proto, pc);
+        this.log?.abort(at, reason, detail, state.aborts, this.params.hotloop);
+        if (state.aborts >= this.params.maxblacklist) {
+          state.blacklisted = true;
+          setCounter(NEVER);
+          this.log?.blacklist(at, reason, state.aborts);
+        } else {
+          // Back off: each failure doubles the wait before the next attempt.
+          setCounter((mode.kind === "loop" ? this.params.hotloop : this.params.hotcall) << Math.min(state.aborts, 12));
+        }
+      });
+    } finally {
+      this.recording = false;
+    }
+  }
+
+  /** Grow a side trace from exit `snap` of t; the interpreter stands there now. */
+  private recordSide(rt: Runtime, parent: TreeTrace, snap: number, rootDepth: number): void {
+    const tree = parent.tree;
+    const frames: { frame: Frame; fn: RFunction | null }[] = [];
+    const s = parent.trace.snapshots[snap];
+    for (let d = rootDepth; d <= rt.frameDepth; d++) {
+      const k = d - rootDepth;
+      frames.push({ frame: rt.frameAt(d), fn: k === 0 ? (tree.kind === "entry" ? new RFunction(tree.proto, rt.frameAt(d).cells) : null) : (s.frames[k].closure as RFunction) });
+    }
+    const mode: RecordMode = { kind: "side", tree: tree.kind, header: tree.pc, rootDepth };
+    const recorder = new Recorder(rt, frames, s.pc, mode, this.env(), tree.places);
+    // The parent's constants at the exit are constants here too.
+    for (const [slot, src] of tree.exitValues(parent, snap)) {
+      if ("slot" in src) continue;
+      const tr = src.trace.trace;
+      if (!tr.isConst(src.ref)) continue;
+      const v = tr.constValue(src.ref);
+      const type = tr.type[src.ref];
+      if (typeof v === "object") recorder.seedObject(slot, v);
+      else recorder.seedConstant(slot, type === IrType.int ? "int" : type === IrType.float ? "float" : "bool", typeof v === "boolean" ? (v ? 1 : 0) : v);
+    }
+    const started = performance.now();
+    this.recording = true;
+    try {
+      const rec = recorder.record();
+      for (const c of rec.checks) {
+        if (this.treeWrites(tree, c.slot) || !tree.isNewSlot(parent, snap, c.slot)) throw new TraceAbort("call_user", "a function value the tree computes");
+      }
+      this.checkTreeRules(tree, rec);
+      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots } : { returnType: tree.resultType ?? undefined };
+      const id = this.nextTraceId;
+      const asm = assemble(rec, id, "side", link);
+      if (tree.kind === "entry") {
+        for (const slot of asm.loadTypes.keys()) {
+          if (tree.isNewSlot(parent, snap, slot) && !tree.slots.has(slot)) throw new TraceAbort("nyi_value", "a side trace of a function reading a register its parent did not set");
+        }
+      }
+      tree.checks.push(...rec.checks);
+      const t = tree.add(id, asm, parent, snap);
+      forgetLayouts(tree);
+      try {
+        this.compile(tree);
+      } catch (e) {
+        // The tree without the side trace still works: undo and keep the old code.
+        parent.sides.delete(snap);
+        tree.traces.pop();
+        forgetLayouts(tree);
+        throw e;
+      }
+      this.nextTraceId++;
+      this.traceById[id] = t;
+      this.logTrace(t, asm.irBefore, started, rec);
+      // The interpreter continues where recording ended (a return already popped the frame).
+      if (rec.end.kind !== "return") rt.topFrame.pc = recorder.pc;
+    } catch (e) {
+      this.recordFailed(rt, recorder, e, (reason, detail) => {
+        parent.sideAborts[snap]++;
+        this.log?.abort(this.pos(s.frames[s.frames.length - 1].proto, s.pc), reason, detail, parent.sideAborts[snap], this.params.hotexit);
+      });
+    } finally {
+      this.recording = false;
+    }
+  }
+
+  /**
+   * Entry trees may not use values outside their frames (natively called, nobody could
+   * pass them), and a root entry trace reads only its arguments.
+   */
+  private checkTreeRules(tree: Tree, rec: RecordedTrace): void {
+    if (tree.kind !== "entry") return;
+    for (const slot of [...rec.entry.keys(), ...rec.written.keys()]) {
+      if (slot >= EXT_SLOT_BASE && rec.ops[rec.entry.get(slot) ?? rec.written.get(slot)!].op !== "KREF") {
+        throw new TraceAbort("nyi_value", "a global or captured variable in a function's entry trace");
+      }
+    }
+    if (rec.mode.kind !== "entry") return;
+    for (const [slot, ref] of rec.entry) {
+      if (rec.ops[ref].op === "SLOAD" && slot >= tree.proto.directArity) throw new TraceAbort("nyi_value", "a function reading a register it did not set");
+    }
+  }
+
+  private treeWrites(tree: Tree, slot: number): boolean {
+    return tree.traces.some((t) => t.end.kind === "loop" && t.end.values.has(slot)) || tree.slots.has(slot);
+  }
+
+  /**
+   * An abort or failure while or after recording: the interpreter continues where
+   * recording stopped (after a recorded return, the caller is on top and already right).
+   */
+  private recordFailed(rt: Runtime, recorder: Recorder, e: unknown, aborted: (reason: AbortReason, detail: string) => void): void {
+    const backend = e instanceof EmitError || e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError;
+    if (!(e instanceof TraceAbort) && !backend) throw e;
+    if (recorder.ended !== "return") rt.topFrame.pc = recorder.pc;
+    if (e instanceof TraceAbort) aborted(e.reason, e.detail);
+    else aborted("backend", (e as Error).message);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Compiling
+
+  private compile(tree: Tree): void {
+    const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn) });
+    if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
+    const module = new WebAssembly.Module(emitted.bytes);
+    const instance = new WebAssembly.Instance(module, { env: traceHelpers, rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
+    const fn = instance.exports.trace as CompiledTree["fn"];
+    this.maxRecordBytes = Math.max(this.maxRecordBytes, emitted.maxRecordBytes);
+    const perFrame = 1 + tree.maxInlineDepth;
+    // Native depth: bounded by V8's stack, by the exit stack's memory, and by --max-depth
+    // (with room for the frames an exit rebuilds), so deep recursion behaves as without the JIT.
+    const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((MEMORY_PAGES * 65536 - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
+    const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, restorers: new Map(), enter: entryStub(tree, fn, this.shared, limit) };
+    for (const t of tree.traces) compiled.restorers.set(t.id, t.trace.snapshots.map((_, i) => restorer(tree, t, i)));
+    if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), fn as unknown as WebAssembly.ExportValue as never);
+    const previous = this.compiledOf.get(tree);
+    this.compiledOf.set(tree, compiled);
+    if (previous === undefined) this.compiled.push(compiled);
+    else this.compiled[this.compiled.indexOf(previous)] = compiled;
+  }
+
+  /** Frames the program may still push: set before a tree is entered. */
+  private room = 0;
+  private maxRecordBytes = 64;
+
+  private tableSlot(fn: FunctionProto): number {
+    let slot = this.tableSlots.get(fn);
+    if (slot === undefined) {
+      slot = this.tableSlots.size;
+      this.tableSlots.set(fn, slot);
+      if (slot >= this.shared.fns.length) this.shared.fns.grow(16);
+    }
+    return slot;
+  }
+
+  private signature(fn: FunctionProto): [ValType[], ValType[]] {
+    const tree = this.entries.get(fn)?.trees[0];
+    if (tree === undefined) throw new EmitError(`no entry tree for ${fn.name}`);
+    const slots = [...tree.slots.keys()].sort((x, y) => x - y);
+    return [slots.map((s) => abiType(IrType[tree.slots.get(s)!])), ["i32", abiType(IrType[tree.resultType ?? "int"])]];
+  }
+
+  // ---------------------------------------------------------------------------
+  // Log
+
+  private logTrace(t: TreeTrace, irBefore: number, started: number, rec: RecordedTrace): void {
+    if (!this.log) return;
+    const tr = t.trace;
+    const kind = t.parent === null ? (t.tree.kind === "loop" ? "root" : "entry") : "side";
+    this.log.trace({
+      id: t.id, kind, at: this.pos(rec.proto, rec.startPc), parent: t.parent ? { trace: t.parent.id, exit: t.parentExit } : undefined,
+      irBefore, irAfter: tr.size, guards: tr.snapshots.length, wasmBytes: this.compiledOf.get(t.tree)!.bytes.length,
+      compileMs: performance.now() - started,
+      link: t.end.kind === "loop" ? (t.parent === null ? "loop" : String(t.tree.root.id)) : t.end.kind === "return" ? "return" : "exit",
+    });
+    for (const p of rec.inlined) this.log.inline(t.id, p.name, this.pos(p, p.entryPc));
+    for (const p of rec.calls) this.log.callTrace(t.id, p.name);
+    this.log.detail("ir", `trace ${t.id} IR`, printTrace(tr));
   }
 
   private pos(proto: FunctionProto, pc: number): SourcePos {
     return { file: proto.module.file, line: proto.lines[pc >> 2] ?? 0 };
   }
+}
+
+function box(type: IrTypeName, v: number): Value {
+  return type === "float" ? new RFloat(v) : type === "bool" ? v !== 0 : v;
 }

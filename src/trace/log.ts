@@ -18,7 +18,7 @@ export interface SourcePos {
 
 export interface TraceEvent {
   id: number;
-  kind: "root" | "side";
+  kind: "root" | "side" | "entry";
   at: SourcePos;
   /** For side traces: the parent trace and the exit it grows from. */
   parent?: { trace: number; exit: number };
@@ -52,6 +52,7 @@ export class TraceLog {
   private readonly aborts = new Map<AbortReason, AbortStat>();
   private readonly blacklisted: { at: SourcePos; reason: AbortReason }[] = [];
   private traces = 0;
+  private deopts = 0;
   compileMs = 0;
   traceMs = 0;
   private readonly startedAt = performance.now();
@@ -78,7 +79,7 @@ export class TraceLog {
     if (this.format === "json") {
       this.json({ event: "trace", id: e.id, kind: e.kind, file: e.at.file, line: e.at.line, parent: e.parent ?? null, ir_before: e.irBefore, ir_after: e.irAfter, guards: e.guards, wasm_bytes: e.wasmBytes, compile_ms: round(e.compileMs), link: e.link });
     } else {
-      const side = e.parent ? `side ${e.parent.trace}/${e.parent.exit}` : "root loop";
+      const side = e.parent ? `side ${e.parent.trace}/${e.parent.exit}` : e.kind === "entry" ? "entry" : "root loop";
       this.text(`[trace ${e.id} ${side} ${where} -> ${e.link}] ir ${e.irBefore}->${e.irAfter} guards ${e.guards} wasm ${e.wasmBytes}B ${e.compileMs.toFixed(1)}ms`);
     }
   }
@@ -98,6 +99,27 @@ export class TraceLog {
     if (!this.events) return;
     if (this.format === "json") this.json({ event: "blacklist", file: at.file, line: at.line, reason, attempts });
     else this.text(`[blacklist ${at.file}:${at.line} after ${attempts} aborts; last: ${reason}]`);
+  }
+
+  /** A call inlined into a trace. */
+  inline(trace: number, fn: string, at: SourcePos): void {
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "inline", trace, function: fn, file: at.file, line: at.line });
+    else this.text(`[inline trace ${trace} ${fn} ${at.file}:${at.line}]`);
+  }
+
+  /** A trace calls a function's entry trace (recursion stopped inlining there). */
+  callTrace(trace: number, fn: string): void {
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "call", trace, function: fn });
+    else this.text(`[call trace ${trace} -> entry trace of ${fn}]`);
+  }
+
+  /** An exit rebuilt several interpreter frames (inlined calls, nested entry traces). */
+  deopt(trace: number, exit: number, frames: number): void {
+    this.deopts++;
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "deopt", trace, exit, frames });
   }
 
   /** A guard failed: counted for the summary (events are not logged one by one). */
@@ -130,6 +152,7 @@ export class TraceLog {
         compile_ms: round(this.compileMs),
         interp_ms: round(Math.max(0, totalMs - this.traceMs - this.compileMs)),
         traces: this.traces,
+        deopts: this.deopts,
         exits: exits.map((e) => ({ trace: e.trace, exit: e.exit, file: e.at.file, line: e.at.line, reason: e.reason, count: e.count })),
         aborts: aborts.map((a) => ({ reason: a.reason, count: a.count, weight: a.weight })),
         blacklisted: this.blacklisted.map((b) => ({ file: b.at.file, line: b.at.line, reason: b.reason })),

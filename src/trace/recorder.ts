@@ -1,18 +1,24 @@
-// The trace recorder: runs one iteration of a hot loop itself, instruction by
-// instruction, on the interpreter's real registers (so an abort leaves an exact state to
-// continue from), and writes down what each instruction did to typed values, with a
-// guard for every assumption: operand types, branch directions, int overflow, zero
-// divisors. When control comes back to the loop header the iteration is a trace body.
+// The trace recorder: executes the hot path itself, instruction by instruction, on the
+// interpreter's real registers and frames (so an abort leaves an exact state: the
+// interpreter simply continues in the top frame), and writes down what each instruction
+// did to typed values, with a guard for every assumption: operand types, branch
+// directions, int overflow, zero divisors, callee identity.
 //
-// This recorder handles numeric loops in one frame: locals, int and float arithmetic,
-// comparisons and branches, array element reads and writes, and the math builtins
-// (guarded on the global still holding the builtin). Anything else aborts with a named
-// reason; user calls, pushes, side traces come next.
+// Calls of user functions and closures are inlined: the recorder pushes a real
+// interpreter frame and records on in the callee; RETURN pops it. Slots are numbered
+// relative to the root frame's base (an inlined frame's registers follow its caller's,
+// as on the interpreter's stack); module globals and closure cells are "places", given
+// slot numbers from EXT_SLOT_BASE up. A recursive call (the callee is already being
+// recorded more than recunroll times) calls the callee's entry trace (CALLT).
+//
+// Three modes: a loop trace closes when the root frame jumps back to its header; an
+// entry trace closes when the root frame returns; a side trace (from a hot exit of a
+// tree) closes where the tree's root does, or ends with an exit where it cannot link.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RArray, RDict, RFloat, RNative, RuffError, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RNative, RuffError, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
-import type { Frame } from "../interp/runtime";
+import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
@@ -27,50 +33,78 @@ export interface RecOp {
   snap: number;
   /** For CALLH: the helper's name (TRACE_IMPORTS in emit-trace.ts). */
   helper?: string;
+  /** For KREF: the object. */
+  object?: object;
+  /** For CALLT: the function whose entry trace is called. */
+  callee?: FunctionProto;
 }
 
 /** Which kind of object a ref-typed entry slot must hold. */
 export type RefClass = "array" | "dict";
 
-/** Slot -> recorder ref for the slots written so far in the iteration, at a guard. */
-export interface RecSnapshot {
+/** One frame of a snapshot, outermost first. */
+export interface RecFrameState {
+  proto: FunctionProto;
+  /** The function object (null for the root frame: the interpreter's own). */
+  fn: RFunction | null;
+  /** Base relative to the root frame's. */
+  base: number;
+  /** Resume pc: for outer frames, the return point of their pending call. */
   pc: number;
+}
+
+/** The state to rebuild if a guard fails: frames and every slot written so far. */
+export interface RecSnapshot {
+  frames: RecFrameState[];
   slots: Map<number, number>;
 }
 
-/** A global the trace assumes still holds a builtin (checked when the trace is entered). */
-export interface GlobalCheck {
-  globals: Value[];
+/** A place outside the frames: a module global or a closure cell. */
+export interface Place {
+  array: Value[];
   index: number;
+}
+
+/** A slot whose value must be this very object when the trace is entered. */
+export interface IdentityCheck {
+  slot: number;
   value: Value;
 }
 
-/** What recording one iteration produced. */
-export interface RecordedLoop {
-  globalChecks: GlobalCheck[];
+export type RecordMode =
+  | { kind: "loop"; header: number }
+  | { kind: "entry" }
+  | { kind: "side"; tree: "loop" | "entry"; header: number; rootDepth: number };
+
+/** What recording produced. */
+export interface RecordedTrace {
+  mode: RecordMode;
   proto: FunctionProto;
-  header: number;
+  startPc: number;
   ops: RecOp[];
   snapshots: RecSnapshot[];
-  /** Slot -> recorder ref of the slot's entry value (an "SLOAD" op in ops). */
+  /** Slot -> recorder ref of the slot's value at trace start (SLOAD or checked KREF). */
   entry: Map<number, number>;
-  /** Slot -> recorder ref of the value at the end of the iteration (written slots only). */
+  /** Slot -> recorder ref of the value at the end (written slots only). */
   written: Map<number, number>;
-  /** Object kind of each ref-typed entry slot. */
   refClasses: Map<number, RefClass>;
+  places: Place[];
+  checks: IdentityCheck[];
+  /** How the trace ends: loops back, returns from the root frame, or exits (snapshot). */
+  end: { kind: "loop"; snap: number } | { kind: "return"; value: number; snap: number } | { kind: "exit"; snap: number };
+  /** Functions inlined (for the trace log). */
+  inlined: FunctionProto[];
+  /** Recursive calls that go through entry traces. */
+  calls: FunctionProto[];
 }
 
-/**
- * Module globals the loop reads or writes are tracked like registers, under slot
- * numbers from here up (frames never have that many registers; IR literals stay below
- * 2^20). The entry and exit code map them back to the module's globals array.
- */
-export const GLOBAL_SLOT_BASE = 1 << 19;
+/** Slots from here up are places (frames never have that many registers; IR literals stay below 2^20). */
+export const EXT_SLOT_BASE = 1 << 19;
 
-/** The IR type of a value the recorder tracks (ref: an array). */
+/** The value a recorder ref stands for. */
 type Kind = "int" | "float" | "bool" | "ref";
 
-/** Builtins a trace computes itself: name -> what it emits for a number argument. */
+/** Builtins a trace computes itself. */
 const INLINE_BUILTINS = new Set(["sqrt", "abs", "floor", "ceil", "len"]);
 
 const ARITH: Record<number, { op: ArithOp; int: IrOpName; float: IrOpName; imm: boolean }> = {
@@ -103,57 +137,149 @@ const COMPARE_JUMPS: Record<number, [Cmp, boolean, boolean]> = {
 
 const VALUE_COMPARES: Record<number, Cmp> = { [Op.LT]: "<", [Op.LE]: "<=", [Op.GT]: ">", [Op.GE]: ">=", [Op.EQ]: "==", [Op.NE]: "!=" };
 
+/** A frame being recorded. */
+interface RecFrame {
+  frame: Frame;
+  fn: RFunction | null;
+  /** Base relative to the root frame's. */
+  rel: number;
+}
+
+/** What the recorder asks of the JIT driver. */
+export interface RecorderEnv {
+  maxOps: number;
+  recunroll: number;
+  /** Whether a loop header has a compiled tree a side trace may exit to. */
+  hasLoopTree(proto: FunctionProto, header: number): boolean;
+  /** The result type of fn's compiled entry trace, or null when it has none. */
+  entryTraceType(proto: FunctionProto): IrTypeName | null;
+}
+
 export class Recorder {
   private readonly ops: RecOp[] = [];
   private readonly snapshots: RecSnapshot[] = [];
   private readonly entry = new Map<number, number>();
   private readonly current = new Map<number, number>();
   private readonly constants = new Map<string, number>();
-  private readonly globalChecks: GlobalCheck[] = [];
+  private readonly objects = new Map<object, number>();
   private readonly refClasses = new Map<number, RefClass>();
-  private readonly code: Int32Array;
-  private readonly consts: Value[];
-  private readonly base: number;
+  private readonly places: Place[];
+  private readonly checks: IdentityCheck[] = [];
+  private readonly inlined: FunctionProto[] = [];
+  private readonly calls: FunctionProto[] = [];
+  private readonly frames: RecFrame[];
+  private readonly rootBase: number;
+  /** Backward jump targets a side trace has followed (a second visit is an inner loop). */
+  private readonly followed = new Set<string>();
+  private readonly stack: Value[];
+  // The current frame, cached.
+  private cur!: RecFrame;
+  private code!: Int32Array;
+  private consts!: Value[];
+  private base = 0;
 
-  constructor(
-    private readonly stack: Value[],
-    private readonly frame: Frame,
-    private readonly header: number,
-    private readonly maxOps: number,
-  ) {
-    this.code = frame.proto.code;
-    this.consts = frame.proto.consts;
-    this.base = frame.base;
-  }
-
-  /** The pc where recording stands: after an abort, where the interpreter continues. */
-  pc: number = -1;
+  /** The pc where recording stands in the top frame: after an abort, where the interpreter continues. */
+  pc: number;
 
   /**
-   * Record from the header until control returns to it. Returns the loop; throws
-   * TraceAbort (with this.pc where the interpreter must continue) otherwise. Errors the
-   * program raises while recording abort too; the interpreter then re-executes the
-   * instruction at this.pc and raises them itself.
+   * Frames: the root frame first; for a side trace the frames of its exit, each with its
+   * function object (null for the root), already on the interpreter's frame stack.
    */
-  record(): RecordedLoop {
-    this.pc = this.header;
+  constructor(
+    private readonly rt: Runtime,
+    frames: { frame: Frame; fn: RFunction | null }[],
+    private readonly startPc: number,
+    private readonly mode: RecordMode,
+    private readonly env: RecorderEnv,
+    /** The tree's places: a side trace numbers its own after them. */
+    places: Place[] = [],
+  ) {
+    this.places = places;
+    this.stack = rt.stack;
+    this.rootBase = frames[0].frame.base;
+    this.frames = frames.map((f) => ({ frame: f.frame, fn: f.fn, rel: f.frame.base - this.rootBase }));
+    this.enterFrame();
+    this.pc = startPc;
+  }
+
+  /** A side trace starts where its parent left: a slot whose value the parent knows as a constant. */
+  seedConstant(slot: number, kind: "int" | "float" | "bool", value: number): void {
+    this.entry.set(slot, this.constant(kind, value));
+  }
+
+  /** Likewise for a known object (a function the parent called). */
+  seedObject(slot: number, value: object): void {
+    this.entry.set(slot, this.object(value));
+  }
+
+  private enterFrame(): void {
+    this.cur = this.frames[this.frames.length - 1];
+    this.code = this.cur.frame.proto.code;
+    this.consts = this.cur.frame.proto.consts;
+    this.base = this.cur.frame.base;
+  }
+
+  /** The root frame's function. */
+  get proto(): FunctionProto {
+    return this.frames[0].frame.proto;
+  }
+
+  /**
+   * Record until the trace closes. Throws TraceAbort otherwise; the top interpreter
+   * frame's pc is then where the interpreter continues (callers set it from this.pc).
+   * Errors the program raises while recording abort too, before the instruction runs:
+   * the interpreter re-executes it and raises them itself.
+   */
+  record(): RecordedTrace {
+    this.pc = this.startPc;
     for (;;) {
-      if (this.ops.length > this.maxOps) throw new TraceAbort("trace_too_long", `more than ${this.maxOps} instructions`);
+      if (this.ops.length > this.env.maxOps) throw new TraceAbort("trace_too_long", `more than ${this.env.maxOps} instructions`);
+      const frame = this.cur;
       const next = this.step(this.pc);
-      if (next < this.pc) {
-        if (next !== this.header) {
-          // The jump itself ran: the interpreter continues at its target.
-          this.pc = next;
-          throw new TraceAbort("inner_loop", `backward jump to pc ${next} inside the loop`);
-        }
-        this.pc = next;
-        return {
-          globalChecks: this.globalChecks, proto: this.frame.proto, header: this.header, ops: this.ops, snapshots: this.snapshots,
-          entry: this.entry, written: new Map(this.current), refClasses: this.refClasses,
-        };
+      if (typeof next === "object") return this.finish(next);
+      if (frame === this.cur && next < this.pc && this.code[this.pc] !== Op.ENDPROLOGUE) {
+        const end = this.backwardJump(next);
+        if (end !== null) return this.finish(end);
       }
       this.pc = next;
     }
+  }
+
+  /** Set when recording ran to the trace's end (a return has popped the root frame). */
+  ended: RecordedTrace["end"]["kind"] | null = null;
+
+  private finish(end: RecordedTrace["end"]): RecordedTrace {
+    this.ended = end.kind;
+    return {
+      mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
+      written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
+      inlined: this.inlined, calls: this.calls,
+    };
+  }
+
+  /** A taken backward jump to `target` (already executed): close, end, follow or abort. */
+  private backwardJump(target: number): RecordedTrace["end"] | null {
+    const inRoot = this.frames.length === 1;
+    const mode = this.mode;
+    if (inRoot && (mode.kind === "loop" || (mode.kind === "side" && mode.tree === "loop")) && target === mode.header) {
+      this.pc = target;
+      return { kind: "loop", snap: this.snapshot() };
+    }
+    if (mode.kind === "side" && inRoot) {
+      // Around an outer loop and back into the tree's loop is fine; into another
+      // compiled loop: exit there (the interpreter enters that tree at once).
+      if (this.env.hasLoopTree(this.proto, target)) {
+        this.pc = target;
+        return { kind: "exit", snap: this.snapshot() };
+      }
+      const key = `${this.frames.length}:${target}`;
+      if (!this.followed.has(key)) {
+        this.followed.add(key);
+        return null;
+      }
+    }
+    this.pc = target;
+    throw new TraceAbort("inner_loop", `backward jump to pc ${target} inside the trace`);
   }
 
   // ---------------------------------------------------------------------------
@@ -168,7 +294,10 @@ export class Recorder {
 
   /** A snapshot of the state before the current instruction: the interpreter re-executes it on exit. */
   private snapshot(): number {
-    this.snapshots.push({ pc: this.pc, slots: new Map(this.current) });
+    const frames = this.frames.map((f, i): RecFrameState => ({
+      proto: f.frame.proto, fn: i === 0 ? null : f.fn, base: f.rel, pc: i === this.frames.length - 1 ? this.pc : f.frame.pc,
+    }));
+    this.snapshots.push({ frames, slots: new Map(this.current) });
     return this.snapshots.length - 1;
   }
 
@@ -182,34 +311,80 @@ export class Recorder {
     return ref;
   }
 
+  private object(o: object): number {
+    let ref = this.objects.get(o);
+    if (ref === undefined) {
+      this.ops.push({ op: "KREF", type: "ref", args: [], snap: -1, object: o });
+      ref = this.ops.length - 1;
+      this.objects.set(o, ref);
+    }
+    return ref;
+  }
+
   private kindOf(v: Value): Kind {
     if (typeof v === "number") return "int";
     if (v instanceof RFloat) return "float";
     if (typeof v === "boolean") return "bool";
     if (v instanceof RArray || v instanceof RDict) return "ref";
-    throw new TraceAbort("nyi_value", `a ${v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v} value`);
+    throw new TraceAbort("nyi_value", `a ${describe(v)} value`);
   }
 
-  /** The ref of register r (an entry load the first time it is read). */
-  private read(r: number): number {
-    const ref = this.current.get(r) ?? this.entry.get(r);
+  private slotValue(slot: number): Value {
+    if (slot >= EXT_SLOT_BASE) {
+      const p = this.places[slot - EXT_SLOT_BASE];
+      return p.array[p.index];
+    }
+    return this.stack[this.rootBase + slot];
+  }
+
+  /** The ref of a slot (an entry load, or an identity-checked constant, the first time it is read). */
+  private readSlot(slot: number): number {
+    const ref = this.current.get(slot) ?? this.entry.get(slot);
     if (ref !== undefined) return ref;
-    const value = r >= GLOBAL_SLOT_BASE ? this.frame.module.globals[r - GLOBAL_SLOT_BASE] : this.stack[this.base + r];
-    const kind = this.kindOf(value);
-    if (kind === "ref") this.refClasses.set(r, value instanceof RDict ? "dict" : "array");
-    const load = this.emit("SLOAD", kind, [r]);
-    this.entry.set(r, load);
+    const value = this.slotValue(slot);
+    let load: number;
+    if (value instanceof RFunction || value instanceof RNative) {
+      // Functions are known by identity: the entry checks the slot holds this one.
+      load = this.object(value);
+      this.checks.push({ slot, value });
+    } else {
+      const kind = this.kindOf(value);
+      if (kind === "ref") this.refClasses.set(slot, value instanceof RDict ? "dict" : "array");
+      load = this.emit("SLOAD", kind, [slot]);
+    }
+    this.entry.set(slot, load);
     return load;
   }
 
+  private writeSlot(slot: number, ref: number, value: Value): void {
+    this.current.set(slot, ref);
+    if (slot >= EXT_SLOT_BASE) {
+      const p = this.places[slot - EXT_SLOT_BASE];
+      p.array[p.index] = value;
+    } else this.stack[this.rootBase + slot] = value;
+  }
+
+  private read(r: number): number {
+    return this.readSlot(this.cur.rel + r);
+  }
+
   private write(r: number, ref: number, value: Value): void {
-    this.current.set(r, ref);
-    if (r >= GLOBAL_SLOT_BASE) this.frame.module.globals[r - GLOBAL_SLOT_BASE] = value;
-    else this.stack[this.base + r] = value;
+    this.writeSlot(this.cur.rel + r, ref, value);
+  }
+
+  /** The slot number of a global or closure cell. */
+  private placeSlot(array: Value[], index: number): number {
+    let k = this.places.findIndex((p) => p.array === array && p.index === index);
+    if (k < 0) k = this.places.push({ array, index }) - 1;
+    return EXT_SLOT_BASE + k;
   }
 
   private typeOfRef(ref: number): Kind {
     return this.ops[ref].type as Kind;
+  }
+
+  private isObject(ref: number): boolean {
+    return this.ops[ref].op === "KREF";
   }
 
   private asFloat(ref: number): number {
@@ -219,8 +394,8 @@ export class Recorder {
   // ---------------------------------------------------------------------------
   // Instructions
 
-  /** Record and execute the instruction at pc; returns the next pc. */
-  private step(pc: number): number {
+  /** Record and execute the instruction at pc; returns the next pc, or how the trace ends. */
+  private step(pc: number): number | RecordedTrace["end"] {
     const code = this.code;
     const op = code[pc];
     const a = code[pc + 1];
@@ -235,7 +410,7 @@ export class Recorder {
       case Op.MOVES: {
         const ref = this.read(b);
         // A second holder of an array must mark it shared (copy-on-write): not in traces yet.
-        if (op === Op.MOVES && this.typeOfRef(ref) === "ref") throw new TraceAbort("nyi_value", "a copy of an array or dict into a variable");
+        if (op === Op.MOVES && this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "a copy of an array or dict into a variable");
         this.write(a, ref, stack[base + b]);
         return pc + 4;
       }
@@ -259,7 +434,7 @@ export class Recorder {
         const x = stack[base + b];
         const ref = this.read(b);
         const kind = this.typeOfRef(ref);
-        if (kind === "bool") throw new TraceAbort("nyi_value", "negation of a bool");
+        if (kind !== "int" && kind !== "float") throw new TraceAbort("nyi_value", `negation of a ${describe(x)}`);
         this.write(a, this.emit(kind === "int" ? "NEG" : "FNEG", kind, [ref]), this.concrete(() => negate(x)));
         return pc + 4;
       }
@@ -277,6 +452,8 @@ export class Recorder {
         return pc + 4;
       }
       case Op.JMP:
+        return a;
+      case Op.ENDPROLOGUE:
         return a;
       case Op.JMPF:
       case Op.JMPT: {
@@ -302,68 +479,39 @@ export class Recorder {
         this.emit(taken ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], before);
         return taken ? c : pc + 8;
       }
-      case Op.GETINDEX: {
-        const o = stack[base + b];
-        const k = stack[base + c];
-        if (o instanceof RDict && typeof k === "number") {
-          const elem = o.map.get(k);
-          if (elem === undefined) throw new TraceAbort("nyi_value", "a missing dict key");
-          const kind = this.kindOf(elem);
-          if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
-          const call = this.emitHelper(`dget_${kind}`, kind, [this.read(b), this.read(c)]);
-          this.write(a, call, elem);
-          return pc + 4;
-        }
-        if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
-        if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
-        const elem = o.items[k];
-        const kind = this.kindOf(elem);
-        if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
-        const arr = this.read(b);
-        const index = this.read(c);
-        if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
-        this.write(a, this.emit("AGET", kind, [arr, index], true), elem);
-        return pc + 4;
-      }
-      case Op.SETINDEX: {
-        const o = stack[base + a];
-        const k = stack[base + b];
-        const v = stack[base + c];
-        if (o instanceof RDict && typeof k === "number") {
-          if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared dict (copy-on-write)");
-          const kind = this.kindOf(v);
-          if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
-          this.emitHelper(`dset_${kind}`, "none", [this.read(a), this.read(b), this.read(c)]);
-          o.map.set(k, v);
-          return pc + 4;
-        }
-        if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
-        if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
-        if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
-        if (this.kindOf(v) === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
-        const arr = this.read(a);
-        const index = this.read(b);
-        if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
-        this.emit("ASET", "none", [arr, index, this.read(c)], true);
-        o.items[k] = v;
-        return pc + 4;
-      }
+      case Op.GETINDEX:
+        return this.getIndex(pc, a, b, c);
+      case Op.SETINDEX:
+        return this.setIndex(pc, a, b, c);
       case Op.CALLG:
-        return this.callBuiltin(pc, a, b, c);
+      case Op.CALL:
+        return this.call(pc, op, a, b, c);
+      case Op.RETURN:
+      case Op.RETNULL:
+        return this.ret(pc, op === Op.RETURN ? a : -1);
+      case Op.GETUPVAL:
+      case Op.SETUPVAL: {
+        const fn = this.cur.fn;
+        // The root frame's cells belong to whichever closure runs the trace: not yet.
+        if (fn === null) throw new TraceAbort("nyi_value", "a captured variable of the trace's own function");
+        const slot = this.placeSlot(fn.cells, b);
+        if (op === Op.GETUPVAL) this.write(a, this.readSlot(slot), fn.cells[b]);
+        else this.writeSlot(slot, this.read(a), stack[base + a]);
+        return pc + 4;
+      }
       case Op.GETGLOBAL: {
-        const v = this.frame.module.globals[b];
-        if (this.frame.module.kinds[b] === 0) throw new TraceAbort("error_raised", "an undefined global");
-        const ref = this.read(GLOBAL_SLOT_BASE + b);
-        this.write(a, ref, v);
+        const globals = this.cur.frame.module.globals;
+        if (this.cur.frame.module.kinds[b] === 0) throw new TraceAbort("error_raised", "an undefined global");
+        this.write(a, this.readSlot(this.placeSlot(globals, b)), globals[b]);
         return pc + 4;
       }
       case Op.CHECKGLOBALMUT:
         // Binding kinds never change once mutable: nothing to guard at run time.
-        if (this.frame.module.kinds[b] !== GLOBAL_KIND.mut) throw new TraceAbort("nyi_value", "a mutation through a global that is not mut");
+        if (this.cur.frame.module.kinds[b] !== GLOBAL_KIND.mut) throw new TraceAbort("nyi_value", "a mutation through a global that is not mut");
         return pc + 4;
       case Op.SETGLOBAL: {
-        if (this.frame.module.kinds[b] !== GLOBAL_KIND.mut) throw new TraceAbort("nyi_value", "an assignment that defines or may not change a global");
-        this.write(GLOBAL_SLOT_BASE + b, this.read(a), stack[base + a]);
+        if (this.cur.frame.module.kinds[b] !== GLOBAL_KIND.mut) throw new TraceAbort("nyi_value", "an assignment that defines or may not change a global");
+        this.writeSlot(this.placeSlot(this.cur.frame.module.globals, b), this.read(a), stack[base + a]);
         return pc + 4;
       }
       case Op.FORITER:
@@ -378,9 +526,56 @@ export class Recorder {
           this.emit(result ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], true);
           return result === jumpWhenTrue ? c : pc + 4;
         }
-        throw new TraceAbort("nyi_op", `bytecode ${opName(op)}`);
+        throw new TraceAbort("nyi_op", `bytecode ${Op[op] ?? op}`);
       }
     }
+  }
+
+  private getIndex(pc: number, a: number, b: number, c: number): number {
+    const o = this.stack[this.base + b];
+    const k = this.stack[this.base + c];
+    if (o instanceof RDict && typeof k === "number") {
+      const elem = o.map.get(k);
+      if (elem === undefined) throw new TraceAbort("nyi_value", "a missing dict key");
+      const kind = this.kindOf(elem);
+      if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
+      this.write(a, this.emitHelper(`dget_${kind}`, kind, [this.read(b), this.read(c)]), elem);
+      return pc + 4;
+    }
+    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
+    if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
+    const elem = o.items[k];
+    const kind = this.kindOf(elem);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
+    const arr = this.read(b);
+    const index = this.read(c);
+    if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+    this.write(a, this.emit("AGET", kind, [arr, index], true), elem);
+    return pc + 4;
+  }
+
+  private setIndex(pc: number, a: number, b: number, c: number): number {
+    const o = this.stack[this.base + a];
+    const k = this.stack[this.base + b];
+    const v = this.stack[this.base + c];
+    if (o instanceof RDict && typeof k === "number") {
+      if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared dict (copy-on-write)");
+      const kind = this.kindOf(v);
+      if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
+      this.emitHelper(`dset_${kind}`, "none", [this.read(a), this.read(b), this.read(c)]);
+      o.map.set(k, v);
+      return pc + 4;
+    }
+    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
+    if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
+    if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
+    if (this.kindOf(v) === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
+    const arr = this.read(a);
+    const index = this.read(b);
+    if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+    this.emit("ASET", "none", [arr, index, this.read(c)], true);
+    o.items[k] = v;
+    return pc + 4;
   }
 
   /**
@@ -420,19 +615,120 @@ export class Recorder {
     return body;
   }
 
-  /** `R[a] = G[g](R[a+1] ..)` for the builtins traces compute inline. */
-  private callBuiltin(pc: number, a: number, nargs: number, g: number): number {
-    const globals = this.frame.module.globals;
-    const fn = globals[g];
-    if (!(fn instanceof RNative) || !INLINE_BUILTINS.has(fn.name) || nargs !== 1) {
-      throw new TraceAbort(fn instanceof RNative ? "call_native" : "call_user", `call of ${fn instanceof RNative ? fn.name : "a function value"}`);
+  // ---------------------------------------------------------------------------
+  // Calls
+
+  /** CALL a nargs / CALLG a nargs g: R[a] = callee(R[a+1] ..). */
+  private call(pc: number, op: number, a: number, nargs: number, g: number): number {
+    const frame = this.cur.frame;
+    let fnRef: number;
+    let fn: Value;
+    if (op === Op.CALLG) {
+      fn = frame.module.globals[g];
+      if (frame.module.kinds[g] === 0) throw new TraceAbort("error_raised", "a call of an undefined global");
+      fnRef = this.readSlot(this.placeSlot(frame.module.globals, g));
+    } else {
+      fn = this.stack[this.base + a];
+      fnRef = this.read(a);
     }
+    if (!this.isObject(fnRef)) throw new TraceAbort("call_user", "a call of a function value the trace computed");
+    if (fn instanceof RNative) return this.callBuiltin(pc, a, nargs, fn);
+    if (!(fn instanceof RFunction)) throw new TraceAbort("nyi_value", `a call of a ${describe(fn)}`);
+    const proto = fn.proto;
+    if (proto.directArity !== nargs || proto.isGenerator) throw new TraceAbort("call_user", `a call of ${proto.name} that is not a plain call`);
+    const args: number[] = [];
+    for (let i = 1; i <= nargs; i++) {
+      const ref = this.read(a + i);
+      // Passing an array marks it shared (value semantics): not in traces yet.
+      if (this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "an array or dict passed to a function");
+      args.push(ref);
+    }
+    this.write(a, fnRef, fn);
+    const onStack = this.frames.filter((f) => f.frame.proto === proto).length;
+    if (onStack > this.env.recunroll) return this.callEntryTrace(pc, a, fn, args);
+    // Inline: the callee's frame sits above the call's registers, as the interpreter puts it.
+    frame.pc = pc + 4;
+    let callee: Frame;
+    try {
+      callee = this.rt.jitPushFrame(fn, this.base + a + 1, this.base + a, proto.entryPc);
+    } catch (e) {
+      if (e instanceof RuffError) throw new TraceAbort("error_raised", e.message);
+      throw e;
+    }
+    this.frames.push({ frame: callee, fn, rel: this.cur.rel + a + 1 });
+    this.enterFrame();
+    this.inlined.push(proto);
+    return proto.entryPc;
+  }
+
+  /** A recursive call: the trace calls fn's entry trace (the interpreter runs it now). */
+  private callEntryTrace(pc: number, a: number, fn: RFunction, args: number[]): number {
+    const type = this.env.entryTraceType(fn.proto);
+    const own = this.mode.kind === "entry" && fn.proto === this.proto;
+    if (type === null && !own) throw new TraceAbort("call_user", `recursion into ${fn.proto.name}, which has no entry trace yet`);
+    const argValues: Value[] = [];
+    for (let i = 1; i <= args.length; i++) argValues.push(this.stack[this.base + a + i]);
+    if (args.length > 3) throw new TraceAbort("call_user", "a recursive call with more than 3 arguments");
+    // The state before the call. A callee that is too deep leaves it to the interpreter
+    // (resume at the call); one that exits has its frames rebuilt on top of this state
+    // with the caller resuming after the call (src/deopt/exits.ts derives that state).
+    const before = this.snapshot();
+    this.cur.frame.pc = pc + 4;
+    let result: Value;
+    try {
+      // The callee runs on the stack above every frame being recorded.
+      const top = this.frames[this.frames.length - 1].frame;
+      result = this.rt.jitCallAt(fn, argValues, top.base + top.proto.nslots);
+    } catch (e) {
+      if (e instanceof RuffError) {
+        // The callee raised: the program sees the error at this call, as without the JIT.
+        this.cur.frame.pc = pc;
+        throw e;
+      }
+      throw e;
+    }
+    const kind = this.kindOf(result);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "a recursive function returning an object");
+    if (type !== null && type !== kind) throw new TraceAbort("type_unstable", `${fn.proto.name} returned a ${kind}, its entry trace a ${type}`);
+    this.ops.push({ op: "CALLT", type: kind, args, snap: before, callee: fn.proto });
+    const ref = this.ops.length - 1;
+    this.calls.push(fn.proto);
+    this.write(a, ref, result);
+    return pc + 4;
+  }
+
+  /** RETURN a (a < 0: RETNULL). */
+  private ret(pc: number, a: number): number | RecordedTrace["end"] {
+    const value: Value = a >= 0 ? this.stack[this.base + a] : null;
+    if (value === null) throw new TraceAbort("nyi_value", "a function returning null");
+    const ref = this.read(a);
+    if (this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "a function returning an array or dict");
+    if (this.frames.length === 1) {
+      if (this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry")) {
+        const snap = this.snapshot();
+        this.rt.jitReturn(value);
+        return { kind: "return", value: ref, snap };
+      }
+      throw new TraceAbort("left_loop", "the function returned");
+    }
+    const done = this.frames.pop()!;
+    this.rt.jitReturn(value);
+    // The callee's registers are dead: exits need not restore them.
+    for (const slot of [...this.current.keys()]) if (slot >= done.rel && slot < EXT_SLOT_BASE) this.current.delete(slot);
+    this.enterFrame();
+    this.writeSlot(done.rel - 1, ref, value);
+    return this.cur.frame.pc;
+  }
+
+  /** `R[a] = builtin(R[a+1] ..)` for the builtins traces compute inline. */
+  private callBuiltin(pc: number, a: number, nargs: number, fn: RNative): number {
+    if (!INLINE_BUILTINS.has(fn.name) || nargs !== 1) throw new TraceAbort("call_native", `call of ${fn.name}`);
     const x = this.stack[this.base + a + 1];
     const arg = this.read(a + 1);
     const kind = this.typeOfRef(arg);
     let ref: number;
     if (fn.name === "len") {
-      if (kind !== "ref") throw new TraceAbort("nyi_value", "len of something other than an array");
+      if (kind !== "ref" || this.isObject(arg) || !(x instanceof RArray)) throw new TraceAbort("nyi_value", "len of something other than an array");
       ref = this.emit("ALEN", "int", [arg]);
     } else {
       if (kind !== "int" && kind !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
@@ -441,7 +737,6 @@ export class Recorder {
         : this.emit(fn.name === "abs" ? "FABS" : fn.name === "floor" ? "FFLOOR" : "FCEIL", "float", [f]);
     }
     const result = this.concrete(() => fn.fn([x]));
-    if (!this.globalChecks.some((c) => c.globals === globals && c.index === g)) this.globalChecks.push({ globals, index: g, value: fn });
     this.write(a, ref, result);
     return pc + 4;
   }
@@ -470,7 +765,7 @@ export class Recorder {
     const right = spec.imm ? this.constant("int", c) : this.read(c);
     const lk = this.typeOfRef(left);
     const rk = this.typeOfRef(right);
-    if (lk === "bool" || rk === "bool") throw new TraceAbort("nyi_value", `arithmetic on a bool`);
+    if ((lk !== "int" && lk !== "float") || (rk !== "int" && rk !== "float")) throw new TraceAbort("nyi_value", `arithmetic on a ${describe(lk !== "int" && lk !== "float" ? x : y)}`);
     const result = this.concrete(() => arith(spec.op, x, y));
     let ref: number;
     if (lk === "int" && rk === "int") {
@@ -491,6 +786,7 @@ export class Recorder {
     const x = this.stack[this.base + left];
     const lk = this.typeOfRef(leftRef);
     const rk = this.typeOfRef(rightRef);
+    if (lk === "ref" || rk === "ref") throw new TraceAbort("nyi_value", "a comparison of objects");
     let result: boolean;
     if (cmp === "==" || cmp === "!=") {
       if ((lk === "bool") !== (rk === "bool")) throw new TraceAbort("nyi_value", "equality of a bool and a number");
@@ -503,6 +799,6 @@ export class Recorder {
   }
 }
 
-function opName(op: number): string {
-  return Op[op] ?? String(op);
+function describe(v: Value): string {
+  return v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v;
 }

@@ -1,0 +1,151 @@
+// Trace trees: a root trace (a loop, or a function entry) and the side traces grown
+// from its hot exits, compiled together into one wasm function (a side trace is code
+// on its parent guard's failure path). The tree owns its slots: every slot any of its
+// traces reads at its start or carries around the loop is a parameter of the function
+// and a local that holds the slot's value at the top of each iteration.
+//
+// The value of a slot at an exit is: what the exit's snapshot lists, or else the slot's
+// value where the trace started (for a side trace, the parent's value at its exit).
+// exitLayout() computes, once per compile, the entries an exit writes and where each
+// value comes from; the emitter stores them and the restorer reads them in that order.
+
+import type { FunctionProto } from "../interp/bytecode";
+import { IrType, type IrTypeName } from "../ir/ops";
+import type { Ref, Trace } from "../ir/trace";
+import type { AssembledTrace, TraceEnd } from "./assemble";
+import { EXT_SLOT_BASE, type IdentityCheck, type Place, type RefClass } from "./recorder";
+
+export interface TreeTrace {
+  /** Trace number (the trace log's). */
+  id: number;
+  tree: Tree;
+  trace: Trace;
+  /** Slot -> the trace's entry load (SLOAD) of it. */
+  loads: Map<number, Ref>;
+  end: TraceEnd;
+  parent: TreeTrace | null;
+  /** The parent's snapshot this side trace starts from. */
+  parentExit: number;
+  /** Exit (snapshot id) -> the side trace grown from it. */
+  sides: Map<number, TreeTrace>;
+  exitCounts: Int32Array;
+  /** Side-trace recording attempts per exit that aborted. */
+  sideAborts: Int32Array;
+}
+
+/** Where an exit's value comes from: an instruction of some trace, or the tree's slot local. */
+export type ValueSource = { trace: TreeTrace; ref: Ref } | { slot: number };
+
+export interface ExitEntry {
+  /** Root-relative stack slot, or a place (EXT_SLOT_BASE + k). */
+  slot: number;
+  type: IrTypeName;
+  source: ValueSource;
+  /** For constants: the value (number/boolean/object); undefined: stored in the exit record. */
+  constant?: number | boolean | object;
+}
+
+export class Tree {
+  readonly traces: TreeTrace[] = [];
+  /** Tree slots: parameters and loop-carried locals, with their types at the tree's start. */
+  readonly slots = new Map<number, IrTypeName>();
+  readonly refClasses = new Map<number, RefClass>();
+  readonly checks: IdentityCheck[] = [];
+  /** Entry trees: the result type every return has. */
+  resultType: IrTypeName | null = null;
+  /** Most frames a trace of this tree has inlined at once (for the depth limit). */
+  maxInlineDepth = 0;
+
+  constructor(
+    readonly kind: "loop" | "entry",
+    readonly proto: FunctionProto,
+    /** The loop header, or the function's entry pc. */
+    readonly pc: number,
+    readonly places: Place[],
+  ) {}
+
+  get root(): TreeTrace {
+    return this.traces[0];
+  }
+
+  /** Add a trace (the root first); its loads and carried slots become tree slots. */
+  add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number): TreeTrace {
+    const t: TreeTrace = {
+      id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(),
+      exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
+    };
+    for (const [slot, type] of asm.loadTypes) if (!this.slots.has(slot) && this.isNewSlot(parent, parentExit, slot)) this.slots.set(slot, type);
+    if (asm.end.kind === "loop" && parent !== null) {
+      for (const [slot, ref] of asm.end.values) if (!this.slots.has(slot)) this.slots.set(slot, IR_TYPE_NAME[asm.trace.type[ref]]);
+    }
+    for (const [slot, c] of asm.refClasses) this.refClasses.set(slot, c);
+    if (asm.end.kind === "return" && this.resultType === null) this.resultType = asm.end.type;
+    for (const s of asm.trace.snapshots) this.maxInlineDepth = Math.max(this.maxInlineDepth, s.frames.length - 1);
+    if (parent !== null) parent.sides.set(parentExit, t);
+    this.traces.push(t);
+    return t;
+  }
+
+  /** Whether a trace starting at parent's exit reads slot from the tree's start (not from a parent). */
+  isNewSlot(parent: TreeTrace | null, parentExit: number, slot: number): boolean {
+    if (parent === null) return true;
+    if (this.listed(parent, parentExit).has(slot)) return false;
+    return "slot" in this.startValue(parent, slot);
+  }
+
+  /** The values a snapshot lists, by root-relative slot. */
+  listed(t: TreeTrace, snap: number): Map<number, Ref> {
+    const out = new Map<number, Ref>();
+    for (const f of t.trace.snapshots[snap].frames) {
+      f.slots.forEach((slot, k) => out.set(slot >= EXT_SLOT_BASE ? slot : f.base + slot, f.refs[k]));
+    }
+    return out;
+  }
+
+  /**
+   * Slot values at an exit of t: tree slots as they were where t started, then what
+   * t's ancestors wrote before t started (a side trace runs natively: those values are
+   * in no interpreter register yet) in the frames still live, then what t lists.
+   */
+  exitValues(t: TreeTrace, snap: number): Map<number, ValueSource> {
+    const out = new Map<number, ValueSource>();
+    for (const slot of this.slots.keys()) out.set(slot, this.startValue(t, slot));
+    const frames = t.trace.snapshots[snap].frames;
+    const top = frames[frames.length - 1];
+    const live = top.base + top.proto.nslots;
+    const chain: [TreeTrace, number][] = [];
+    for (let cur = t; cur.parent !== null; cur = cur.parent) chain.push([cur.parent, cur.parentExit]);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const [anc, exit] = chain[i];
+      for (const [slot, ref] of this.listed(anc, exit)) if (slot < live || slot >= EXT_SLOT_BASE) out.set(slot, { trace: anc, ref });
+    }
+    for (const [slot, ref] of this.listed(t, snap)) out.set(slot, { trace: t, ref });
+    return out;
+  }
+
+  /** The value of a slot where trace t starts. */
+  startValue(t: TreeTrace, slot: number): ValueSource {
+    for (let cur: TreeTrace = t; cur.parent !== null; cur = cur.parent) {
+      const ref = this.listed(cur.parent, cur.parentExit).get(slot);
+      if (ref !== undefined) return { trace: cur.parent, ref };
+    }
+    return { slot };
+  }
+
+  /** What an exit writes back, in record order. */
+  exitLayout(t: TreeTrace, snap: number): ExitEntry[] {
+    const entries: ExitEntry[] = [];
+    const values = this.exitValues(t, snap);
+    for (const slot of [...values.keys()].sort((x, y) => x - y)) {
+      const source = values.get(slot)!;
+      const type = "slot" in source ? this.slots.get(slot)! : IR_TYPE_NAME[source.trace.trace.type[source.ref]];
+      const entry: ExitEntry = { slot, type, source };
+      if (!("slot" in source) && source.trace.trace.isConst(source.ref)) entry.constant = source.trace.trace.constValue(source.ref);
+      entries.push(entry);
+    }
+    return entries;
+  }
+}
+
+const IR_TYPE_NAME: Record<number, IrTypeName> = Object.fromEntries(Object.entries(IrType).map(([name, code]) => [code, name as IrTypeName]));
+export { IR_TYPE_NAME };
