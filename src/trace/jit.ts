@@ -16,17 +16,19 @@ import type { TraceLog, SourcePos } from "./log";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
 import { emitTree, abiType } from "../backend/emit-tree";
-import { IrType, type IrTypeName } from "../ir/ops";
+import { IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpers } from "../backend/trace-helpers";
 import { applyExits, entryStub, forgetLayouts, restorer, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type TreeTrace } from "./tree";
-import type { TraceKind } from "../ir/trace";
+import { FIRST_REF, type TraceKind } from "../ir/trace";
 
 /** Counter value that keeps a start point out of the JIT for good. */
 const NEVER = 0x3fffffff;
 /** Native frames (nested entry-tree calls) before a call is left to the interpreter: well inside V8's stack. */
 const NATIVE_DEPTH = 3000;
+/** Exits that land on another tree's loop header and enter it, in a row, before the interpreter runs. */
+const MAX_HOPS = 1000;
 /** Trees for one loop header (one per set of slot types at entry). */
 const MAX_TREES = 4;
 /** The shared exit stack's memory (records of a deep native recursion). */
@@ -143,6 +145,26 @@ export class TracingJit implements JitHook {
       }
     }
     this.exited(rt, f.base);
+    // An exit that lands on the header of another compiled loop (a side trace leaving
+    // for it) enters that tree at once instead of interpreting an iteration first.
+    for (let hops = 0; hops < MAX_HOPS; hops++) {
+      const top = rt.topFrame;
+      const trees = this.loops.get(top.proto)?.get(top.pc)?.trees;
+      if (trees === undefined || trees.length === 0 || this.recording) break;
+      let entered = false;
+      for (const next of trees) {
+        const c = this.compiledOf.get(next)!;
+        this.room = rt.maxFrameDepth - rt.frameDepth;
+        const started = this.log ? performance.now() : 0;
+        const status = c.enter(rt.stack, top.base);
+        if (this.log) this.log.traceMs += performance.now() - started;
+        if (status === null) continue;
+        this.exited(rt, top.base);
+        entered = true;
+        break;
+      }
+      if (!entered) break;
+    }
     return -1;
   }
 
@@ -260,6 +282,9 @@ export class TracingJit implements JitHook {
       }
       tree.checks.push(...rec.checks);
       const t = tree.add(id, asm, parent, snap);
+      // A side trace that ends by leaving (to another loop's tree, or types that do not
+      // link) leaves there on purpose: that exit grows no side trace of its own.
+      for (let r = FIRST_REF; r < t.trace.end; r++) if (t.trace.op[r] === IrOp.EXIT) t.sideAborts[t.trace.snap[r]] = this.params.tryside;
       forgetLayouts(tree);
       try {
         this.compile(tree);

@@ -13,7 +13,9 @@ import { defaultJitParams, type JitParams } from "../../src/trace/params";
 import { runTrace, LIMIT_REACHED } from "../../src/ir/interp";
 import { printTrace } from "../../src/ir/printer";
 import { validateWasm } from "../../src/backend/binaryen-tools";
-import type { CompiledLoop } from "../../src/deopt/exits";
+import { emitTrace } from "../../src/backend/emit-trace";
+import { traceHelpers } from "../../src/backend/trace-helpers";
+import type { CompiledTree } from "../../src/deopt/exits";
 
 interface Run {
   out: string;
@@ -89,13 +91,13 @@ describe("loop trace shapes", () => {
     expect(s.exits).toHaveLength(1);
     expect(s.exits[0].count).toBe(1);
     expect(s.exits[0].line).toBe(7); // the fused `i += 1` and loop test
-    const ir = printTrace(r.jit.compiled[0].trace);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
     expect(ir).toContain("LOOP");
     expect(ir).toMatch(/MUL/);
     expect(ir).toMatch(/PHI/);
   });
 
-  it("a nested loop traces the inner loop and aborts the outer one (inner_loop)", () => {
+  it("a nested loop: the inner loop tree grows a side trace around the outer loop", () => {
     const src = `
 func g(n) {
     mut t := 0
@@ -115,10 +117,15 @@ print(g(120))
     const r = run(src);
     expect(r.out).toBe(runWithoutJit(src));
     const s = summaryOf(r);
-    expect(s.traces).toBe(1);
-    expect(s.aborts.map((a) => a.reason)).toEqual(["inner_loop"]);
-    // The inner trace is entered once per outer iteration and leaves at its loop end.
-    expect(s.exits[0].count).toBeGreaterThan(100);
+    // The inner loop's tree, and a side trace from its loop exit that runs the rest of
+    // the outer iteration and links back into the inner loop: nothing aborts, and the
+    // tree is left once, when the outer loop ends (hotexit exits before the side trace).
+    expect(s.traces).toBe(2);
+    expect(s.aborts).toEqual([]);
+    const sides = r.events.filter((e) => e.event === "trace" && e.kind === "side");
+    expect(sides).toHaveLength(1);
+    expect(sides[0].link).toBe(String(r.events.find((e) => e.event === "trace" && e.kind === "root")!.id));
+    expect(s.exits.map((e) => e.count).sort((x, y) => x - y)).toEqual([1, 10]);
   });
 
   it("an unsupported operation aborts with its reason and line, then the start is blacklisted", () => {
@@ -222,15 +229,28 @@ func k(n) {
 }
 print(k(500))
 `];
-  const traces: CompiledLoop[] = programs.flatMap((p) => run(p, { hotloop: 1 }).jit.compiled);
+  const trees: CompiledTree[] = programs.flatMap((p) => run(p, { hotloop: 1 }).jit.compiled);
+  // Root loop traces emitted alone (the single-trace emitter) for the reference comparison.
+  const traces = trees.filter((c) => c.tree.kind === "loop").map((c) => {
+    const root = c.tree.root;
+    const entrySlots = [...c.tree.slots.keys()].sort((x, y) => x - y).filter((s) => root.loads.has(s))
+      .map((slot) => ({ slot, type: c.tree.slots.get(slot)!, ref: root.loads.get(slot)! }));
+    const emitted = emitTrace(root.trace, entrySlots.map((e) => e.ref));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(emitted.bytes), { env: traceHelpers });
+    return {
+      trace: root.trace, entrySlots, bytes: emitted.bytes,
+      fn: instance.exports.trace as (...args: unknown[]) => number,
+      exitArea: new Float64Array((instance.exports.exits as WebAssembly.Memory).buffer),
+    };
+  });
 
   it("produces traces to check", () => {
     expect(traces.length).toBeGreaterThanOrEqual(2);
   });
 
-  it("emits modules that binaryen validates", async () => {
-    for (const t of traces) {
-      const v = await validateWasm(t.bytes);
+  it("emits modules that binaryen validates: whole trees and root traces alone", async () => {
+    for (const bytes of [...trees.map((t) => t.bytes), ...traces.map((t) => t.bytes)]) {
+      const v = await validateWasm(bytes);
       expect(v.errors).toBe("");
       expect(v.ok).toBe(true);
     }
