@@ -7,7 +7,7 @@
 
 /** name, wasm representation, meaning. The order defines the type codes. */
 const IR_TYPE_DEFS = [
-  ["int", "f64", "Ruff int known exact with |v| <= 2^53-1: a JS number, never -0 (f64 in wasm, so int->float is free)"],
+  ["int", "i64", "Ruff int known exact with |v| <= 2^53-1: a JS number, never -0 (i64 in wasm; f64 where a trace meets JS: parameters, exit area, helper calls)"],
   ["float", "f64", "Ruff float: an f64 (unboxed; the interpreter boxes it as RFloat)"],
   ["bool", "i32", "Ruff bool"],
   ["ref", "externref", "a JS object (array, dict, struct, function) held by reference"],
@@ -30,7 +30,7 @@ export const IrType = indexByName(IR_TYPE_DEFS);
 export type IrType = (typeof IrType)[keyof typeof IrType];
 export const IR_TYPE_NAMES: readonly IrTypeName[] = IR_TYPE_DEFS.map((row) => row[0]);
 /** The wasm value type of each IR type (null: none). */
-export const IR_TYPE_WASM: readonly ("f64" | "i32" | "externref" | null)[] = IR_TYPE_DEFS.map((row) => row[1]);
+export const IR_TYPE_WASM: readonly ("i64" | "f64" | "i32" | "externref" | null)[] = IR_TYPE_DEFS.map((row) => row[1]);
 
 // ---------------------------------------------------------------------------
 // Operand kinds, result rules, flags
@@ -97,7 +97,7 @@ const IR_DEFS = [
   ["FDIV",           ["float", "float"],         "float",  "pure guard",              "core", "a / b in f64; exits when b is 0.0 or -0.0"],
   ["FMOD",           ["float", "float"],         "float",  "pure guard",              "core", "fmod(a, b) (JS %); exits when b is 0.0 or -0.0"],
   ["FNEG",           ["float"],                  "float",  "pure",                    "core", "-a in f64 (-0.0 for 0.0)"],
-  ["CONV_INT_FLOAT", ["int"],                    "float",  "pure",                    "core", "a as a float: the same f64, no code"],
+  ["CONV_INT_FLOAT", ["int"],                    "float",  "pure",                    "core", "a as a float (exact: |a| <= 2^53-1)"],
 
   ["LT",             ["num", "num"],             "bool",   "pure",                    "core", "a < b on f64 values (ints are exact there); false if either is NaN"],
   ["LE",             ["num", "num"],             "bool",   "pure",                    "core", "a <= b; false if either is NaN"],
