@@ -51,7 +51,7 @@ describe("IR op table", () => {
 
   it("lists the value types with their wasm representation", () => {
     expect(IR_TYPE_NAMES).toEqual(["int", "float", "bool", "ref", "none"]);
-    expect(IR_TYPE_WASM).toEqual(["f64", "f64", "i32", "externref", null]);
+    expect(IR_TYPE_WASM).toEqual(["i64", "f64", "i32", "externref", null]);
     expect(IrType.int).toBe(0);
     expect(IrType.none).toBe(4);
   });
