@@ -16,6 +16,8 @@ export interface RunOptions {
   maxIterations?: number;
   /** Helpers CALLH calls, by name. */
   helpers?: Readonly<Record<string, HelperFn>>;
+  /** What CALLT calls: a function's entry trace, by the function's name (EXITS: the callee left). */
+  entryTraces?: Readonly<Record<string, HelperFn>>;
 }
 
 /** RunResult.exit when maxIterations back edges ran without an exit. */
@@ -140,6 +142,14 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
         if (fn === undefined) throw new Error(`CALLH: no helper ${trace.helpers[a]}`);
         const args = [b, opC[ref], opD[ref]].filter((r) => r !== NO_REF).map((r) => values[r] as RawValue);
         const r = fn(...args);
+        if (r === EXITS) return exitAt(ref);
+        values[ref] = r;
+        break;
+      }
+      case IrOp.CALLT: {
+        const fn = options.entryTraces?.[trace.callees[a].name];
+        if (fn === undefined) throw new Error(`CALLT: no entry trace for ${trace.callees[a].name}`);
+        const r = fn(...[b, opC[ref], opD[ref]].filter((r) => r !== NO_REF).map((r) => values[r] as RawValue));
         if (r === EXITS) return exitAt(ref);
         values[ref] = r;
         break;

@@ -4,69 +4,13 @@
 // IR interpreter on the same entry values, including values that make guards fail.
 
 import { describe, expect, it } from "vitest";
-import { parseProgram } from "../../src/frontend/parser";
-import { Compiler } from "../../src/frontend/compiler";
-import { Interpreter } from "../../src/interp/interpreter";
-import { TracingJit } from "../../src/trace/jit";
-import { TraceLog } from "../../src/trace/log";
-import { defaultJitParams, type JitParams } from "../../src/trace/params";
+import { run, runWithoutJit, summaryOf } from "./support";
 import { runTrace, LIMIT_REACHED } from "../../src/ir/interp";
 import { printTrace } from "../../src/ir/printer";
 import { validateWasm } from "../../src/backend/binaryen-tools";
 import { emitTrace } from "../../src/backend/emit-trace";
 import { traceHelpers } from "../../src/backend/trace-helpers";
 import type { CompiledTree } from "../../src/deopt/exits";
-
-interface Run {
-  out: string;
-  jit: TracingJit;
-  events: Record<string, unknown>[];
-}
-
-function run(source: string, params: Partial<JitParams> = {}): Run {
-  const compiler = new Compiler(() => {
-    throw new Error("no imports here");
-  });
-  compiler.compileModule(parseProgram(source, "t.ruff"));
-  let logText = "";
-  const log = new TraceLog("events", "json", (text) => (logText += text));
-  const jit = new TracingJit({ ...defaultJitParams(), ...params }, log);
-  let out = "";
-  const interp = new Interpreter(compiler.program, {
-    jit,
-    maxDepth: 1000,
-    scriptArgs: [],
-    out: (t) => (out += t),
-    err: () => {},
-    exit: () => {
-      throw new Error("exit");
-    },
-    readLine: () => null,
-  });
-  interp.runMain();
-  log.finish();
-  const events = logText.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { out, jit, events };
-}
-
-function runWithoutJit(source: string): string {
-  const compiler = new Compiler(() => {
-    throw new Error("no imports here");
-  });
-  compiler.compileModule(parseProgram(source, "t.ruff"));
-  let out = "";
-  new Interpreter(compiler.program, {
-    jit: null, maxDepth: 1000, scriptArgs: [], out: (t) => (out += t), err: () => {},
-    exit: () => { throw new Error("exit"); }, readLine: () => null,
-  }).runMain();
-  return out;
-}
-
-const summaryOf = (r: Run) => r.events.find((e) => e.event === "summary") as {
-  traces: number;
-  exits: { trace: number; exit: number; line: number; count: number }[];
-  aborts: { reason: string; count: number }[];
-};
 
 const COUNT_LOOP = `
 func f(n) {
