@@ -12,15 +12,13 @@
 // unwinds into one record per native frame.
 
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
-import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
-import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
-import { FLOAT_EPSILON } from "../interp/ops";
-import { TRACE_IMPORTS, EmitError } from "./emit-trace";
+import { IrType } from "../ir/ops";
+import { FIRST_REF, type Ref } from "../ir/trace";
+import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, needsLocal, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
 import type { Tree, TreeTrace, ValueSource } from "../trace/tree";
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-type ImportName = keyof typeof TRACE_IMPORTS;
+export { abiType };
 
 /** Exit-stack layout in the shared memory (byte offsets of i32 words, then records). */
 export const EXIT_STACK = {
@@ -53,17 +51,6 @@ export interface TreeEmitOptions {
   signature(fn: FunctionProto): [ValType[], ValType[]];
 }
 
-function valType(t: number): ValType {
-  const w = IR_TYPE_WASM[t];
-  if (w === null || w === undefined) throw new EmitError(`no wasm representation for IR type ${t}`);
-  return w;
-}
-
-/** Where an IR value crosses to JS (parameters, results, helpers): ints are JS numbers. */
-export function abiType(t: number): ValType {
-  return t === IrType.int ? "f64" : valType(t);
-}
-
 const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, number>;
 
 export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
@@ -76,7 +63,6 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const refTable = mod.importTable("rt", "refs", { element: "externref", min: 1 });
   const fnTable = mod.importTable("rt", "fns", { element: "funcref", min: 1 });
   void memory;
-  const elementHelper = (base: "aget" | "aset", t: number): number => imports[`${base}_${t === IrType.int ? "int" : t === IrType.float ? "float" : "bool"}`];
 
   const slots = [...tree.slots.keys()].sort((x, y) => x - y);
   const paramTypes = slots.map((s) => abiType(TYPE_CODE[tree.slots.get(s)!]));
@@ -127,48 +113,20 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     return t;
   };
 
-  // Per trace: ref -> local (allocated when the trace is emitted).
-  const localsOf = new Map<TreeTrace, Int32Array>();
   let loopLabel = -1;
 
   const emitUnit = (u: TreeTrace): void => {
     const trace = u.trace;
     const local = new Int32Array(trace.end).fill(-1);
-    localsOf.set(u, local);
-    for (let ref = FIRST_REF; ref < trace.end; ref++) {
-      const op = trace.op[ref];
-      if (trace.type[ref] === IrType.none || isConst(op) || op === IrOp.SLOAD) continue;
-      if (op === IrOp.CONV_INT_FLOAT && isConst(trace.op[trace.a[ref]])) continue;
-      local[ref] = allocLocal(valType(trace.type[ref]));
-    }
+    for (let ref = FIRST_REF; ref < trace.end; ref++) if (needsLocal(trace, ref)) local[ref] = allocLocal(valType(trace.type[ref]));
     const slotOfLoad = new Map<Ref, number>();
     for (const [slot, ref] of u.loads) slotOfLoad.set(ref, slot);
 
     const getSource = (src: ValueSource): void => {
       if ("slot" in src) w.local_get(slotLocal.get(src.slot)!);
-      else getIn(src.trace, src.ref);
+      else getValue(contextOf(src.trace), src.ref);
     };
-    const get = (ref: Ref): void => getIn(u, ref);
-    /** A value of trace t (t is u or one of its ancestors, whose locals are set). */
-    function getIn(t: TreeTrace, ref: Ref): void {
-      const tr = t.trace;
-      const op = tr.op[ref];
-      if (op === IrOp.KINT) w.i64_const(tr.numConsts[tr.a[ref]]);
-      else if (op === IrOp.KFLOAT) w.f64_const(tr.numConsts[tr.a[ref]]);
-      else if (op === IrOp.KBOOL) w.i32_const(tr.a[ref]);
-      else if (op === IrOp.KREF) throw new EmitError("an object constant has no wasm value");
-      else if (op === IrOp.CONV_INT_FLOAT && isConst(tr.op[tr.a[ref]])) w.f64_const(tr.numConsts[tr.a[tr.a[ref]]]);
-      else if (op === IrOp.SLOAD) {
-        const slot = tr.a[ref];
-        getSource(t.parent === null ? { slot } : tree.startValue(t, slot));
-      } else w.local_get(localsOf.get(t)![ref]);
-    }
     const typeOf = (src: ValueSource): number => ("slot" in src ? TYPE_CODE[tree.slots.get(src.slot)!] : src.trace.trace.type[src.ref]);
-    const getF64 = (ref: Ref): void => {
-      get(ref);
-      if (trace.type[ref] === IrType.int) w.f64_convert_i64_s();
-    };
-    const getAbi = (ref: Ref): void => (trace.type[ref] === IrType.int ? getF64(ref) : get(ref));
 
     /** Write the exit record of snapshot snapId (kind: RECORD_*) and return status 1. */
     const writeRecord = (snapId: number, kind: number): void => {
@@ -211,191 +169,50 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       if (side !== undefined) emitUnit(side);
       else writeRecord(snapId, RECORD_EXIT);
     };
-    const exitIf = (ref: Ref): void => {
-      w.if();
-      exitTo(trace.snap[ref]);
-      w.end();
-    };
-    const exitUnlessWithin = (ref: Ref, limit: number): void => {
-      w.i64_const(limit).i64_add().i64_const(2 * limit).i64_gt_u();
-      exitIf(ref);
-    };
-    const intConst = (ref: Ref): number | null => (trace.op[ref] === IrOp.KINT ? trace.numConsts[trace.a[ref]] : null);
-    const setCheckedSum = (ref: Ref, up: boolean | null): void => {
-      w.local_tee(local[ref]);
-      if (up === null) {
-        exitUnlessWithin(ref, MAX_SAFE);
-        return;
-      }
-      if (up) w.i64_const(MAX_SAFE).i64_gt_s();
-      else w.i64_const(-MAX_SAFE).i64_lt_s();
-      exitIf(ref);
-    };
-    const sumDirection = (a: Ref, b: Ref, sign: 1 | -1): boolean | null => {
-      const kb = intConst(b);
-      const k = kb !== null ? sign * kb : intConst(a);
-      return k === null || k === 0 ? null : k > 0;
-    };
-    const intDivisorZeroExit = (ref: Ref): void => {
-      const k = intConst(trace.b[ref]);
-      if (k !== null && k !== 0) return;
-      get(trace.b[ref]);
-      w.i64_eqz();
-      exitIf(ref);
-    };
-    const floatDivisorZeroExit = (ref: Ref): void => {
-      get(trace.b[ref]);
-      w.f64_const(0).f64_eq();
-      exitIf(ref);
-    };
-    const mulOverflowExit = (ref: Ref, a: Ref, b: Ref): void => {
-      const ka = intConst(a);
-      const k = ka ?? intConst(b);
-      if (k !== null) {
-        const bound = Math.floor(MAX_SAFE / Math.abs(k));
-        if (bound >= MAX_SAFE) return;
-        get(ka !== null ? b : a);
-        exitUnlessWithin(ref, bound);
-        return;
-      }
-      getF64(a); getF64(b);
-      w.f64_mul().f64_abs().f64_const(MAX_SAFE).f64_gt();
-      exitIf(ref);
-    };
-    const setHelperNumber = (ref: Ref): void => {
-      if (trace.type[ref] !== IrType.int) {
-        w.local_tee(local[ref]).local_get(local[ref]).f64_ne();
-        exitIf(ref);
-        return;
-      }
-      w.local_tee(scratchF64).local_get(scratchF64).f64_ne();
-      exitIf(ref);
-      w.local_get(scratchF64).i64_trunc_sat_f64_s().local_set(local[ref]);
-    };
-    const compare = (a: Ref, b: Ref, onInts: () => void, onFloats: () => void): void => {
-      if (trace.type[a] === IrType.int && trace.type[b] === IrType.int) {
-        get(a); get(b); onInts();
-      } else {
-        getF64(a); getF64(b); onFloats();
-      }
-    };
-
-    for (let ref = FIRST_REF; ref < trace.end; ref++) {
-      const op = trace.op[ref] as IrOpcode;
-      const a = trace.a[ref];
-      const b = trace.b[ref];
-      switch (op) {
-        case IrOp.KINT: case IrOp.KFLOAT: case IrOp.KBOOL: case IrOp.KREF: case IrOp.SLOAD:
-          break;
-        case IrOp.CONV_INT_FLOAT:
-          if (local[ref] >= 0) { get(a); w.f64_convert_i64_s().local_set(local[ref]); }
-          break;
-        case IrOp.LOOP:
-          w.loop();
-          loopLabel = w.depth;
-          break;
-        case IrOp.ADD: get(a); get(b); w.i64_add(); setCheckedSum(ref, sumDirection(a, b, 1)); break;
-        case IrOp.SUB: get(a); get(b); w.i64_sub(); setCheckedSum(ref, sumDirection(a, b, -1)); break;
-        case IrOp.MUL: mulOverflowExit(ref, a, b); get(a); get(b); w.i64_mul().local_set(local[ref]); break;
-        case IrOp.DIV: intDivisorZeroExit(ref); get(a); get(b); w.i64_div_s().local_set(local[ref]); break;
-        case IrOp.MOD: intDivisorZeroExit(ref); get(a); get(b); w.i64_rem_s().local_set(local[ref]); break;
-        case IrOp.NEG: w.i64_const(0); get(a); w.i64_sub().local_set(local[ref]); break;
-        case IrOp.FADD: get(a); get(b); w.f64_add().local_set(local[ref]); break;
-        case IrOp.FSUB: get(a); get(b); w.f64_sub().local_set(local[ref]); break;
-        case IrOp.FMUL: get(a); get(b); w.f64_mul().local_set(local[ref]); break;
-        case IrOp.FDIV: floatDivisorZeroExit(ref); get(a); get(b); w.f64_div().local_set(local[ref]); break;
-        case IrOp.FMOD: floatDivisorZeroExit(ref); get(a); get(b); w.call(imports.fmod).local_set(local[ref]); break;
-        case IrOp.ALEN: get(a); w.call(imports.alen).i64_trunc_sat_f64_s().local_set(local[ref]); break;
-        case IrOp.AGET: {
-          const t = trace.type[ref];
-          get(a); getF64(b); w.call(elementHelper("aget", t));
-          if (t === IrType.bool) {
-            w.local_tee(local[ref]).i32_const(2).i32_eq();
-            exitIf(ref);
-          } else setHelperNumber(ref);
-          break;
+    const ctx: BodyContext = {
+      w, trace, local, imports, scratchF64,
+      // An entry load is the value where this trace starts: a slot local or a parent's value.
+      getLoad: (ref) => getSource(u.parent === null ? { slot: trace.a[ref] } : tree.startValue(u, trace.a[ref])),
+      exitIf: (ref) => {
+        w.if();
+        exitTo(trace.snap[ref]);
+        w.end();
+      },
+      exitTo,
+      loop: () => {
+        w.loop();
+        loopLabel = w.depth;
+      },
+      callTrace: (ref) => {
+        const callee = trace.callees[trace.a[ref]];
+        for (const operand of [trace.b[ref], trace.c[ref], trace.d[ref]]) {
+          if (operand === 0) continue;
+          getValue(ctx, operand);
+          if (trace.type[operand] === IrType.int) w.f64_convert_i64_s();
         }
-        case IrOp.CALLH: {
-          const name = trace.helpers[a] as ImportName;
-          if (!(name in TRACE_IMPORTS)) throw new EmitError(`no trace helper ${name}`);
-          for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);
-          w.call(imports[name]);
-          const t = trace.type[ref];
-          if (t === IrType.int || t === IrType.float) {
-            setHelperNumber(ref);
-            break;
-          }
-          if (t === IrType.none) w.i32_eqz();
-          else w.local_tee(local[ref]).i32_const(2).i32_eq();
-          exitIf(ref);
-          break;
-        }
-        case IrOp.CALLT: {
-          const callee = trace.callees[a];
-          for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);
-          if (callee === tree.proto && isEntry) w.call(selfIndex);
-          else w.i32_const(opts.tableSlot(callee)).call_indirect(typeOfCall(callee), fnTable);
-          // (status, value): keep the value, then branch on the status.
-          const t = trace.type[ref];
-          if (t === IrType.int) w.local_set(scratchF64);
-          else w.local_set(local[ref]);
-          w.local_tee(scratchI32()).if();
-          // 2: the callee refused (too deep): the interpreter makes the call itself.
-          w.local_get(scratchI32()).i32_const(2).i32_eq().if();
-          writeRecord(trace.snap[ref], RECORD_EXIT);
-          w.end();
-          writeRecord(trace.snap[ref], RECORD_CALL_PENDING);
-          w.end();
-          if (t === IrType.int) w.local_get(scratchF64).i64_trunc_sat_f64_s().local_set(local[ref]);
-          break;
-        }
-        case IrOp.ASET: {
-          const c = trace.c[ref];
-          get(a); getF64(b); getAbi(c); w.call(elementHelper("aset", trace.type[c])).i32_eqz();
-          exitIf(ref);
-          break;
-        }
-        case IrOp.FNEG: get(a); w.f64_neg().local_set(local[ref]); break;
-        case IrOp.FSQRT:
-          get(a); w.f64_const(0).f64_lt();
-          exitIf(ref);
-          get(a); w.f64_sqrt().local_set(local[ref]);
-          break;
-        case IrOp.FABS: get(a); w.f64_abs().local_set(local[ref]); break;
-        case IrOp.FFLOOR: get(a); w.f64_floor().local_set(local[ref]); break;
-        case IrOp.FCEIL: get(a); w.f64_ceil().local_set(local[ref]); break;
-        case IrOp.LT: compare(a, b, () => w.i64_lt_s(), () => w.f64_lt()); w.local_set(local[ref]); break;
-        case IrOp.LE: compare(a, b, () => w.i64_le_s(), () => w.f64_le()); w.local_set(local[ref]); break;
-        case IrOp.GT: compare(a, b, () => w.i64_gt_s(), () => w.f64_gt()); w.local_set(local[ref]); break;
-        case IrOp.GE: compare(a, b, () => w.i64_ge_s(), () => w.f64_ge()); w.local_set(local[ref]); break;
-        case IrOp.EQ:
-        case IrOp.NE:
-          if (trace.type[a] === IrType.bool) {
-            get(a); get(b); w.i32_eq();
-          } else if (trace.type[a] === IrType.int && trace.type[b] === IrType.int) {
-            get(a); get(b); w.i64_eq();
-          } else {
-            getF64(a); getF64(b); w.f64_eq();
-            getF64(a); getF64(b); w.f64_sub().f64_abs().f64_const(FLOAT_EPSILON).f64_lt().i32_or();
-          }
-          if (op === IrOp.NE) w.i32_eqz();
-          w.local_set(local[ref]);
-          break;
-        case IrOp.NOT: get(a); w.i32_eqz().local_set(local[ref]); break;
-        case IrOp.GUARD_TRUE: get(a); w.i32_eqz(); exitIf(ref); break;
-        case IrOp.GUARD_FALSE: get(a); exitIf(ref); break;
-        case IrOp.EXIT: exitTo(trace.snap[ref]); break;
-        case IrOp.PHI: break;
-        default:
-          throw new EmitError(`the wasm backend does not handle ${IR_OP_NAMES[op]} yet`);
-      }
-    }
+        if (callee === tree.proto && isEntry) w.call(selfIndex);
+        else w.i32_const(opts.tableSlot(callee)).call_indirect(typeOfCall(callee), fnTable);
+        // (status, value): keep the value, then branch on the status.
+        const t = trace.type[ref];
+        w.local_set(t === IrType.int ? scratchF64 : local[ref]);
+        w.local_tee(scratchI32()).if();
+        // 2: the callee refused (too deep): the interpreter makes the call itself.
+        w.local_get(scratchI32()).i32_const(2).i32_eq().if();
+        writeRecord(trace.snap[ref], RECORD_EXIT);
+        w.end();
+        writeRecord(trace.snap[ref], RECORD_CALL_PENDING);
+        w.end();
+        if (t === IrType.int) w.local_get(scratchF64).i64_trunc_sat_f64_s().local_set(local[ref]);
+      },
+    };
+    contexts.set(u, ctx);
+    emitBody(ctx);
     // The end: back to the loop with every changed slot's value, return, or nothing (EXIT).
     const end = u.end;
     if (end.kind === "loop") {
       const moves: [number, ValueSource][] = [];
       if (u.parent === null) {
-        for (const phi of trace.phis()) moves.push([trace.a[phi] === 0 ? -1 : slotOfLoad.get(trace.a[phi])!, { trace: u, ref: trace.b[phi] }]);
+        for (const phi of trace.phis()) moves.push([slotOfLoad.get(trace.a[phi])!, { trace: u, ref: trace.b[phi] }]);
       } else {
         for (const slot of slots) {
           const ref = end.values.get(slot);
@@ -411,10 +228,17 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     } else if (end.kind === "return") {
       w.i32_const(0).local_get(depthLocal).i32_const(1).i32_sub().i32_store(EXIT_STACK.depth);
       w.i32_const(0);
-      get(end.value);
+      getValue(ctx, end.value);
       if (trace.type[end.value] === IrType.int) w.f64_convert_i64_s();
       w.return();
     }
+  };
+  const contexts = new Map<TreeTrace, BodyContext>();
+  /** The emission context of a trace already emitted (a parent whose values a side trace reads). */
+  const contextOf = (t: TreeTrace): BodyContext => {
+    const c = contexts.get(t);
+    if (c === undefined) throw new EmitError(`trace ${t.id} is read before it is emitted`);
+    return c;
   };
   let scratchI32Local = -1;
   function scratchI32(): number {
@@ -436,9 +260,3 @@ function zeroOf(w: CodeWriter, t: ValType): void {
   else if (t === "i64") w.i64_const(0);
   else w.ref_null("extern");
 }
-
-function isConst(op: number): boolean {
-  return op === IrOp.KINT || op === IrOp.KFLOAT || op === IrOp.KBOOL || op === IrOp.KREF;
-}
-
-export type { Trace };

@@ -1,0 +1,287 @@
+// The instructions of one IR trace as wasm, shared by both emitters (a whole tree in
+// emit-tree.ts, one trace alone in emit-trace.ts). The caller owns everything around
+// them: where values live (get), what a failing guard does (exitIf / exitTo), the loop
+// and the calls of entry traces.
+//
+// Ints are i64 here and JS numbers (f64) where they meet JS: helper arguments and
+// results convert at the call. Every int is a safe int (|v| <= 2^53-1), so those
+// conversions are exact, ADD/SUB cannot wrap i64, and MUL is checked before it could.
+
+import type { CodeWriter, ValType } from "./wasm-encoder";
+import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
+import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
+import { FLOAT_EPSILON } from "../interp/ops";
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+export class EmitError extends Error {}
+
+/**
+ * JS helpers every trace module imports, by name, with their wasm signatures (JS numbers:
+ * int indexes, keys, values and results are f64 here; the call sites convert). Array
+ * reads return a value that cannot be valid to mean "exit" (NaN for numbers, 2 for
+ * bools): a NaN float element therefore leaves the trace too, which is always safe.
+ */
+export const TRACE_IMPORTS = {
+  fmod: [["f64", "f64"], ["f64"]],
+  alen: [["externref"], ["f64"]],
+  aget_int: [["externref", "f64"], ["f64"]],
+  aget_float: [["externref", "f64"], ["f64"]],
+  aget_bool: [["externref", "f64"], ["i32"]],
+  aset_int: [["externref", "f64", "f64"], ["i32"]],
+  aset_float: [["externref", "f64", "f64"], ["i32"]],
+  aset_bool: [["externref", "f64", "i32"], ["i32"]],
+  dget_int: [["externref", "f64"], ["f64"]],
+  dget_float: [["externref", "f64"], ["f64"]],
+  dget_bool: [["externref", "f64"], ["i32"]],
+  dset_int: [["externref", "f64", "f64"], ["i32"]],
+  dset_float: [["externref", "f64", "f64"], ["i32"]],
+  dset_bool: [["externref", "f64", "i32"], ["i32"]],
+} as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
+export type ImportName = keyof typeof TRACE_IMPORTS;
+
+/** The wasm type of a value of IR type t inside a trace function. */
+export function valType(t: number): ValType {
+  const w = IR_TYPE_WASM[t];
+  if (w === null || w === undefined) throw new EmitError(`no wasm representation for IR type ${t}`);
+  return w;
+}
+
+/** The type of an IR value where it crosses to JS (parameters, results, helpers): ints are JS numbers. */
+export function abiType(t: number): ValType {
+  return t === IrType.int ? "f64" : valType(t);
+}
+
+export function isConst(op: number): boolean {
+  return op === IrOp.KINT || op === IrOp.KFLOAT || op === IrOp.KBOOL || op === IrOp.KREF;
+}
+
+/** Whether ref needs a local of its own (constants and entry loads live elsewhere). */
+export function needsLocal(trace: Trace, ref: Ref): boolean {
+  const op = trace.op[ref];
+  if (trace.type[ref] === IrType.none || isConst(op) || op === IrOp.SLOAD) return false;
+  // int->float of a constant is a float constant.
+  return !(op === IrOp.CONV_INT_FLOAT && isConst(trace.op[trace.a[ref]]));
+}
+
+export interface BodyContext {
+  w: CodeWriter;
+  trace: Trace;
+  /** ref -> its local (for refs needsLocal says have one). */
+  local: Int32Array;
+  /** Function indices of the imported helpers. */
+  imports: Record<ImportName, number>;
+  /** An f64 local for helper results before their refusal check. */
+  scratchF64: number;
+  /** Push the value of ref (a non-constant SLOAD is the caller's to resolve). */
+  getLoad(ref: Ref): void;
+  /** With the failure condition (i32) on the stack: leave through ref's snapshot. */
+  exitIf(ref: Ref): void;
+  /** EXIT: leave through snapshot snap unconditionally. */
+  exitTo(snap: number): void;
+  /** LOOP: open the loop. */
+  loop(): void;
+  /** CALLT ref: call an entry trace and leave the result in ref's local. */
+  callTrace(ref: Ref): void;
+}
+
+/** Push the value of ref of trace, with constants inline. */
+export function getValue(ctx: BodyContext, ref: Ref): void {
+  const { w, trace } = ctx;
+  const op = trace.op[ref];
+  if (op === IrOp.KINT) w.i64_const(trace.numConsts[trace.a[ref]]);
+  else if (op === IrOp.KFLOAT) w.f64_const(trace.numConsts[trace.a[ref]]);
+  else if (op === IrOp.KBOOL) w.i32_const(trace.a[ref]);
+  else if (op === IrOp.KREF) throw new EmitError("an object constant has no wasm value");
+  else if (op === IrOp.CONV_INT_FLOAT && isConst(trace.op[trace.a[ref]])) w.f64_const(trace.numConsts[trace.a[trace.a[ref]]]);
+  else if (op === IrOp.SLOAD) ctx.getLoad(ref);
+  else w.local_get(ctx.local[ref]);
+}
+
+/** Emit every instruction of ctx.trace (PHIs are the caller's: they end a loop). */
+export function emitBody(ctx: BodyContext): void {
+  const { w, trace, local, imports } = ctx;
+  const get = (ref: Ref): void => getValue(ctx, ref);
+  const getF64 = (ref: Ref): void => {
+    get(ref);
+    if (trace.type[ref] === IrType.int) w.f64_convert_i64_s();
+  };
+  const getAbi = (ref: Ref): void => (trace.type[ref] === IrType.int ? getF64(ref) : get(ref));
+  const exitIf = (ref: Ref): void => ctx.exitIf(ref);
+  const elementHelper = (base: "aget" | "aset", t: number): number => imports[`${base}_${t === IrType.int ? "int" : t === IrType.float ? "float" : "bool"}`];
+  /**
+   * With an i64 x on the stack: exit unless |x| <= limit. One compare: x + limit, read
+   * as unsigned, exceeds 2 * limit exactly when x is outside [-limit, limit] (no i64
+   * wrap-around for |x| <= 2^62, which holds for the sums and operands checked here).
+   */
+  const exitUnlessWithin = (ref: Ref, limit: number): void => {
+    w.i64_const(limit).i64_add().i64_const(2 * limit).i64_gt_u();
+    exitIf(ref);
+  };
+  const intConst = (ref: Ref): number | null => (trace.op[ref] === IrOp.KINT ? trace.numConsts[trace.a[ref]] : null);
+  /**
+   * ADD/SUB: the i64 result (on the stack) of two safe ints cannot wrap. With a
+   * constant operand only one bound can be crossed; `up` says which (null: both).
+   */
+  const setCheckedSum = (ref: Ref, up: boolean | null): void => {
+    w.local_tee(local[ref]);
+    if (up === null) {
+      exitUnlessWithin(ref, MAX_SAFE);
+      return;
+    }
+    if (up) w.i64_const(MAX_SAFE).i64_gt_s();
+    else w.i64_const(-MAX_SAFE).i64_lt_s();
+    exitIf(ref);
+  };
+  /** Which bound a + sign * b can cross when one operand is constant (see setCheckedSum). */
+  const sumDirection = (a: Ref, b: Ref, sign: 1 | -1): boolean | null => {
+    const kb = intConst(b);
+    // k + b and k - b with b safe both stay above -MAX when k > 0 (below MAX when k < 0).
+    const k = kb !== null ? sign * kb : intConst(a);
+    return k === null || k === 0 ? null : k > 0;
+  };
+  const intDivisorZeroExit = (ref: Ref): void => {
+    const k = intConst(trace.b[ref]);
+    if (k !== null && k !== 0) return;
+    get(trace.b[ref]);
+    w.i64_eqz();
+    exitIf(ref);
+  };
+  const floatDivisorZeroExit = (ref: Ref): void => {
+    get(trace.b[ref]);
+    w.f64_const(0).f64_eq();
+    exitIf(ref);
+  };
+  /**
+   * MUL: exit unless |a * b| <= 2^53-1, before the i64.mul (which could wrap). By a
+   * constant k: |x * k| <= MAX iff |x| <= floor(MAX / |k|). Otherwise in f64: rounding is
+   * monotone and 2^53 is representable, so |fl(a * b)| > MAX iff |a * b| > MAX.
+   */
+  const mulOverflowExit = (ref: Ref, a: Ref, b: Ref): void => {
+    const ka = intConst(a);
+    const k = ka ?? intConst(b);
+    if (k !== null) {
+      const bound = Math.floor(MAX_SAFE / Math.abs(k));
+      if (bound >= MAX_SAFE) return; // k is 0, 1 or -1
+      get(ka !== null ? b : a);
+      exitUnlessWithin(ref, bound);
+      return;
+    }
+    getF64(a); getF64(b);
+    w.f64_mul().f64_abs().f64_const(MAX_SAFE).f64_gt();
+    exitIf(ref);
+  };
+  /** With a helper's f64 result on the stack: exit on NaN (refused), else store it as typed. */
+  const setHelperNumber = (ref: Ref): void => {
+    if (trace.type[ref] !== IrType.int) {
+      w.local_tee(local[ref]).local_get(local[ref]).f64_ne();
+      exitIf(ref);
+      return;
+    }
+    w.local_tee(ctx.scratchF64).local_get(ctx.scratchF64).f64_ne();
+    exitIf(ref);
+    w.local_get(ctx.scratchF64).i64_trunc_sat_f64_s().local_set(local[ref]);
+  };
+  /** A comparison of two numbers: i64 when both are ints, else f64 (ints convert exactly). */
+  const compare = (a: Ref, b: Ref, onInts: () => void, onFloats: () => void): void => {
+    if (trace.type[a] === IrType.int && trace.type[b] === IrType.int) {
+      get(a); get(b); onInts();
+    } else {
+      getF64(a); getF64(b); onFloats();
+    }
+  };
+
+  for (let ref = FIRST_REF; ref < trace.end; ref++) {
+    const op = trace.op[ref] as IrOpcode;
+    const a = trace.a[ref];
+    const b = trace.b[ref];
+    switch (op) {
+      case IrOp.KINT: case IrOp.KFLOAT: case IrOp.KBOOL: case IrOp.KREF: case IrOp.SLOAD: case IrOp.PHI:
+        break;
+      case IrOp.CONV_INT_FLOAT:
+        if (local[ref] >= 0) { get(a); w.f64_convert_i64_s().local_set(local[ref]); }
+        break;
+      case IrOp.LOOP: ctx.loop(); break;
+      case IrOp.ADD: get(a); get(b); w.i64_add(); setCheckedSum(ref, sumDirection(a, b, 1)); break;
+      case IrOp.SUB: get(a); get(b); w.i64_sub(); setCheckedSum(ref, sumDirection(a, b, -1)); break;
+      case IrOp.MUL: mulOverflowExit(ref, a, b); get(a); get(b); w.i64_mul().local_set(local[ref]); break;
+      // Safe ints: no i64.div_s trap on MIN / -1; both truncate toward zero, and rem_s
+      // takes the dividend's sign, as IR_DEFS says.
+      case IrOp.DIV: intDivisorZeroExit(ref); get(a); get(b); w.i64_div_s().local_set(local[ref]); break;
+      case IrOp.MOD: intDivisorZeroExit(ref); get(a); get(b); w.i64_rem_s().local_set(local[ref]); break;
+      case IrOp.NEG: w.i64_const(0); get(a); w.i64_sub().local_set(local[ref]); break;
+      case IrOp.FADD: get(a); get(b); w.f64_add().local_set(local[ref]); break;
+      case IrOp.FSUB: get(a); get(b); w.f64_sub().local_set(local[ref]); break;
+      case IrOp.FMUL: get(a); get(b); w.f64_mul().local_set(local[ref]); break;
+      case IrOp.FDIV: floatDivisorZeroExit(ref); get(a); get(b); w.f64_div().local_set(local[ref]); break;
+      case IrOp.FMOD: floatDivisorZeroExit(ref); get(a); get(b); w.call(imports.fmod).local_set(local[ref]); break;
+      case IrOp.ALEN: get(a); w.call(imports.alen).i64_trunc_sat_f64_s().local_set(local[ref]); break;
+      case IrOp.AGET: {
+        const t = trace.type[ref];
+        get(a); getF64(b); w.call(elementHelper("aget", t));
+        if (t === IrType.bool) {
+          w.local_tee(local[ref]).i32_const(2).i32_eq();
+          exitIf(ref);
+        } else setHelperNumber(ref);
+        break;
+      }
+      case IrOp.CALLH: {
+        const name = trace.helpers[a] as ImportName;
+        if (!(name in TRACE_IMPORTS)) throw new EmitError(`no trace helper ${name}`);
+        for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);
+        w.call(imports[name]);
+        const t = trace.type[ref];
+        // Refusal: NaN for numbers, 2 for bools, 0 (not ok) for helpers without a result.
+        if (t === IrType.int || t === IrType.float) {
+          setHelperNumber(ref);
+          break;
+        }
+        if (t === IrType.none) w.i32_eqz();
+        else w.local_tee(local[ref]).i32_const(2).i32_eq();
+        exitIf(ref);
+        break;
+      }
+      case IrOp.CALLT: ctx.callTrace(ref); break;
+      case IrOp.ASET: {
+        const c = trace.c[ref];
+        get(a); getF64(b); getAbi(c); w.call(elementHelper("aset", trace.type[c])).i32_eqz();
+        exitIf(ref);
+        break;
+      }
+      case IrOp.FNEG: get(a); w.f64_neg().local_set(local[ref]); break;
+      case IrOp.FSQRT:
+        get(a); w.f64_const(0).f64_lt();
+        exitIf(ref);
+        get(a); w.f64_sqrt().local_set(local[ref]);
+        break;
+      case IrOp.FABS: get(a); w.f64_abs().local_set(local[ref]); break;
+      case IrOp.FFLOOR: get(a); w.f64_floor().local_set(local[ref]); break;
+      case IrOp.FCEIL: get(a); w.f64_ceil().local_set(local[ref]); break;
+      case IrOp.LT: compare(a, b, () => w.i64_lt_s(), () => w.f64_lt()); w.local_set(local[ref]); break;
+      case IrOp.LE: compare(a, b, () => w.i64_le_s(), () => w.f64_le()); w.local_set(local[ref]); break;
+      case IrOp.GT: compare(a, b, () => w.i64_gt_s(), () => w.f64_gt()); w.local_set(local[ref]); break;
+      case IrOp.GE: compare(a, b, () => w.i64_ge_s(), () => w.f64_ge()); w.local_set(local[ref]); break;
+      case IrOp.EQ:
+      case IrOp.NE:
+        if (trace.type[a] === IrType.bool) {
+          get(a); get(b); w.i32_eq();
+        } else if (trace.type[a] === IrType.int && trace.type[b] === IrType.int) {
+          // Distinct ints differ by at least 1: the float tolerance never applies.
+          get(a); get(b); w.i64_eq();
+        } else {
+          // Ruff equality: exact, or finite values within the float tolerance.
+          getF64(a); getF64(b); w.f64_eq();
+          getF64(a); getF64(b); w.f64_sub().f64_abs().f64_const(FLOAT_EPSILON).f64_lt().i32_or();
+        }
+        if (op === IrOp.NE) w.i32_eqz();
+        w.local_set(local[ref]);
+        break;
+      case IrOp.NOT: get(a); w.i32_eqz().local_set(local[ref]); break;
+      case IrOp.GUARD_TRUE: get(a); w.i32_eqz(); exitIf(ref); break;
+      case IrOp.GUARD_FALSE: get(a); exitIf(ref); break;
+      case IrOp.EXIT: ctx.exitTo(trace.snap[ref]); break;
+      default:
+        throw new EmitError(`the wasm backend does not handle ${IR_OP_NAMES[op]} yet`);
+    }
+  }
+}
