@@ -32,7 +32,9 @@ export function loadBinaryen(): Promise<Binaryen> {
     console.error = route(error);
     setFlagsFromString("--wasm-tiering-budget=2000000000");
     try {
-      return (await import("binaryen")).default;
+      // Under the launcher (a vm.Script) import() goes through its hook (src/cli/launch.ts).
+      const hook = (globalThis as { ruffImport?: (specifier: string) => Promise<{ default: Binaryen }> }).ruffImport;
+      return (hook ? await hook("binaryen") : await import("binaryen")).default;
     } finally {
       setFlagsFromString(`--wasm-tiering-budget=${DEFAULT_WASM_TIERING_BUDGET}`);
       console.log = log;

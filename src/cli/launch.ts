@@ -18,6 +18,9 @@ try {
   cachedData = undefined;
 }
 const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+// import() does not work inside a vm.Script without a flag: the bundle imports through
+// this hook instead (only binaryen, only for --trace-log=wasm).
+(globalThis as { ruffImport?: (specifier: string) => Promise<unknown> }).ruffImport = (specifier) => import(specifier);
 if (cachedData === undefined || script.cachedDataRejected) {
   process.on("exit", () => {
     try {

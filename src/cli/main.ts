@@ -206,7 +206,7 @@ export function main(argv: string[]): number {
     throw e;
   }
 
-  let finishLog = (): void => {};
+  let finishLog = (): void | Promise<void> => {};
   try {
     const program = compile(opts.file);
     if (opts.disassemble) {
@@ -220,9 +220,15 @@ export function main(argv: string[]): number {
     const traceLog = opts.jit && opts.traceLog !== null
       ? new TraceLog(opts.traceLog as TraceLogLevel, opts.traceLogFormat, traceLogWriter(opts.traceLogFile, (text) => stderrText(text)))
       : null;
-    finishLog = () => traceLog?.finish();
+    const jit = opts.jit ? new TracingJit(opts.jitParams, traceLog) : null;
+    finishLog = () => {
+      if (traceLog === null) return;
+      // WAT comes from binaryen, loaded only for this level and only now, after the run.
+      if (!traceLog.wants("wasm") || jit === null) return traceLog.finish();
+      return dumpWasm(jit, traceLog).then(() => traceLog.finish());
+    };
     const interp = new Interpreter(program, {
-      jit: opts.jit ? new TracingJit(opts.jitParams, traceLog) : null,
+      jit,
       maxDepth: opts.maxDepth,
       scriptArgs: opts.scriptArgs,
       out: (text) => stdout.write(text),
@@ -262,6 +268,20 @@ export function main(argv: string[]): number {
     const message = e instanceof Error ? e.message : String(e);
     stderrText(`[RUFINTERNAL] internal error: ${message}\n` + (process.env.RUFF_DEBUG === "1" && e instanceof Error ? `${e.stack}\n` : "  (set RUFF_DEBUG=1 for the stack trace)\n"));
     return EXIT.internal;
+  }
+}
+
+/** The final code of every compiled tree, as WebAssembly text, into the trace log. */
+async function dumpWasm(jit: TracingJit, log: TraceLog): Promise<void> {
+  const { toWat } = await import("../backend/binaryen-tools");
+  for (const c of jit.compiled) {
+    let text: string;
+    try {
+      text = await toWat(c.bytes);
+    } catch (e) {
+      text = `(binaryen could not print it: ${e instanceof Error ? e.message : String(e)})`;
+    }
+    log.detail("wasm", `tree ${c.tree.root.id} wasm (${c.bytes.length} bytes)`, text);
   }
 }
 

@@ -29,6 +29,18 @@ print(work(500))
 `);
 
 describe("trace log", () => {
+  it("prints each compiled tree as WebAssembly text at --trace-log=wasm (binaryen, loaded for this only)", () => {
+    const r = runRuff(["run", "--trace-log=wasm", program]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("2000\n");
+    expect(r.stderr).toMatch(/---- tree 1 wasm \(\d+ bytes\)\n\(module/);
+    expect(r.stderr).toContain('(import "rt" "mem"');
+    expect(r.stderr).toContain("i64.rem_s");
+    // The IR comes first (the wasm level includes the ir level), the summary last.
+    expect(r.stderr.indexOf("trace 1 IR")).toBeLessThan(r.stderr.indexOf("(module"));
+    expect(r.stderr.trimEnd()).toMatch(/==== trace summary[\s\S]*$/);
+  });
+
   it("prints traces, aborts with reason and line, and the summary as text", () => {
     const r = runRuff(["run", "--trace-log=events", program]);
     expect(r.code).toBe(0);
