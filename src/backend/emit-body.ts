@@ -37,6 +37,9 @@ export const TRACE_IMPORTS = {
   dset_int: [["externref", "f64", "f64"], ["i32"]],
   dset_float: [["externref", "f64", "f64"], ["i32"]],
   dset_bool: [["externref", "f64", "i32"], ["i32"]],
+  apush_int: [["externref", "f64"], ["i32"]],
+  apush_float: [["externref", "f64"], ["i32"]],
+  apush_bool: [["externref", "i32"], ["i32"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 

@@ -67,6 +67,22 @@ export const traceHelpers = {
     (d as RDict).map.set(k, v !== 0);
     return 1;
   },
+  // `xs = push(xs, v)` in place: refused (before any effect) when xs is shared.
+  apush_int(arr: unknown, v: number): number {
+    if (!(arr instanceof RArray) || arr.shared) return 0;
+    arr.items.push(v);
+    return 1;
+  },
+  apush_float(arr: unknown, v: number): number {
+    if (!(arr instanceof RArray) || arr.shared) return 0;
+    arr.items.push(new RFloat(v));
+    return 1;
+  },
+  apush_bool(arr: unknown, v: number): number {
+    if (!(arr instanceof RArray) || arr.shared) return 0;
+    arr.items.push(v !== 0);
+    return 1;
+  },
   aset_bool(arr: unknown, i: number, v: number): number {
     const xs = items(arr, i);
     if (xs === null || (arr as RArray).shared) return 0;

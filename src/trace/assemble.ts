@@ -61,6 +61,9 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
         if (ref !== entryRef) throw new TraceAbort("type_unstable", `slot ${slot} holds another function at the back edge`);
         continue;
       }
+      // A register the iteration sets to a known function before using it (the callee
+      // of a call) is not carried: exits list it where it was set.
+      if (entryRef === undefined && rec.ops[ref].op === "KREF") continue;
       const entryType = slotType.get(slot);
       if (entryType !== undefined && entryType !== endType) {
         throw new TraceAbort("type_unstable", `register ${slot} is ${entryType} at the loop header and ${endType} at the back edge`);
@@ -144,7 +147,7 @@ function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>):
   for (const [slot, r] of rec.written) {
     const want = headerTypes.get(slot);
     if (want !== undefined && want !== rec.ops[r].type) return false;
-    if (want === undefined && rec.ops[r].op === "KREF") return false;
+    if (want !== undefined && rec.ops[r].op === "KREF") return false;
   }
   return true;
 }

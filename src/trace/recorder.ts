@@ -516,6 +516,8 @@ export class Recorder {
       }
       case Op.FORITER:
         return this.forIteration(pc, a, b, c);
+      case Op.PUSHVAR:
+        return this.pushInPlace(pc, a, b, c);
       default: {
         const jump = COMPARE_JUMPS[op];
         if (jump !== undefined) {
@@ -613,6 +615,25 @@ export class Recorder {
     this.write(varReg, valueRef, value);
     this.write(it + 1, this.emit("ADD", "int", [pos, this.constant("int", 1)], before), position + 1);
     return body;
+  }
+
+  /** `R[a] = push(R[a], R[v])` (PUSHVAR, fn in R[f]): an in-place append of the unshared array. */
+  private pushInPlace(pc: number, a: number, f: number, v: number): number {
+    const fn = this.stack[this.base + f];
+    const fnRef = this.read(f);
+    if (!this.isObject(fnRef) || !(fn instanceof RNative) || (fn.name !== "push" && fn.name !== "append")) {
+      throw new TraceAbort("call_native", "a push through something other than the push builtin");
+    }
+    const arr = this.stack[this.base + a];
+    if (!(arr instanceof RArray) || arr.shared) throw new TraceAbort("nyi_value", "a push onto a shared array or a non-array");
+    const value = this.stack[this.base + v];
+    const kind = this.kindOf(value);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "pushing an array or dict");
+    const arrRef = this.read(a);
+    if (this.isObject(arrRef)) throw new TraceAbort("nyi_value", "a push onto a constant");
+    this.emitHelper(`apush_${kind}`, "none", [arrRef, this.read(v)]);
+    arr.items.push(value);
+    return pc + 4;
   }
 
   // ---------------------------------------------------------------------------

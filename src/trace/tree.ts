@@ -76,7 +76,10 @@ export class Tree {
     };
     for (const [slot, type] of asm.loadTypes) if (!this.slots.has(slot) && this.isNewSlot(parent, parentExit, slot)) this.slots.set(slot, type);
     if (asm.end.kind === "loop" && parent !== null) {
-      for (const [slot, ref] of asm.end.values) if (!this.slots.has(slot)) this.slots.set(slot, IR_TYPE_NAME[asm.trace.type[ref]]);
+      for (const [slot, ref] of asm.end.values) {
+        // Known functions set before a call are not carried (see assemble).
+        if (!this.slots.has(slot) && !asm.trace.isConst(ref)) this.slots.set(slot, IR_TYPE_NAME[asm.trace.type[ref]]);
+      }
     }
     for (const [slot, c] of asm.refClasses) this.refClasses.set(slot, c);
     if (asm.end.kind === "return" && this.resultType === null) this.resultType = asm.end.type;
