@@ -72,6 +72,33 @@ print(g(120))
     expect(s.exits.map((e) => e.count).sort((x, y) => x - y)).toEqual([1, 10]);
   });
 
+  it("xs = push(xs, v) appends in place inside a trace; a shared array makes it exit", () => {
+    const src = `
+func fill(n) {
+    mut xs := []
+    mut i := 0
+    while i < n {
+        xs = push(xs, i * 2)
+        if i == 300 {
+            let keep := xs
+            xs = push(xs, -1)
+            print(len(keep), len(xs))
+        }
+        i += 1
+    }
+    return xs
+}
+let ys := fill(500)
+print(len(ys), ys[0], ys[300], ys[301], ys[500])
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const s = summaryOf(r);
+    expect(s.traces).toBeGreaterThanOrEqual(1);
+    expect(s.aborts.filter((a) => a.reason !== "nyi_value" && a.reason !== "call_native")).toEqual([]);
+    expect(printTrace(r.jit.compiled[0].tree.root.trace)).toContain("CALLH        apush_int");
+  });
+
   it("an unsupported operation aborts with its reason and line, then the start is blacklisted", () => {
     const src = `
 mut s := ""
