@@ -15,6 +15,7 @@ const ABORT_TABLE = [
   ["type_unstable", "a variable changes type from one iteration to the next"],
   ["error_raised", "a Ruff error was raised while recording"],
   ["backend", "the wasm backend could not compile the trace"],
+  ["jit_error", "an internal error of the JIT (a bug): the interpreter carries on"],
 ] as const satisfies readonly (readonly [string, string])[];
 
 export type AbortReason = (typeof ABORT_TABLE)[number][0];

@@ -6,7 +6,7 @@
 // that keep aborting back off and are blacklisted. Everything feeds the trace log.
 
 import type { FunctionProto } from "../interp/bytecode";
-import { RFloat, RFunction, type Value } from "../interp/value";
+import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { assemble, type LinkTarget } from "./assemble";
@@ -336,11 +336,14 @@ export class TracingJit implements JitHook {
    * recording stopped (after a recorded return, the caller is on top and already right).
    */
   private recordFailed(rt: Runtime, recorder: Recorder, e: unknown, aborted: (reason: AbortReason, detail: string) => void): void {
+    // The program's own errors (a recursive call the recorder ran raised) are the program's.
+    if (e instanceof RuffError || !(e instanceof Error)) throw e;
     const backend = e instanceof EmitError || e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError;
-    if (!(e instanceof TraceAbort) && !backend) throw e;
     if (recorder.ended !== "return") rt.topFrame.pc = recorder.pc;
     if (e instanceof TraceAbort) aborted(e.reason, e.detail);
-    else aborted("backend", (e as Error).message);
+    else if (backend) aborted("backend", e.message);
+    // Anything else is a bug of ours: never the program's problem; it shows in the log.
+    else aborted("jit_error", `${e.name}: ${e.message}`);
   }
 
   // ---------------------------------------------------------------------------
