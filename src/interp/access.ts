@@ -144,20 +144,32 @@ export function getFieldForUpdate(o: Value, name: string): [Value, Value] {
 /**
  * The iteration source `for x in v` walks: a count for ints and floats, an RArray
  * (shared: the loop holds a snapshot), a JS array of characters or dict keys, or a
- * generator.
+ * generator. An array nothing else shares counts the loop's hold (RArray.shared), which
+ * loopReleases gives back when the loop runs to its end.
  */
 export function iterationSource(v: Value): number | RArray | Value[] | RGenerator {
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
   if (v instanceof RFloat) return Math.trunc(v.v);
   if (v instanceof RArray) {
-    v.shared = true;
+    const s = v.shared;
+    v.shared = s === true ? true : s === false ? 1 : s + 1;
     return v;
   }
   if (typeof v === "string") return Array.from(v);
   if (v instanceof RDict) return dictKeyTexts(v);
   if (v instanceof RGenerator) return v;
   throw new RuffError(`Cannot iterate over non-iterable type: ${typeName(v)}`);
+}
+
+/**
+ * A `for` loop over `a` ran to its end: give back the hold iterationSource counted. Must
+ * run at most once per iterationSource call (a loop left by break, return, an exception
+ * or inside a trace keeps its hold: the array just stays shared, which is always safe).
+ */
+export function loopReleases(a: RArray): void {
+  const s = a.shared;
+  if (typeof s === "number") a.shared = s === 1 ? false : s - 1;
 }
 
 const TAG_PATTERNS: Record<string, RTagged["tag"]> = {

@@ -7,7 +7,7 @@ import { Op } from "./bytecode";
 import { RArray, RDict, RFloat, RFunction, RGenerator, RStruct, RTagged, RuffError, cloneArray, share, type Value, type StructLayout } from "./value";
 import { equals, truthy } from "./ops";
 import { formatValue } from "./format";
-import { getIndex, setIndex, indexOutOfBounds } from "./access";
+import { getIndex, setIndex, indexOutOfBounds, loopReleases } from "./access";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import { Runtime, UNDEF, MAX_SAFE, FRAME_NORMAL, FRAME_GENERATOR, reassignGlobal, type GeneratorState } from "./runtime";
 import { floatArith, lt, le, gt, ge } from "./numeric";
@@ -582,7 +582,10 @@ export class Interpreter extends Runtime {
                   stack[it + 1] = i + 1;
                   target = code[pc + 3];
                   break;
-                } else pc += 4;
+                }
+                // The loop ends here, once (the pc moves past): its hold on the array ends.
+                if (src instanceof RArray) loopReleases(src);
+                pc += 4;
                 continue;
               }
               const gen = (src as RGenerator).state as GeneratorState;

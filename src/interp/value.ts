@@ -12,7 +12,8 @@
 // variable, argument to a user function, store into a container, closure capture, read
 // out of a container into a variable) the value is marked shared; a write through a
 // shared value first clones it (shallowly, marking the clone's compound elements shared).
-// The flag is never cleared on the original: that costs at most one extra copy.
+// The flag is never cleared on the original (that costs at most one extra copy), except
+// that a `for` loop's hold on an array is given back when the loop ends (RArray.shared).
 
 import type { FunctionProto } from "./bytecode";
 
@@ -38,7 +39,13 @@ export class RFloat {
 }
 
 export class RArray {
-  shared = false;
+  /**
+   * The copy-on-write flag (truthy: shared). A number n counts the running `for` loops
+   * that hold the array as their snapshot while nothing else shared it (see
+   * iterationSource): each loop that runs to its end gives its hold back, and the last
+   * one makes the array unshared again. Any other holder sets `true`, which stays.
+   */
+  shared: boolean | number = false;
   constructor(public items: Value[]) {}
 }
 
