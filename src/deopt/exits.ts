@@ -148,15 +148,16 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, traceById: (id: n
       rootBase = caller.base + a + 1;
       rt.jitPushFrame(fn, rootBase, caller.base + a, fn.proto.entryPc);
     }
-    compiledOf(tree).restorers.get(t.id)![snapId](stack, rootBase, area, at, shared.refs);
     const rootDepth = rt.frameDepth;
     const snap = t.trace.snapshots[snapId];
     const frames = snap.frames;
     rt.topFrame.pc = frames[0].pc;
+    // Frames first (pushing makes the stack big enough), then their registers.
     for (let k = 1; k < frames.length; k++) {
       const f = frames[k];
       rt.jitPushFrame(f.closure as RFunction, rootBase + f.base, rootBase + f.base - 1, f.pc);
     }
+    compiledOf(tree).restorers.get(t.id)![snapId](stack, rootBase, area, at, shared.refs);
     if (kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
     applied.push({ trace: t, snap: snapId, rootDepth });
   }
