@@ -12,7 +12,12 @@ type Weighted = { arbitrary: Arb; weight: number };
 /** `general` uses the whole generated language; `kernel` stays with numbers, arrays of
  *  numbers and bools in hot loops: what loop traces compile first, so their exits,
  *  overflow checks and type changes are exercised. */
-export type Profile = "general" | "kernel";
+export type Profile = "general" | "kernel" | "hot" | "hotcall";
+
+/** `hot` is the body of a hot numeric loop (hot.ts): ints, floats, bools and reads of
+ *  arrays declared outside the loop, nothing a loop trace cannot compile today;
+ *  `hotcall` adds calls of generated functions and closures (to be inlined later). */
+const isHot = (p: Profile): boolean => p === "hot" || p === "hotcall";
 
 /** Maximum expression depth used by statements. */
 export const EXPR_DEPTH = 2;
@@ -49,11 +54,13 @@ const memo = new Map<string, Arb>();
 
 /** Expressions of category `cat` with at most `depth` levels of operators. */
 export function expr(cat: Cat, depth: number, profile: Profile = "general"): Arb {
-  const kernel = profile === "kernel" && KERNEL_CATS.includes(cat);
-  const key = `${cat}/${depth}/${kernel ? "kernel" : "general"}`;
+  const hot = isHot(profile) && KERNEL_CATS.includes(cat);
+  const kernel = (profile === "kernel" || hot) && KERNEL_CATS.includes(cat);
+  const key = `${cat}/${depth}/${hot ? profile : kernel ? "kernel" : "general"}`;
   let arb = memo.get(key);
   if (arb === undefined) {
-    arb = fc.oneof(...(kernel ? kernelChoices(cat, Math.max(0, depth)) : choices(cat, Math.max(0, depth))));
+    const d = Math.max(0, depth);
+    arb = fc.oneof(...(hot ? hotChoices(cat, d, profile === "hotcall") : kernel ? kernelChoices(cat, d) : choices(cat, d)));
     memo.set(key, arb);
   }
   return arb;
@@ -111,6 +118,82 @@ function kernelChoices(cat: Cat, depth: number): Weighted[] {
       return [...leaves, w(fc.array(sub("num"), { minLength: 1, maxLength: 4 }).map((elems): Expr => ({ k: "arrLit", elems, spread: null })), 1)];
     default:
       return (["int", "num", "bool", "arr"] as const).map((c, i) => w(sub(c).map((e): Expr => ({ k: "anyOf", cat: c, e })), [3, 3, 1, 1][i])).concat(w(varOf("any"), 6));
+  }
+}
+
+/** Ints that make an accumulator cross 2^53 (and become a bigint) after a few to a few
+ *  hundred additions: the overflow happens inside a compiled trace, not while recording. */
+export const GROWTH_INTS: readonly bigint[] = [
+  1000000000000001n, 140737488355329n, 300000000000007n, 2251799813685249n, 35184372088833n, 4503599627370497n,
+  99999999999999n, 1125899906842625n,
+];
+const growthLit: Arb = fc.constantFrom(...GROWTH_INTS).map((v): Expr => ({ k: "int", v }));
+/** Int literals of hot loops: traces hold ints below 2^53 (a bigint constant aborts the
+ *  recording), so the limits here are 2^53 - 1 and the factors whose products cross it. */
+export const hotIntLit: Arb = fc
+  .oneof(
+    { arbitrary: fc.integer({ min: -3, max: 12 }).map(BigInt), weight: 6 },
+    { arbitrary: fc.integer({ min: -300, max: 1000 }).map(BigInt), weight: 2 },
+    { arbitrary: fc.constantFrom(9007199254740991n, -9007199254740991n, 94906265n, 94906266n, 3037000499n, 2147483647n, 4294967296n), weight: 1 },
+  )
+  .map((v): Expr => ({ k: "int", v }));
+/** An index that is never negative, `((e % M) + M)` (abs would give a float), so
+ *  `a[(i % len(a))]` stays inside the array. */
+const M: Expr = { k: "int", v: 1000000n };
+export const nonNegative = (e: Expr): Expr => ({ k: "arith", op: "+", l: { k: "div", op: "%", l: e, r: M }, r: M });
+
+/** Expressions of a hot loop body (see isHot): no literals of arrays, no strings, no calls
+ *  unless `calls`; accumulating literals near 2^53 / growth steps; array reads. */
+function hotChoices(cat: Cat, depth: number, calls: boolean): Weighted[] {
+  const w = (arbitrary: Arb, weight: number): Weighted => ({ arbitrary, weight });
+  const profile: Profile = calls ? "hotcall" : "hot";
+  const hotLeaves: Weighted[] =
+    cat === "int" ? [w(varOf("int"), 8), w(hotIntLit, 4), w(ctr, 6), w(growthLit, 2)]
+    : cat === "num" ? [w(varOf("num"), 8), w(floatLit, 3), w(hotIntLit, 2), w(ctr, 3), w(growthLit, 1)]
+    : cat === "bool" ? [w(varOf("bool"), 2), w(flip, 6)]
+    : cat === "arr" ? [w(varOf("arr"), 1)]
+    : [w(varOf("any"), 2), w(varOf("num"), 3)];
+  if (depth === 0) return hotLeaves;
+  const sub = (c: Cat): Arb => expr(c, depth - 1, profile);
+  const call = calls
+    ? [w(fc.record({ pick, args: fc.array(pick, { minLength: 3, maxLength: 3 }), depth: fc.nat({ max: 7 }) }).map((r): Expr => ({ k: "call", cat, ...r })), 3)]
+    : [];
+  const builtin = (name: string, ...args: Cat[]): Arb => fc.tuple(...args.map(sub)).map((a): Expr => ({ k: "builtin", name, args: a }));
+  switch (cat) {
+    case "int":
+      return [
+        ...hotLeaves,
+        w(fc.record({ op: arithOp, l: sub("int"), r: sub("int") }).map((r): Expr => ({ k: "arith", ...r })), 8),
+        w(fc.record({ op: divOp, l: sub("int"), r: divisor("int", depth - 1, profile) }).map((r): Expr => ({ k: "div", ...r })), 3),
+        w(sub("int").map((e): Expr => ({ k: "neg", e })), 1),
+        w(builtin("len", "arr"), 1),
+        ...call,
+      ];
+    case "num":
+      return [
+        ...hotLeaves,
+        w(fc.record({ op: arithOp, l: sub("num"), r: sub("num") }).map((r): Expr => ({ k: "arith", ...r })), 8),
+        w(fc.record({ op: divOp, l: sub("num"), r: divisor("num", depth - 1, profile) }).map((r): Expr => ({ k: "div", ...r })), 3),
+        w(sub("num").map((e): Expr => ({ k: "neg", e })), 1),
+        w(fc.record({ a: varOf("arr"), i: sub("int") }).map((r): Expr => ({ k: "index", a: r.a, i: nonNegative(r.i), raw: false })), 4),
+        w(fc.record({ a: varOf("arr"), i: rawIndex }).map((r): Expr => ({ k: "index", ...r, raw: true })), 1),
+        w(builtin("abs", "num"), 1),
+        w(builtin("sqrt", "num"), 1),
+        w(builtin("floor", "num"), 1),
+        w(sub("int"), 3),
+        ...(calls ? [w(fc.record({ pick, arg: sub("num") }).map((r): Expr => ({ k: "callFn", ...r })), 3)] : []),
+        ...call,
+      ];
+    case "bool":
+      return [
+        ...hotLeaves,
+        w(fc.record({ op: fc.constantFrom("<" as const, "<=" as const, ">" as const, ">=" as const), l: sub("num"), r: sub("num") }).map((r): Expr => ({ k: "cmp", ...r })), 5),
+        w(fc.record({ op: fc.constantFrom("==" as const, "!=" as const), l: sub("num"), r: sub("num") }).map((r): Expr => ({ k: "eq", ...r })), 2),
+        w(fc.record({ op: fc.constantFrom("&&" as const, "||" as const), l: sub("bool"), r: sub("bool") }).map((r): Expr => ({ k: "logic", ...r })), 2),
+        w(sub("bool").map((e): Expr => ({ k: "not", e })), 1),
+      ];
+    default:
+      return hotLeaves;
   }
 }
 
@@ -265,8 +348,10 @@ function anyChoices(depth: number): Weighted[] {
 /** Divisors: often a counter offset that reaches zero mid-loop, or a literal near zero. */
 function divisor(cat: "int" | "num", depth: number, profile: Profile = "general"): Arb {
   const near = fc.constantFrom(0n, 1n, -1n, 2n, 3n, 7n).map((v): Expr => ({ k: "int", v }));
+  // In hot loops the divisor reaches zero mid-loop, not in the first (recorded) iteration.
+  const late = fc.record({ pick, permille: fc.integer({ min: 100, max: 1000 }) }).map((r): Expr => ({ k: "ctr", ...r }));
   const arbs: Weighted[] = [
-    { arbitrary: ctr, weight: 2 },
+    { arbitrary: isHot(profile) ? late : ctr, weight: 2 },
     { arbitrary: near, weight: 1 },
     { arbitrary: expr(cat, Math.max(0, depth), profile), weight: 6 },
   ];

@@ -4,7 +4,7 @@
 // `general` programs use the whole generated language, `kernel` programs are numeric.
 
 import fc from "fast-check";
-import { EXPR_DEPTH, type Profile, expr, flip, rawIndex } from "./arb-expr";
+import { EXPR_DEPTH, expr, flip, hotIntLit, nonNegative, rawIndex } from "./arb-expr";
 import { FATALS } from "./literals";
 import type { Cat, Expr, Func, GenProgram, GlobalDecl, ParamCat, Stmt } from "./tree";
 
@@ -25,7 +25,7 @@ interface ProfileCats {
   eachCat: ("arr" | "dict" | "str")[];
 }
 
-const CATS: Record<Profile, ProfileCats> = {
+const CATS: Record<"general" | "kernel", ProfileCats> = {
   general: {
     decl: ["int", "int", "num", "num", "num", "str", "bool", "arr", "arr", "dict", "struct", "grid", "any", "any"],
     assign: ["int", "num", "num", "str", "bool", "arr", "dict", "struct", "grid", "any", "any"],
@@ -50,13 +50,13 @@ const tripCount: Arb<number> = fc.oneof(
 );
 
 /** Conditions: flips on loop counters, bools, and (general) the truthiness of any value. */
-function condition(profile: Profile): Arb<Expr> {
+function condition(profile: "general" | "kernel"): Arb<Expr> {
   const arbs: Weighted<Expr>[] = [{ arbitrary: flip, weight: 3 }, { arbitrary: expr("bool", EXPR_DEPTH, profile), weight: 4 }];
   if (profile === "general") arbs.push({ arbitrary: expr("any", EXPR_DEPTH, profile), weight: 1 });
   return fc.oneof(...arbs);
 }
 
-function simpleStmts(profile: Profile): Weighted<Stmt>[] {
+function simpleStmts(profile: "general" | "kernel"): Weighted<Stmt>[] {
   const e = (cat: Cat): Arb<Expr> => expr(cat, EXPR_DEPTH, profile);
   const cats = CATS[profile];
   const cond = condition(profile);
@@ -99,10 +99,103 @@ function simpleStmts(profile: Profile): Weighted<Stmt>[] {
   return all.filter((x) => x.weight > 0);
 }
 
+// ---------------------------------------------------------------------------
+// Hot loops: what makes most programs compile a trace. The body only uses what loop
+// traces compile today (int/float arithmetic with overflow and zero-divisor exits, array
+// element reads and writes, compares, flips, break/continue, type changes of `num`
+// accumulators), plus, in `hotcall` loops, calls of generated functions and closures.
+
+/** Trip counts of hot loops: enough iterations for a flip late in the loop. */
+const hotTrips: Arb<number> = fc.oneof(
+  { arbitrary: fc.integer({ min: 100, max: 300 }), weight: 6 },
+  { arbitrary: fc.integer({ min: 20, max: 99 }), weight: 2 },
+);
+
+/** A flip that is false for the first 30% or more of the trips (`i >= t`, `i > t`). */
+const lateFlip: Arb<Expr> = fc
+  .record({ pick, permille: fc.integer({ min: 300, max: 1000 }), form: fc.constantFrom(1, 4) })
+  .map((r): Expr => ({ k: "flip", ...r }));
+
+function hotSimple(profile: "hot" | "hotcall"): Weighted<Stmt>[] {
+  const e = (cat: Cat): Arb<Expr> => expr(cat, EXPR_DEPTH, profile);
+  const numCat = fc.constantFrom<"int" | "num">("int", "num", "num");
+  const cond = fc.oneof({ arbitrary: flip, weight: 3 }, { arbitrary: e("bool"), weight: 2 });
+  const all: Weighted<Stmt>[] = [
+    { arbitrary: fc.record({ cat: fc.constantFrom<Cat>("int", "num", "num", "bool"), mut: fc.boolean() }).chain(({ cat, mut }) => e(cat).map((value): Stmt => ({ k: "decl", cat, mut, value }))), weight: 5 },
+    { arbitrary: numCat.chain((cat) => fc.record({ pick, value: e(cat) }).map((r): Stmt => ({ k: "assign", cat, ...r }))), weight: 10 },
+    {
+      arbitrary: numCat.chain((cat) =>
+        fc.record({ op: fc.constantFrom("+=" as const, "-=" as const, "*=" as const, "+=" as const), pick, value: e(cat) }).map((r): Stmt => ({ k: "compound", cat, ...r })),
+      ),
+      weight: 12,
+    },
+    { arbitrary: fc.record({ pick, i: e("int"), value: e("num") }).map((r): Stmt => ({ k: "setIndex", ...r, i: nonNegative(r.i), raw: false })), weight: 4 },
+    { arbitrary: fc.record({ op: fc.constantFrom("break" as const, "continue" as const), cond: fc.option(cond, { nil: null, freq: 8 }) }).map((r): Stmt => ({ k: "jump", ...r })), weight: 3 },
+    // Late: a fatal error in the first iterations would end the loop before it is traced.
+    { arbitrary: fc.record({ kind: fc.nat({ max: 3 }), cond: lateFlip }).map((r): Stmt => ({ k: "fatal", ...r })), weight: 1 },
+  ];
+  if (profile === "hotcall") {
+    all.push({ arbitrary: fc.record({ pick, args: argPicks, depth: fc.nat({ max: 7 }) }).map((r): Stmt => ({ k: "callStmt", call: { k: "call", cat: "any", ...r } })), weight: 3 });
+  }
+  return all;
+}
+
+const hotMemo = new Map<string, Arb<Stmt>>();
+
+function hotStmt(depth: number, profile: "hot" | "hotcall"): Arb<Stmt> {
+  const key = `${depth}/${profile}`;
+  let arb = hotMemo.get(key);
+  if (arb !== undefined) return arb;
+  const simple = hotSimple(profile);
+  if (depth <= 0) arb = fc.oneof(...simple);
+  else {
+    const body = fc.array(hotStmt(depth - 1, profile), { minLength: 1, maxLength: 3 });
+    const cond = fc.oneof({ arbitrary: flip, weight: 3 }, { arbitrary: expr("bool", EXPR_DEPTH, profile), weight: 2 });
+    arb = fc.oneof(
+      ...simple,
+      { arbitrary: fc.record({ cond, then: body, else: fc.option(body, { nil: null, freq: 3 }) }).map((r): Stmt => ({ k: "if", ...r })), weight: 8 },
+      {
+        arbitrary: fc
+          .record({ form: fc.constantFrom("for" as const, "count" as const, "while" as const), n: fc.integer({ min: 2, max: 30 }), body, pick })
+          .map((r): Stmt => ({ k: "loop", ...r, eachCat: "arr" })),
+        weight: 1,
+      },
+    );
+  }
+  hotMemo.set(key, arb);
+  return arb;
+}
+
+/** A hot loop with its accumulators; one in four calls functions or closures. */
+export const hotLoop: Arb<Stmt> = fc.oneof({ arbitrary: fc.constant("hot" as const), weight: 3 }, { arbitrary: fc.constant("hotcall" as const), weight: 1 }).chain((profile) =>
+  fc
+    .record({
+      // An array first, so element reads and writes in the loop never fall back to literals.
+      decls: fc
+        .tuple(
+          // A fresh literal: stores into it need no copy (a shared array aborts the recording).
+          fc
+            .array(fc.oneof({ arbitrary: hotIntLit, weight: 3 }, { arbitrary: expr("num", 0, "hot"), weight: 1 }), { minLength: 2, maxLength: 8 })
+            .map((elems) => ({ cat: "arr" as const, value: { k: "arrLit", elems, spread: null } as Expr })),
+          fc.array(
+            fc.constantFrom<"int" | "num">("int", "int", "num", "num").chain((cat) => expr(cat, 1, "hot").map((value) => ({ cat, value }))),
+            { minLength: 1, maxLength: 3 },
+          ),
+        )
+        .map(([arr, rest]) => [arr, ...rest]),
+      form: fc.constantFrom("for" as const, "count" as const, "while" as const, "loop" as const),
+      n: hotTrips,
+      body: fc.array(hotStmt(2, profile), { minLength: 2, maxLength: 6 }),
+      pick,
+      caught: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }),
+    })
+    .map((r): Stmt => ({ k: "hot", decls: r.decls, loop: { k: "loop", form: r.form, n: r.n, body: r.body, pick: r.pick, eachCat: "arr" }, caught: r.caught })),
+);
+
 const memo = new Map<string, Arb<Stmt>>();
 
 /** A statement whose blocks nest at most `depth` more levels. */
-export function stmt(depth: number, profile: Profile = "general"): Arb<Stmt> {
+export function stmt(depth: number, profile: "general" | "kernel" = "general"): Arb<Stmt> {
   const key = `${depth}/${profile}`;
   let arb = memo.get(key);
   if (arb !== undefined) return arb;
@@ -130,6 +223,7 @@ export function stmt(depth: number, profile: Profile = "general"): Arb<Stmt> {
         weight: 8,
       },
       { arbitrary: loop, weight: profile === "general" ? 14 : 12 },
+      { arbitrary: hotLoop, weight: profile === "general" ? 3 : 5 },
       { arbitrary: fc.record({ body, handler: block(0, profile), show: fc.boolean() }).map((r): Stmt => ({ k: "try", ...r })), weight: profile === "general" ? 7 : 1 },
       // A loop inside `try`: errors raised in its trace are caught and the program goes on.
       { arbitrary: fc.record({ loop, handler: block(0, profile) }).map((r): Stmt => ({ k: "try", body: [r.loop], handler: r.handler, show: true })), weight: profile === "general" ? 2 : 6 },
@@ -139,7 +233,7 @@ export function stmt(depth: number, profile: Profile = "general"): Arb<Stmt> {
   return arb;
 }
 
-export function block(depth: number, profile: Profile = "general"): Arb<Stmt[]> {
+export function block(depth: number, profile: "general" | "kernel" = "general"): Arb<Stmt[]> {
   return fc.array(stmt(depth, profile), { minLength: 1, maxLength: 4 });
 }
 
@@ -147,7 +241,7 @@ const recurArb = fc
   .record({ partner: fc.boolean(), pick, args: argPicks })
   .map((r): Extract<Stmt, { k: "recur" }> => ({ k: "recur", ...r }));
 
-function funcArb(profile: Profile): Arb<Func> {
+function funcArb(profile: "general" | "kernel"): Arb<Func> {
   const cats = CATS[profile];
   return fc
     .record({
@@ -161,7 +255,7 @@ function funcArb(profile: Profile): Arb<Func> {
     .chain((f) => expr(f.ret, EXPR_DEPTH, profile).map((result): Func => ({ ...f, result })));
 }
 
-function programOf(profile: Profile): Arb<GenProgram> {
+function programOf(profile: "general" | "kernel"): Arb<GenProgram> {
   // Kernels start with arrays and numbers in globals, so loops index variables rather
   // than build array literals.
   const globalCats: Cat[] = profile === "general" ? CATS.general.decl : ["arr", "arr", "num", "int"];
@@ -172,7 +266,19 @@ function programOf(profile: Profile): Arb<GenProgram> {
     profile: fc.constant(profile),
     globals: fc.array(globalArb, { minLength: profile === "general" ? 0 : 2, maxLength: 3 }),
     funcs: fc.array(funcArb(profile), { maxLength: profile === "general" ? 4 : 3 }),
-    main: fc.array(stmt(BLOCK_DEPTH, profile), { minLength: 1, maxLength: 8 }),
+    main: fc
+      .record({
+        rest: fc.array(stmt(BLOCK_DEPTH, profile), { minLength: 1, maxLength: 8 }),
+        // Most programs run a hot loop early, before anything can end them.
+        hot: fc.option(hotLoop, { nil: null, freq: 25 }),
+        at: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.nat({ max: 7 }), weight: 1 }),
+        // A second one right after it: the first may abort (type-unstable, an early error).
+        second: fc.option(hotLoop, { nil: null, freq: 2 }),
+      })
+      .map(({ rest, hot, at, second }) => {
+        const hots = [hot, second].filter((h): h is Stmt => h !== null);
+        return [...rest.slice(0, at), ...hots, ...rest.slice(at)];
+      }),
   });
 }
 

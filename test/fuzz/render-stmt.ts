@@ -177,6 +177,27 @@ export function renderStmt(s: Stmt, ctx: Ctx, st: RenderState): Lines {
     }
     case "recur":
       return renderRecur(s, ctx, st);
+    case "hot": {
+      const lines: string[] = [];
+      let c = 0;
+      const names: string[] = [];
+      for (const d of s.decls) {
+        const v = ex(d.value);
+        const name = st.fresh("h");
+        declare(ctx, { name, cat: d.cat, mutable: true, declCat: anyCat(d.value, d.cat), floaty: hasFloat(d.value) });
+        lines.push(`mut ${name} := ${clipped(d.cat, d.value, v.t)}`);
+        names.push(name);
+        c += v.c + 1;
+      }
+      // A while/loop counter is declared in its own scope, inside the `try` when caught.
+      const loop = renderLoop(s.loop, withFrame(ctx), st);
+      if (s.caught) {
+        st.feature("try");
+        const err = st.fresh("e");
+        lines.push("try {", ...indent(loop.lines), `} except ${err} {`, `${IND}print("caught", ${err}.message)`, "}");
+      } else lines.push(...loop.lines);
+      return { lines: [...lines, `print("hot", ${names.join(", ")})`], c: c + loop.c + COST.print };
+    }
     case "ret": {
       if (ctx.fn === null) return printVar(s.pick, ctx, st);
       const ret = ctx.fn.sig.ret;

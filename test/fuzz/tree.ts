@@ -83,7 +83,11 @@ export type Stmt =
   /** Recursive call to the function itself or its mutual partner, with budget `d - 1`. */
   | { k: "recur"; partner: boolean; pick: number; args: number[] }
   /** Early return (functions only) of a variable of the function's result category. */
-  | { k: "ret"; cond: Expr; pick: number };
+  | { k: "ret"; cond: Expr; pick: number }
+  /** A hot numeric loop (arb-stmt.ts hotLoop): accumulators and arrays declared just
+   *  before it, a body a loop trace can compile, and a print of the accumulators after it;
+   *  `caught`: the loop runs inside `try`, so an error raised in its trace ends only the loop. */
+  | { k: "hot"; decls: { cat: "int" | "num" | "arr"; value: Expr }[]; loop: Extract<Stmt, { k: "loop" }>; caught: boolean };
 
 export interface Func {
   params: ParamCat[];
