@@ -708,6 +708,10 @@ export class Recorder {
       }
       throw e;
     }
+    // The call has run (and printed whatever it printed): from here an abort must leave
+    // the interpreter after it, with its result in place, or the call would run twice.
+    this.stack[this.base + a] = result;
+    this.pc = pc + 4;
     const kind = this.kindOf(result);
     if (kind === "ref") throw new TraceAbort("nyi_value", "a recursive function returning an object");
     if (type !== null && type !== kind) throw new TraceAbort("type_unstable", `${fn.proto.name} returned a ${kind}, its entry trace a ${type}`);
