@@ -170,7 +170,11 @@ export class TracingJit implements JitHook {
 
   /** Apply the exit records; a hot exit grows a side trace. */
   private exited(rt: Runtime, base: number): void {
+    const depthBefore = rt.frameDepth;
     const applied = applyExits(rt, this.shared, (id) => this.traceById[id], (tree) => this.compiledOf.get(tree)!, base);
+    // Frames the exit rebuilt: the root frame's and every frame it pushed.
+    const frames = 1 + rt.frameDepth - depthBefore;
+    if (this.log && frames >= 2 && applied.length > 0) this.log.deopt(applied[0].trace.id, applied[0].snap, frames);
     for (const e of applied) {
       e.trace.exitCounts[e.snap]++;
       this.log?.exit(e.trace.id, e.snap, this.pos(e.trace.trace.snapshots[e.snap].frames[0].proto, e.trace.trace.snapshots[e.snap].pc), "guard");

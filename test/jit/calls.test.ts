@@ -103,6 +103,10 @@ print(t)
     const exits = summaryOf(r).exits;
     expect(exits.some((e) => e.count >= 40)).toBe(true);
     expect(r.jit.compiled[0].tree.root.trace.snapshots.some((s) => s.frames.length === 3)).toBe(true);
+    // Each such exit is a deoptimisation through three frames (loop, mid, leaf).
+    const deopts = byEvent(r.events, "deopt");
+    expect(deopts.length).toBeGreaterThanOrEqual(40);
+    expect(deopts.every((e) => e.frames === 3)).toBe(true);
   });
 
   it("a rebound callee fails the identity check: the tree is left and the new function runs", () => {
