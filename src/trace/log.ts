@@ -52,7 +52,10 @@ export class TraceLog {
   private readonly aborts = new Map<AbortReason, AbortStat>();
   private readonly blacklisted: { at: SourcePos; reason: AbortReason }[] = [];
   private traces = 0;
+  /** Exits that rebuilt two or more frames. */
   private deopts = 0;
+  /** Calls inlined into compiled traces. */
+  private inlined = 0;
   compileMs = 0;
   traceMs = 0;
   private readonly startedAt = performance.now();
@@ -103,6 +106,7 @@ export class TraceLog {
 
   /** A call inlined into a trace. */
   inline(trace: number, fn: string, at: SourcePos): void {
+    this.inlined++;
     if (!this.events) return;
     if (this.format === "json") this.json({ event: "inline", trace, function: fn, file: at.file, line: at.line });
     else this.text(`[inline trace ${trace} ${fn} ${at.file}:${at.line}]`);
@@ -153,6 +157,7 @@ export class TraceLog {
         interp_ms: round(Math.max(0, totalMs - this.traceMs - this.compileMs)),
         traces: this.traces,
         deopts: this.deopts,
+        inlined: this.inlined,
         exits: exits.map((e) => ({ trace: e.trace, exit: e.exit, file: e.at.file, line: e.at.line, reason: e.reason, count: e.count })),
         aborts: aborts.map((a) => ({ reason: a.reason, count: a.count, weight: a.weight })),
         blacklisted: this.blacklisted.map((b) => ({ file: b.at.file, line: b.at.line, reason: b.reason })),

@@ -84,6 +84,9 @@ export function coverageOf(events: readonly TraceEvent[]): TraceCoverage {
       case "summary":
         if (typeof e.traces === "number" && e.traces > 0) cov.root = true;
         if (Array.isArray(e.exits) && e.exits.some((x) => weight(x as TraceEvent) > 0)) cov.exit = true;
+        // The summary counts what the events level lists one by one.
+        if (typeof e.inlined === "number" && e.inlined > 0) cov.inline = true;
+        if (typeof e.deopts === "number" && e.deopts > 0) cov.deoptFrames = true;
         break;
     }
   }
