@@ -61,9 +61,10 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
         if (ref !== entryRef) throw new TraceAbort("type_unstable", `slot ${slot} holds another function at the back edge`);
         continue;
       }
-      // A register the iteration sets to a known function before using it (the callee
-      // of a call) is not carried: exits list it where it was set.
-      if (entryRef === undefined && rec.ops[ref].op === "KREF") continue;
+      // A function value that outlives the iteration would have to be carried, and wasm
+      // cannot hold it yet: leave such loops to the interpreter (an exit in a later
+      // iteration would otherwise restore the value from before the loop).
+      if (rec.ops[ref].op === "KREF") throw new TraceAbort("nyi_value", `a loop that leaves a function value in register ${slot}`);
       const entryType = slotType.get(slot);
       if (entryType !== undefined && entryType !== endType) {
         throw new TraceAbort("type_unstable", `register ${slot} is ${entryType} at the loop header and ${endType} at the back edge`);
@@ -147,7 +148,8 @@ function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>):
   for (const [slot, r] of rec.written) {
     const want = headerTypes.get(slot);
     if (want !== undefined && want !== rec.ops[r].type) return false;
-    if (want !== undefined && rec.ops[r].op === "KREF") return false;
+    // A function value cannot be carried around the loop (see assemble): exit instead.
+    if (rec.ops[r].op === "KREF") return false;
   }
   return true;
 }

@@ -8,7 +8,7 @@
 import type { FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
-import { EXT_SLOT_BASE, Recorder, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
+import { EXT_SLOT_BASE, Recorder, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { assemble, type LinkTarget } from "./assemble";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
@@ -50,6 +50,9 @@ export class TracingJit implements JitHook {
   private readonly compiledOf = new Map<Tree, CompiledTree>();
   private readonly traceById: TreeTrace[] = [];
   private readonly tableSlots = new Map<FunctionProto, number>();
+  /** Entry tree -> the trees that call it natively; tree -> the start state that owns it. */
+  private readonly callersOf = new Map<Tree, Set<Tree>>();
+  private readonly stateOfTree = new Map<Tree, StartState>();
   private nextTraceId = 1;
   private recording = false;
   private readonly shared: SharedRuntime;
@@ -196,7 +199,13 @@ export class TracingJit implements JitHook {
       maxOps: this.params.maxrecord,
       recunroll: this.params.recunroll,
       hasLoopTree: (proto, header) => (this.loops.get(proto)?.get(header)?.trees.length ?? 0) > 0,
-      entryTraceType: (proto) => this.entries.get(proto)?.trees[0]?.resultType ?? null,
+      entrySignature: (proto) => {
+        const tree = this.entries.get(proto)?.trees[0];
+        if (tree === undefined || tree.resultType === null) return null;
+        const args = [...tree.slots.keys()].sort((x, y) => x - y).map((s) => tree.slots.get(s)!);
+        const checks = tree.checks.map((c) => ({ place: c.slot >= EXT_SLOT_BASE ? tree.places[c.slot - EXT_SLOT_BASE] : null, slot: c.slot, value: c.value }));
+        return { args, result: tree.resultType, checks };
+      },
     };
   }
 
@@ -211,6 +220,7 @@ export class TracingJit implements JitHook {
       const kind: TraceKind = mode.kind === "loop" ? "root" : "entry";
       const tree = new Tree(mode.kind === "loop" ? "loop" : "entry", proto, pc, rec.places);
       this.checkTreeRules(tree, rec);
+      checkIdentities(rec, rec.checks);
       tree.checks.push(...rec.checks);
       const id = this.nextTraceId;
       const asm = assemble(rec, id, kind);
@@ -219,12 +229,13 @@ export class TracingJit implements JitHook {
         if (type === "none") throw new TraceAbort("nyi_value", "a function called with an argument that is not a number or bool");
         asm.loadTypes.set(slot, asm.loadTypes.get(slot) ?? type);
       });
-      const t = tree.add(id, asm, null, -1);
+      const t = tree.add(id, asm, null, -1, rec.written.keys());
       if (mode.kind === "entry") this.tableSlot(proto);
       this.compile(tree);
       this.nextTraceId++;
       this.traceById[id] = t;
       state.trees.push(tree);
+      this.stateOfTree.set(tree, state);
       setCounter(1);
       if (mode.kind === "loop") rt.topFrame.pc = recorder.pc;
       this.logTrace(t, asm.irBefore, started, rec);
@@ -276,6 +287,9 @@ export class TracingJit implements JitHook {
         if (this.treeWrites(tree, c.slot) || !tree.isNewSlot(parent, snap, c.slot)) throw new TraceAbort("call_user", "a function value the tree computes");
       }
       this.checkTreeRules(tree, rec);
+      // An entry tree's checks are fixed when it is created: its native callers copied them.
+      const fresh = rec.checks.filter((c) => !tree.checks.some((k) => k.slot === c.slot && k.value === c.value));
+      checkIdentities(rec, [...tree.checks, ...fresh]);
       const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots } : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
@@ -284,8 +298,11 @@ export class TracingJit implements JitHook {
           if (tree.isNewSlot(parent, snap, slot) && !tree.slots.has(slot)) throw new TraceAbort("nyi_value", "a side trace of a function reading a register its parent did not set");
         }
       }
-      tree.checks.push(...rec.checks);
-      const t = tree.add(id, asm, parent, snap);
+      tree.checks.push(...fresh);
+      // Trees that call this entry tree natively copied its checks when they were
+      // recorded: with new ones they would skip them, so they go (and are recorded again).
+      if (fresh.length > 0) this.dropCallers(tree);
+      const t = tree.add(id, asm, parent, snap, rec.written.keys());
       // A side trace that ends by leaving (to another loop's tree, or types that do not
       // link) leaves there on purpose: that exit grows no side trace of its own.
       for (let r = FIRST_REF; r < t.trace.end; r++) if (t.trace.op[r] === IrOp.EXIT) t.sideAborts[t.trace.snap[r]] = this.params.tryside;
@@ -331,8 +348,22 @@ export class TracingJit implements JitHook {
     }
   }
 
+  /** Forget every tree that calls `callee`'s entry tree natively (CALLT). */
+  private dropCallers(callee: Tree): void {
+    for (const caller of this.callersOf.get(callee) ?? []) {
+      const state = this.stateOfTree.get(caller);
+      if (state === undefined) continue;
+      state.trees = state.trees.filter((t) => t !== caller);
+      if (caller.kind === "loop") caller.proto.hotCounts[caller.pc >> 2] = this.params.hotloop;
+      else caller.proto.callCount = this.params.hotcall;
+      this.stateOfTree.delete(caller);
+      this.dropCallers(caller);
+    }
+    this.callersOf.delete(callee);
+  }
+
   private treeWrites(tree: Tree, slot: number): boolean {
-    return tree.traces.some((t) => t.end.kind === "loop" && t.end.values.has(slot)) || tree.slots.has(slot);
+    return tree.traces.some((t) => t.writes.has(slot)) || tree.slots.has(slot);
   }
 
   /**
@@ -359,6 +390,15 @@ export class TracingJit implements JitHook {
     const module = new WebAssembly.Module(emitted.bytes);
     const instance = new WebAssembly.Instance(module, { env: traceHelpers, rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
     const fn = instance.exports.trace as CompiledTree["fn"];
+    for (const t of tree.traces) {
+      for (const callee of t.trace.callees) {
+        const calleeTree = this.entries.get(callee)?.trees[0];
+        if (calleeTree === undefined || calleeTree === tree) continue;
+        let callers = this.callersOf.get(calleeTree);
+        if (callers === undefined) this.callersOf.set(calleeTree, (callers = new Set()));
+        callers.add(tree);
+      }
+    }
     this.maxRecordBytes = Math.max(this.maxRecordBytes, emitted.maxRecordBytes);
     const perFrame = 1 + tree.maxInlineDepth;
     // Native depth: bounded by V8's stack, by the exit stack's memory, and by --max-depth
@@ -414,6 +454,20 @@ export class TracingJit implements JitHook {
 
   private pos(proto: FunctionProto, pc: number): SourcePos {
     return { file: proto.module.file, line: proto.lines[pc >> 2] ?? 0 };
+  }
+}
+
+/**
+ * Identity checks are made once, when JS enters a tree; the wasm never rechecks them.
+ * So no trace may give a checked slot another value: that would invalidate code that
+ * was specialised to the function it held.
+ */
+function checkIdentities(rec: RecordedTrace, checks: readonly IdentityCheck[]): void {
+  for (const c of checks) {
+    const w = rec.written.get(c.slot);
+    if (w === undefined) continue;
+    const o = rec.ops[w];
+    if (o.op !== "KREF" || o.object !== c.value) throw new TraceAbort("type_unstable", "a variable the tree knows by identity is given another value");
   }
 }
 

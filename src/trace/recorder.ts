@@ -145,14 +145,25 @@ interface RecFrame {
   rel: number;
 }
 
+/** What a caller must respect to call an entry tree natively (CALLT). */
+export interface EntrySignature {
+  args: IrTypeName[];
+  result: IrTypeName;
+  /**
+   * Checked when JS enters a tree, never by a native call: its callers check them
+   * instead. Places (globals, cells) as objects, since place slots are numbered per tree.
+   */
+  checks: { place: Place | null; slot: number; value: Value }[];
+}
+
 /** What the recorder asks of the JIT driver. */
 export interface RecorderEnv {
   maxOps: number;
   recunroll: number;
   /** Whether a loop header has a compiled tree a side trace may exit to. */
   hasLoopTree(proto: FunctionProto, header: number): boolean;
-  /** The result type of fn's compiled entry trace, or null when it has none. */
-  entryTraceType(proto: FunctionProto): IrTypeName | null;
+  /** fn's compiled entry tree: argument and result types, and the identities it assumes; null when it has none. */
+  entrySignature(proto: FunctionProto): EntrySignature | null;
 }
 
 export class Recorder {
@@ -169,6 +180,10 @@ export class Recorder {
   private readonly calls: FunctionProto[] = [];
   private readonly frames: RecFrame[];
   private readonly rootBase: number;
+  /** Entry mode: the argument types of the call being recorded (the tree's signature). */
+  private readonly rootArgs: IrTypeName[] = [];
+  /** Results of calls of the tree being recorded: they must have its result type. */
+  private readonly ownResults: number[] = [];
   /** Backward jump targets a side trace has followed (a second visit is an inner loop). */
   private readonly followed = new Set<string>();
   private readonly stack: Value[];
@@ -200,6 +215,12 @@ export class Recorder {
     this.frames = frames.map((f) => ({ frame: f.frame, fn: f.fn, rel: f.frame.base - this.rootBase }));
     this.enterFrame();
     this.pc = startPc;
+    if (mode.kind === "entry") {
+      for (let i = 0; i < this.proto.directArity; i++) {
+        const v = this.stack[this.rootBase + i];
+        this.rootArgs.push(typeof v === "number" ? "int" : v instanceof RFloat ? "float" : typeof v === "boolean" ? "bool" : "none");
+      }
+    }
   }
 
   /** A side trace starts where its parent left: a slot whose value the parent knows as a constant. */
@@ -492,8 +513,9 @@ export class Recorder {
       case Op.GETUPVAL:
       case Op.SETUPVAL: {
         const fn = this.cur.fn;
-        // The root frame's cells belong to whichever closure runs the trace: not yet.
-        if (fn === null) throw new TraceAbort("nyi_value", "a captured variable of the trace's own function");
+        // The root frame's cells belong to whichever closure runs the trace (a tree is
+        // shared by every closure of its function): not yet.
+        if (fn === null || this.cur === this.frames[0]) throw new TraceAbort("nyi_value", "a captured variable of the trace's own function");
         const slot = this.placeSlot(fn.cells, b);
         if (op === Op.GETUPVAL) this.write(a, this.readSlot(slot), fn.cells[b]);
         else this.writeSlot(slot, this.read(a), stack[base + a]);
@@ -684,9 +706,21 @@ export class Recorder {
 
   /** A recursive call: the trace calls fn's entry trace (the interpreter runs it now). */
   private callEntryTrace(pc: number, a: number, fn: RFunction, args: number[]): number {
-    const type = this.env.entryTraceType(fn.proto);
+    const sig = this.env.entrySignature(fn.proto);
     const own = this.mode.kind === "entry" && fn.proto === this.proto;
-    if (type === null && !own) throw new TraceAbort("call_user", `recursion into ${fn.proto.name}, which has no entry trace yet`);
+    if (sig === null && !own) throw new TraceAbort("call_user", `recursion into ${fn.proto.name}, which has no entry trace yet`);
+    const type = sig?.result ?? null;
+    // The callee takes its arguments as typed (an int parameter would truncate a float).
+    const want = sig?.args ?? this.rootArgs;
+    args.forEach((ref, i) => {
+      if (this.typeOfRef(ref) !== want[i]) throw new TraceAbort("type_unstable", `${fn.proto.name} called with a ${this.typeOfRef(ref)} where its entry trace takes a ${want[i]}`);
+    });
+    // Its identity checks are ours to make: a native call skips its entry stub.
+    for (const c of sig?.checks ?? []) {
+      if (c.place === null) throw new TraceAbort("call_user", `${fn.proto.name}'s entry trace assumes which function an argument holds`);
+      const slot = this.placeSlot(c.place.array, c.place.index);
+      if (!this.checks.some((k) => k.slot === slot && k.value === c.value)) this.checks.push({ slot, value: c.value });
+    }
     const argValues: Value[] = [];
     for (let i = 1; i <= args.length; i++) argValues.push(this.stack[this.base + a + i]);
     if (args.length > 3) throw new TraceAbort("call_user", "a recursive call with more than 3 arguments");
@@ -717,6 +751,7 @@ export class Recorder {
     if (type !== null && type !== kind) throw new TraceAbort("type_unstable", `${fn.proto.name} returned a ${kind}, its entry trace a ${type}`);
     this.ops.push({ op: "CALLT", type: kind, args, snap: before, callee: fn.proto });
     const ref = this.ops.length - 1;
+    if (own) this.ownResults.push(ref);
     this.calls.push(fn.proto);
     this.write(a, ref, result);
     return pc + 4;
@@ -730,6 +765,8 @@ export class Recorder {
     if (this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "a function returning an array or dict");
     if (this.frames.length === 1) {
       if (this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry")) {
+        const type = this.typeOfRef(ref);
+        if (this.ownResults.some((r) => this.typeOfRef(r) !== type)) throw new TraceAbort("type_unstable", "a recursive call returned another type than the function does");
         const snap = this.snapshot();
         this.rt.jitReturn(value);
         return { kind: "return", value: ref, snap };

@@ -29,6 +29,8 @@ export interface TreeTrace {
   /** Exit (snapshot id) -> the side trace grown from it. */
   sides: Map<number, TreeTrace>;
   exitCounts: Int32Array;
+  /** Every slot the trace writes (loop-carried or not). */
+  writes: ReadonlySet<number>;
   /** Side-trace recording attempts per exit that aborted. */
   sideAborts: Int32Array;
 }
@@ -69,17 +71,14 @@ export class Tree {
   }
 
   /** Add a trace (the root first); its loads and carried slots become tree slots. */
-  add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number): TreeTrace {
+  add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number, writes: Iterable<number>): TreeTrace {
     const t: TreeTrace = {
-      id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(),
+      id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(), writes: new Set(writes),
       exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
     };
     for (const [slot, type] of asm.loadTypes) if (!this.slots.has(slot) && this.isNewSlot(parent, parentExit, slot)) this.slots.set(slot, type);
     if (asm.end.kind === "loop" && parent !== null) {
-      for (const [slot, ref] of asm.end.values) {
-        // Known functions set before a call are not carried (see assemble).
-        if (!this.slots.has(slot) && !asm.trace.isConst(ref)) this.slots.set(slot, IR_TYPE_NAME[asm.trace.type[ref]]);
-      }
+      for (const [slot, ref] of asm.end.values) if (!this.slots.has(slot)) this.slots.set(slot, IR_TYPE_NAME[asm.trace.type[ref]]);
     }
     for (const [slot, c] of asm.refClasses) this.refClasses.set(slot, c);
     if (asm.end.kind === "return" && this.resultType === null) this.resultType = asm.end.type;
