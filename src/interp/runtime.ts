@@ -610,7 +610,7 @@ export abstract class Runtime {
     const regs = gen.regs;
     for (let i = 0; i < regs.length; i++) this.stack[base + i] = regs[i];
   }
-  /** A loop header's counter ran out: hand it to the JIT, or re-arm it when there is none. */
+  /** A function's call counter ran out: hand the new frame to the JIT (never again without one). */
   protected hotCall(callee: Frame): void {
     if (this.jit === null) callee.proto.callCount = NEVER_HOT;
     else this.jit.hotCall(this, callee);
@@ -661,6 +661,7 @@ export abstract class Runtime {
     return this.execute(this.fp);
   }
 
+  /** A loop header's counter ran out: hand it to the JIT, or re-arm it when there is none. */
   protected hotLoop(f: Frame, header: number): number {
     if (this.jit === null) {
       f.proto.hotCounts[header >> 2] = NEVER_HOT;

@@ -6,8 +6,8 @@
 //
 // The value of a slot at an exit is: what the exit's snapshot lists, or else the slot's
 // value where the trace started (for a side trace, the parent's value at its exit).
-// exitLayout() computes, once per compile, the entries an exit writes and where each
-// value comes from; the emitter stores them and the restorer reads them in that order.
+// exitLayout() computes the entries an exit writes and where each value comes from; the
+// emitter stores them and the restorer reads them in that order (both per compile).
 
 import type { FunctionProto } from "../interp/bytecode";
 import { IrType, type IrTypeName } from "../ir/ops";
