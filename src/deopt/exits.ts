@@ -10,7 +10,7 @@
 import { RArray, RDict, RFloat, RFunction, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING } from "../backend/emit-tree";
-import { EXT_SLOT_BASE, type Place } from "../trace/recorder";
+import { EXT_SLOT_BASE } from "../trace/recorder";
 import type { Tree, TreeTrace } from "../trace/tree";
 
 /** The wasm side all trees share. */
@@ -179,4 +179,3 @@ export function forgetLayouts(tree: Tree): void {
   for (const t of tree.traces) storedCounts.delete(t);
 }
 
-export { RArray, RDict, type Place };

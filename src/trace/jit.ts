@@ -55,16 +55,20 @@ export class TracingJit implements JitHook {
   private readonly stateOfTree = new Map<Tree, StartState>();
   private nextTraceId = 1;
   private recording = false;
-  private readonly shared: SharedRuntime;
+  private sharedRuntime: SharedRuntime | null = null;
 
   constructor(private readonly params: JitParams, private readonly log: TraceLog | null) {
     this.hotLoopCount = params.hotloop;
     this.hotCallCount = params.hotcall;
-    this.shared = {
+  }
+
+  /** The memory and tables all trees share, made with the first tree (not at start-up). */
+  private get shared(): SharedRuntime {
+    return (this.sharedRuntime ??= {
       memory: new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES }),
       refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
       fns: new WebAssembly.Table({ element: "anyfunc", initial: 16 }),
-    };
+    });
   }
 
   // ---------------------------------------------------------------------------
@@ -100,12 +104,7 @@ export class TracingJit implements JitHook {
       return;
     }
     const fn = new RFunction(proto, callee.cells);
-    const args: IrTypeName[] = [];
-    for (let i = 0; i < proto.directArity; i++) {
-      const v = rt.stack[callee.base + i];
-      args.push(typeof v === "number" ? "int" : v instanceof RFloat ? "float" : typeof v === "boolean" ? "bool" : "none");
-    }
-    this.recordRoot(rt, [{ frame: callee, fn }], proto.entryPc, { kind: "entry" }, state, (n) => (proto.callCount = n), args);
+    this.recordRoot(rt, [{ frame: callee, fn }], proto.entryPc, { kind: "entry" }, state, (n) => (proto.callCount = n));
   }
 
   private loopState(proto: FunctionProto, header: number): StartState {
@@ -130,11 +129,7 @@ export class TracingJit implements JitHook {
    * (loop trees), -1 when the frame stack changed, or null when the tree did not fit.
    */
   private enter(rt: Runtime, tree: Tree, f: Frame): number | null {
-    const compiled = this.compiledOf.get(tree)!;
-    this.room = rt.maxFrameDepth - rt.frameDepth;
-    const started = this.log ? performance.now() : 0;
-    const result = compiled.enter(rt.stack, f.base);
-    if (this.log) this.log.traceMs += performance.now() - started;
+    const result = this.runTree(rt, tree, f.base);
     if (result === null) return null;
     if (tree.kind === "loop") {
       f.proto.hotCounts[tree.pc >> 2] = 1; // enter again at the next back edge
@@ -154,21 +149,20 @@ export class TracingJit implements JitHook {
       const top = rt.topFrame;
       const trees = this.loops.get(top.proto)?.get(top.pc)?.trees;
       if (trees === undefined || trees.length === 0 || this.recording) break;
-      let entered = false;
-      for (const next of trees) {
-        const c = this.compiledOf.get(next)!;
-        this.room = rt.maxFrameDepth - rt.frameDepth;
-        const started = this.log ? performance.now() : 0;
-        const status = c.enter(rt.stack, top.base);
-        if (this.log) this.log.traceMs += performance.now() - started;
-        if (status === null) continue;
-        this.exited(rt, top.base);
-        entered = true;
-        break;
-      }
-      if (!entered) break;
+      const next = trees.find((t) => this.runTree(rt, t, top.base) !== null);
+      if (next === undefined) break;
+      this.exited(rt, top.base);
     }
     return -1;
+  }
+
+  /** Call a tree's entry stub for the frame at base: what the wasm returned, or null (it did not fit). */
+  private runTree(rt: Runtime, tree: Tree, base: number): unknown {
+    this.room = rt.maxFrameDepth - rt.frameDepth;
+    const started = this.log ? performance.now() : 0;
+    const result = this.compiledOf.get(tree)!.enter(rt.stack, base);
+    if (this.log) this.log.traceMs += performance.now() - started;
+    return result;
   }
 
   /** Apply the exit records; a hot exit grows a side trace. */
@@ -210,7 +204,7 @@ export class TracingJit implements JitHook {
   }
 
   /** Record a root trace (loop or entry) from the top frame; afterwards the interpreter continues at the top frame's pc. */
-  private recordRoot(rt: Runtime, frames: { frame: Frame; fn: RFunction | null }[], pc: number, mode: RecordMode, state: StartState, setCounter: (n: number) => void, args: IrTypeName[] = []): void {
+  private recordRoot(rt: Runtime, frames: { frame: Frame; fn: RFunction | null }[], pc: number, mode: RecordMode, state: StartState, setCounter: (n: number) => void): void {
     const proto = frames[0].frame.proto;
     const recorder = new Recorder(rt, frames, pc, mode, this.env());
     const started = performance.now();
@@ -225,7 +219,7 @@ export class TracingJit implements JitHook {
       const id = this.nextTraceId;
       const asm = assemble(rec, id, kind);
       // Entry trees take every argument (a fixed signature for the traces calling them).
-      args.forEach((type, slot) => {
+      recorder.rootArgs.forEach((type, slot) => {
         if (type === "none") throw new TraceAbort("nyi_value", "a function called with an argument that is not a number or bool");
         asm.loadTypes.set(slot, asm.loadTypes.get(slot) ?? type);
       });

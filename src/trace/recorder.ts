@@ -180,8 +180,8 @@ export class Recorder {
   private readonly calls: FunctionProto[] = [];
   private readonly frames: RecFrame[];
   private readonly rootBase: number;
-  /** Entry mode: the argument types of the call being recorded (the tree's signature). */
-  private readonly rootArgs: IrTypeName[] = [];
+  /** Entry mode: the argument types of the call being recorded (the tree's signature; "none": not a number or bool). */
+  readonly rootArgs: IrTypeName[] = [];
   /** Results of calls of the tree being recorded: they must have its result type. */
   private readonly ownResults: number[] = [];
   /** Backward jump targets a side trace has followed (a second visit is an inner loop). */

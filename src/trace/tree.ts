@@ -10,7 +10,7 @@
 // emitter stores them and the restorer reads them in that order (both per compile).
 
 import type { FunctionProto } from "../interp/bytecode";
-import { IrType, type IrTypeName } from "../ir/ops";
+import { IR_TYPE_NAMES, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
 import type { AssembledTrace, TraceEnd } from "./assemble";
 import { EXT_SLOT_BASE, type IdentityCheck, type Place, type RefClass } from "./recorder";
@@ -78,7 +78,7 @@ export class Tree {
     };
     for (const [slot, type] of asm.loadTypes) if (!this.slots.has(slot) && this.isNewSlot(parent, parentExit, slot)) this.slots.set(slot, type);
     if (asm.end.kind === "loop" && parent !== null) {
-      for (const [slot, ref] of asm.end.values) if (!this.slots.has(slot)) this.slots.set(slot, IR_TYPE_NAME[asm.trace.type[ref]]);
+      for (const [slot, ref] of asm.end.values) if (!this.slots.has(slot)) this.slots.set(slot, IR_TYPE_NAMES[asm.trace.type[ref]]);
     }
     for (const [slot, c] of asm.refClasses) this.refClasses.set(slot, c);
     if (asm.end.kind === "return" && this.resultType === null) this.resultType = asm.end.type;
@@ -140,7 +140,7 @@ export class Tree {
     const values = this.exitValues(t, snap);
     for (const slot of [...values.keys()].sort((x, y) => x - y)) {
       const source = values.get(slot)!;
-      const type = "slot" in source ? this.slots.get(slot)! : IR_TYPE_NAME[source.trace.trace.type[source.ref]];
+      const type = "slot" in source ? this.slots.get(slot)! : IR_TYPE_NAMES[source.trace.trace.type[source.ref]];
       const entry: ExitEntry = { slot, type, source };
       if (!("slot" in source) && source.trace.trace.isConst(source.ref)) entry.constant = source.trace.trace.constValue(source.ref);
       entries.push(entry);
@@ -148,6 +148,3 @@ export class Tree {
     return entries;
   }
 }
-
-const IR_TYPE_NAME: Record<number, IrTypeName> = Object.fromEntries(Object.entries(IrType).map(([name, code]) => [code, name as IrTypeName]));
-export { IR_TYPE_NAME };

@@ -2,28 +2,15 @@
 // the same and ends the same, and no run ends in an internal error (exit 6) or a JS
 // stack trace. This catches interpreter crashes and nondeterminism.
 
-import * as os from "node:os";
-import { describe, expect, it } from "vitest";
-import { BUNDLE, REPO_ROOT } from "../support/run-ruff";
-import { runCampaign } from "./campaign";
-import { MODE_SPECS, formatFailure } from "./check";
+import { describe, it } from "vitest";
+import { MODE_SPECS } from "./check";
+import { runSeededCampaign } from "./seeded";
 
 const SEED = 77031;
 const RUNS = 100;
 
 describe("fuzz: the interpreter is deterministic and does not crash", () => {
   it(`${RUNS} generated programs (seed ${SEED}) give the same result twice with --no-jit`, async () => {
-    const { results, failure } = await runCampaign({
-      seed: SEED,
-      runs: RUNS,
-      modes: [MODE_SPECS.off, MODE_SPECS.off],
-      bundle: BUNDLE,
-      cwd: REPO_ROOT,
-      jobs: os.availableParallelism(),
-      timeoutMs: 60_000,
-      traceLog: false,
-    });
-    if (failure !== null) expect.fail(formatFailure(failure));
-    expect(results).toHaveLength(RUNS);
+    await runSeededCampaign(SEED, RUNS, [MODE_SPECS.off, MODE_SPECS.off]);
   }, 900_000);
 });

@@ -3,11 +3,9 @@
 // (every threshold 1, side exits hot at once). Seeded and bounded for `npm test`; long
 // runs are `npm run fuzz -- --runs N --seed S`. On failure the shrunk program is printed.
 
-import * as os from "node:os";
 import { describe, expect, it } from "vitest";
-import { BUNDLE, REPO_ROOT } from "../support/run-ruff";
-import { runCampaign } from "./campaign";
-import { MODE_SPECS, formatFailure } from "./check";
+import { MODE_SPECS } from "./check";
+import { runSeededCampaign } from "./seeded";
 
 /** Fixed for CI; about a minute of runs on two cores. */
 const SEED = 20240917;
@@ -15,18 +13,7 @@ const RUNS = 400;
 
 describe("fuzz: JIT forced agrees with the interpreter", () => {
   it(`${RUNS} generated programs (seed ${SEED}) behave the same with --no-jit and JIT forced`, async () => {
-    const { results, failure } = await runCampaign({
-      seed: SEED,
-      runs: RUNS,
-      modes: [MODE_SPECS.off, MODE_SPECS.forced],
-      bundle: BUNDLE,
-      cwd: REPO_ROOT,
-      jobs: os.availableParallelism(),
-      timeoutMs: 60_000,
-      traceLog: false,
-    });
-    if (failure !== null) expect.fail(formatFailure(failure));
-    expect(results).toHaveLength(RUNS);
+    const results = await runSeededCampaign(SEED, RUNS, [MODE_SPECS.off, MODE_SPECS.forced]);
 
     // The generator must keep producing programs that mostly run to the end.
     const share = (pred: (code: number | null) => boolean): number => results.filter((r) => pred(r.outcomes[0].code)).length / RUNS;
