@@ -49,6 +49,12 @@ export interface TreeEmitOptions {
   tableSlot(fn: FunctionProto): number;
   /** The wasm signature (params, results) of fn's entry tree. */
   signature(fn: FunctionProto): [ValType[], ValType[]];
+  /**
+   * Loop trees: iterations between calls of the tree function by itself (0: never).
+   * V8 has no on-stack replacement for wasm: a loop entered once would run to its end on
+   * baseline (Liftoff) code, 2-3x slower; a new call is where optimised code takes over.
+   */
+  tierLoop?: number;
 }
 
 const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, number>;
@@ -103,6 +109,12 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     zeroOf(w, resultTypes[1]);
     w.return().end();
     w.i32_const(0).local_get(depthLocal).i32_store(EXIT_STACK.depth);
+  }
+  const tierLoop = tree.kind === "loop" ? (opts.tierLoop ?? 0) : 0;
+  let budgetLocal = -1;
+  if (tierLoop > 0) {
+    budgetLocal = allocLocal("i32");
+    w.i32_const(tierLoop + 1).local_set(budgetLocal); // the first check is at the loop top, before any iteration
   }
   const callTypes = new Map<string, number>();
   const typeOfCall = (fn: FunctionProto): number => {
@@ -182,6 +194,15 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       loop: () => {
         w.loop();
         loopLabel = w.depth;
+        // Every slot is in its local here: the tree's state at the loop header, which is
+        // exactly what a fresh call takes (ints pass as f64 and are safe integers).
+        if (budgetLocal < 0) return;
+        w.local_get(budgetLocal).i32_const(1).i32_sub().local_tee(budgetLocal).i32_eqz().if();
+        for (const s of slots) {
+          w.local_get(slotLocal.get(s)!);
+          if (tree.slots.get(s) === "int") w.f64_convert_i64_s();
+        }
+        w.return_call(selfIndex).end();
       },
       callTrace: (ref) => {
         const callee = trace.callees[trace.a[ref]];

@@ -379,7 +379,7 @@ export class TracingJit implements JitHook {
   // Compiling
 
   private compile(tree: Tree): void {
-    const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn) });
+    const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop });
     if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
     const module = new WebAssembly.Module(emitted.bytes);
     const instance = new WebAssembly.Instance(module, { env: traceHelpers, rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });

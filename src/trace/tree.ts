@@ -57,6 +57,13 @@ export class Tree {
   resultType: IrTypeName | null = null;
   /** Most frames a trace of this tree has inlined at once (for the depth limit). */
   maxInlineDepth = 0;
+  /**
+   * Memo tables: every guard of every compile asks for its exit layout, and each answer
+   * walks the trace's ancestors. Snapshots never change, so listed() is memoised for
+   * good; layouts depend on the tree's slots too, so add() forgets them.
+   */
+  private readonly listedMemo = new Map<TreeTrace, Map<number, Ref>[]>();
+  private readonly layoutMemo = new Map<TreeTrace, ExitEntry[][]>();
 
   constructor(
     readonly kind: "loop" | "entry",
@@ -85,6 +92,7 @@ export class Tree {
     for (const s of asm.trace.snapshots) this.maxInlineDepth = Math.max(this.maxInlineDepth, s.frames.length - 1);
     if (parent !== null) parent.sides.set(parentExit, t);
     this.traces.push(t);
+    this.layoutMemo.clear();
     return t;
   }
 
@@ -95,11 +103,16 @@ export class Tree {
     return "slot" in this.startValue(parent, slot);
   }
 
-  /** The values a snapshot lists, by root-relative slot. */
-  listed(t: TreeTrace, snap: number): Map<number, Ref> {
-    const out = new Map<number, Ref>();
-    for (const f of t.trace.snapshots[snap].frames) {
-      f.slots.forEach((slot, k) => out.set(slot >= EXT_SLOT_BASE ? slot : f.base + slot, f.refs[k]));
+  /** The values a snapshot lists, by root-relative slot (shared: do not modify). */
+  listed(t: TreeTrace, snap: number): ReadonlyMap<number, Ref> {
+    let memo = this.listedMemo.get(t);
+    if (memo === undefined) this.listedMemo.set(t, (memo = []));
+    let out = memo[snap];
+    if (out === undefined) {
+      out = memo[snap] = new Map<number, Ref>();
+      for (const f of t.trace.snapshots[snap].frames) {
+        f.slots.forEach((slot, k) => out!.set(slot >= EXT_SLOT_BASE ? slot : f.base + slot, f.refs[k]));
+      }
     }
     return out;
   }
@@ -134,8 +147,14 @@ export class Tree {
     return { slot };
   }
 
-  /** What an exit writes back, in record order. */
-  exitLayout(t: TreeTrace, snap: number): ExitEntry[] {
+  /** What an exit writes back, in record order (shared: do not modify). */
+  exitLayout(t: TreeTrace, snap: number): readonly ExitEntry[] {
+    let memo = this.layoutMemo.get(t);
+    if (memo === undefined) this.layoutMemo.set(t, (memo = []));
+    return (memo[snap] ??= this.computeExitLayout(t, snap));
+  }
+
+  private computeExitLayout(t: TreeTrace, snap: number): ExitEntry[] {
     const entries: ExitEntry[] = [];
     const values = this.exitValues(t, snap);
     for (const slot of [...values.keys()].sort((x, y) => x - y)) {
