@@ -12,7 +12,7 @@
 // unwinds into one record per native frame.
 
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
-import { IrType } from "../ir/ops";
+import { IrOp, IrType } from "../ir/ops";
 import { FIRST_REF, type Ref } from "../ir/trace";
 import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, needsLocal, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
@@ -42,6 +42,8 @@ export interface EmittedTree {
   maxRecordBytes: number;
   /** Most object references one record holds. */
   maxRecordRefs: number;
+  /** Trace id -> the tree its final EXIT tail-calls (see TreeEmitOptions.loopTrees). */
+  links: Map<number, Tree>;
 }
 
 export interface TreeEmitOptions {
@@ -55,6 +57,21 @@ export interface TreeEmitOptions {
    * baseline (Liftoff) code, 2-3x slower; a new call is where optimised code takes over.
    */
   tierLoop?: number;
+  /**
+   * Loop trees compiled for the header (proto, pc), with their shared-table slots: an
+   * EXIT landing there tail-calls one whose slot types it matches instead of leaving
+   * (the tree a side trace exits to, in nested and consecutive loops). Only trees
+   * without identity checks or place slots are offered (their entry stub does nothing
+   * else a link would skip).
+   */
+  loopTrees?(proto: FunctionProto, pc: number): readonly LinkableTree[];
+}
+
+export interface LinkableTree {
+  tree: Tree;
+  tableSlot: number;
+  /** Whether the interpreter may read the register at the tree's header before writing it. */
+  isLive(slot: number): boolean;
 }
 
 const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, number>;
@@ -117,13 +134,14 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     w.i32_const(tierLoop + 1).local_set(budgetLocal); // the first check is at the loop top, before any iteration
   }
   const callTypes = new Map<string, number>();
-  const typeOfCall = (fn: FunctionProto): number => {
-    const [p, r] = opts.signature(fn);
+  const typeIndex = (p: ValType[], r: ValType[]): number => {
     const key = `${p.join(",")}>${r.join(",")}`;
     let t = callTypes.get(key);
     if (t === undefined) callTypes.set(key, (t = mod.addType(p, r)));
     return t;
   };
+  const typeOfCall = (fn: FunctionProto): number => typeIndex(...opts.signature(fn));
+  const links = new Map<number, Tree>();
 
   let loopLabel = -1;
 
@@ -179,7 +197,38 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     const exitTo = (snapId: number): void => {
       const side = u.sides.get(snapId);
       if (side !== undefined) emitUnit(side);
-      else writeRecord(snapId, RECORD_EXIT);
+      else if (!(snapId === finalExit && link(snapId))) writeRecord(snapId, RECORD_EXIT);
+    };
+    const finalExit = u.end.kind === "exit" && trace.op[trace.end - 1] === IrOp.EXIT ? trace.snap[trace.end - 1] : -1;
+    /** The final EXIT as a tail call of the loop tree at its pc, when one takes its values. */
+    const link = (snapId: number): boolean => {
+      const snap = trace.snapshots[snapId];
+      if (tree.kind !== "loop" || opts.loopTrees === undefined || snap.frames.length !== 1 || snap.frames[0].base !== 0) return false;
+      const values = tree.exitValues(u, snapId);
+      for (const target of opts.loopTrees(snap.frames[0].proto, snap.pc)) {
+        const targetSlots = [...target.tree.slots.keys()].sort((x, y) => x - y);
+        // The frame is stale in every slot this tree changed, so each value it holds
+        // that the interpreter may still read must go on in a target slot.
+        const carried = [...values.keys()].every((slot) => target.tree.slots.has(slot) || !target.isLive(slot));
+        const fits = carried && targetSlots.every((slot) => {
+          const src = values.get(slot);
+          if (src === undefined || typeOf(src) !== TYPE_CODE[target.tree.slots.get(slot)!]) return false;
+          if (typeOf(src) !== IrType.ref) return true;
+          // A ref must be known to be of the class the target checks at its entry.
+          return "slot" in src && (tree.refClasses.get(src.slot) ?? "array") === (target.tree.refClasses.get(slot) ?? "array");
+        });
+        if (!fits) continue;
+        const params = targetSlots.map((slot) => abiType(TYPE_CODE[target.tree.slots.get(slot)!]));
+        for (const slot of targetSlots) {
+          const src = values.get(slot)!;
+          getSource(src);
+          if (typeOf(src) === IrType.int) w.f64_convert_i64_s();
+        }
+        w.i32_const(target.tableSlot).return_call_indirect(typeIndex(params, ["i32"]), fnTable);
+        links.set(u.id, target.tree);
+        return true;
+      }
+      return false;
     };
     const ctx: BodyContext = {
       w, trace, local, imports, scratchF64,
@@ -272,7 +321,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const fn = mod.addFunction(fnType, locals, w);
   if (fn !== selfIndex) throw new EmitError("the tree function is not where CALLT expects it");
   mod.exportFunction("trace", fn);
-  return { bytes: mod.finish(), guards, maxRecordBytes, maxRecordRefs };
+  return { bytes: mod.finish(), guards, maxRecordBytes, maxRecordRefs, links };
 }
 
 function zeroOf(w: CodeWriter, t: ValType): void {

@@ -128,7 +128,7 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, traceById: (id: n
   for (let at = EXIT_STACK.records >> 3; at < end; ) {
     starts.push(at);
     const t = traceById(area[at]);
-    at += EXIT_STACK.header + storedEntries(t, area[at + 1]);
+    at += EXIT_STACK.header + t.tree.storedEntries(t, area[at + 1]);
   }
   const applied: AppliedExit[] = [];
   const stack = rt.stack;
@@ -162,20 +162,5 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, traceById: (id: n
     applied.push({ trace: t, snap: snapId, rootDepth });
   }
   return applied;
-}
-
-/** Entries an exit stores in its record (constants are not stored). */
-const storedCounts = new WeakMap<TreeTrace, Map<number, number>>();
-function storedEntries(t: TreeTrace, snap: number): number {
-  let bySnap = storedCounts.get(t);
-  if (bySnap === undefined) storedCounts.set(t, (bySnap = new Map()));
-  let n = bySnap.get(snap);
-  if (n === undefined) bySnap.set(snap, (n = t.tree.exitLayout(t, snap).filter((e) => e.constant === undefined).length));
-  return n;
-}
-
-/** Forget cached layouts of a tree's traces (its slots changed). */
-export function forgetLayouts(tree: Tree): void {
-  for (const t of tree.traces) storedCounts.delete(t);
 }
 

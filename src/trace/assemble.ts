@@ -6,6 +6,7 @@
 // frame by frame; slots are relative to the root frame, places (EXT_SLOT_BASE up) go
 // with the root frame. DCE runs last.
 
+import { livenessOf } from "./liveness";
 import { IrBuilder, GuardAlwaysFails, type SnapshotFrameInput } from "../ir/builder";
 import { eliminateDeadCode } from "../ir/dce";
 import { IrOp, IrType, type IrTypeName } from "../ir/ops";
@@ -51,10 +52,18 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
   for (const [slot, ref] of rec.entry) if (rec.ops[ref].op === "SLOAD") loadTypes.set(slot, rec.ops[ref].type);
   const isLoop = kind === "root" && rec.end.kind === "loop";
 
-  // Root loops: every written slot is loop-carried, so it needs an entry load too.
+  // Registers the interpreter may still read at the loop header (every place is).
+  const liveAtHeader = (slot: number): boolean => {
+    if (rec.end.kind !== "loop" || slot >= EXT_SLOT_BASE) return true;
+    const live = livenessOf(rec.proto);
+    return live === null || live.isLive(rec.snapshots[rec.end.snap].frames[0].pc, slot);
+  };
+  // Root loops: every written slot live at the header is loop-carried, so it needs an
+  // entry load too; a dead one (a temporary) is written afresh in every iteration.
   const slotType = new Map(loadTypes);
   if (isLoop) {
     for (const [slot, ref] of rec.written) {
+      if (!liveAtHeader(slot)) continue;
       const endType = rec.ops[ref].type;
       const entryRef = rec.entry.get(slot);
       if (entryRef !== undefined && rec.ops[entryRef].op === "KREF") {
@@ -119,8 +128,8 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes)) {
-      end = { kind: "loop", values: new Map([...rec.written].map(([slot, r]) => [slot, map[r]])) };
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, liveAtHeader)) {
+      end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
     } else if (recEnd.kind === "return" && (link.returnType === undefined || link.returnType === rec.ops[recEnd.value].type)) {
       end = { kind: "return", value: map[recEnd.value], type: rec.ops[recEnd.value].type };
     } else {
@@ -144,8 +153,9 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
 }
 
 /** Whether a side trace's values at the back edge have the tree's header types. */
-function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>): boolean {
+function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean): boolean {
   for (const [slot, r] of rec.written) {
+    if (!liveAtHeader(slot)) continue;
     const want = headerTypes.get(slot);
     if (want !== undefined && want !== rec.ops[r].type) return false;
     // A function value cannot be carried around the loop (see assemble): exit instead.
@@ -157,8 +167,8 @@ function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>):
 /**
  * A recorder snapshot as IR snapshot frames: each stack slot goes to the innermost frame
  * whose registers hold it (slots relative to that frame's base), places to the root
- * frame. Root loops also list written slots not yet written this iteration (their
- * loop-carried value).
+ * frame, dead registers nowhere. Root loops also list written slots not yet written
+ * this iteration (their loop-carried value).
  */
 function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Ref> | undefined, written: Map<number, number>): SnapshotFrameInput[] {
   const slots = s.frames.map(() => new Map<number, Ref>());
@@ -169,7 +179,11 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
     }
     let k = s.frames.length - 1;
     while (k > 0 && slot < s.frames[k].base) k--;
-    slots[k].set(slot - s.frames[k].base, r);
+    const frame = s.frames[k];
+    // A register the interpreter will not read before writing it needs no value.
+    const live = livenessOf(frame.proto);
+    if (live !== null && !live.isLive(frame.pc, slot - frame.base)) return;
+    slots[k].set(slot - frame.base, r);
   };
   if (loads !== undefined) for (const slot of written.keys()) if (!s.slots.has(slot) && loads.has(slot)) put(slot, loads.get(slot)!);
   for (const [slot, r] of s.slots) put(slot, ref(r));

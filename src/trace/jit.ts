@@ -8,18 +8,19 @@
 import type { FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
-import { EXT_SLOT_BASE, Recorder, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
+import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { assemble, type LinkTarget } from "./assemble";
+import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
 import type { TraceLog, SourcePos } from "./log";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
-import { emitTree, abiType } from "../backend/emit-tree";
+import { emitTree, abiType, type LinkableTree } from "../backend/emit-tree";
 import { IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpers } from "../backend/trace-helpers";
-import { applyExits, entryStub, forgetLayouts, restorer, type CompiledTree, type SharedRuntime } from "../deopt/exits";
+import { applyExits, entryStub, restorer, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
 
@@ -49,7 +50,13 @@ export class TracingJit implements JitHook {
   readonly compiled: CompiledTree[] = [];
   private readonly compiledOf = new Map<Tree, CompiledTree>();
   private readonly traceById: TreeTrace[] = [];
+  /** Trace id -> the loop tree its final EXIT tail-calls (for the log); tree -> the trees that tail-call it. */
+  private readonly linkOf = new Map<number, Tree>();
+  private readonly linkersOf = new Map<Tree, Set<Tree>>();
+  /** Shared function-table slots: entry trees by function; loop trees by tree and signature. */
   private readonly tableSlots = new Map<FunctionProto, number>();
+  private readonly loopSlots = new Map<Tree, { signature: string; slot: number }>();
+  private nextTableSlot = 0;
   /** Entry tree -> the trees that call it natively; tree -> the start state that owns it. */
   private readonly callersOf = new Map<Tree, Set<Tree>>();
   private readonly stateOfTree = new Map<Tree, StartState>();
@@ -300,14 +307,11 @@ export class TracingJit implements JitHook {
       // A side trace that ends by leaving (to another loop's tree, or types that do not
       // link) leaves there on purpose: that exit grows no side trace of its own.
       for (let r = FIRST_REF; r < t.trace.end; r++) if (t.trace.op[r] === IrOp.EXIT) t.sideAborts[t.trace.snap[r]] = this.params.tryside;
-      forgetLayouts(tree);
       try {
         this.compile(tree);
       } catch (e) {
         // The tree without the side trace still works: undo and keep the old code.
-        parent.sides.delete(snap);
-        tree.traces.pop();
-        forgetLayouts(tree);
+        tree.removeLast();
         throw e;
       }
       this.nextTraceId++;
@@ -378,8 +382,62 @@ export class TracingJit implements JitHook {
   // ---------------------------------------------------------------------------
   // Compiling
 
+  /**
+   * A side trace that exits onto the header of another loop tree links to it (a tail
+   * call) only when that tree takes every live value the trace holds. Give the target
+   * the slots it lacks (carried, unread) so the link can be made: nested and
+   * consecutive loops then run from tree to tree without returning to the interpreter.
+   */
+  private widenLinkTargets(tree: Tree): void {
+    if (tree.kind !== "loop") return;
+    for (const u of tree.traces) {
+      const last = u.trace.end - 1;
+      if (u.end.kind !== "exit" || u.trace.op[last] !== IrOp.EXIT) continue;
+      const snapId = u.trace.snap[last];
+      const snap = u.trace.snapshots[snapId];
+      if (u.sides.has(snapId) || snap.frames.length !== 1 || snap.frames[0].base !== 0) continue;
+      for (const target of this.linkableTrees(snap.frames[0].proto, snap.pc)) {
+        if (target.tree === tree) continue;
+        // Target slots no trace here wrote hold the value this tree was entered with:
+        // carry them (a trace linking here, or the entry stub, passes them in).
+        for (const [slot, type] of target.tree.slots) {
+          if (!tree.exitValues(u, snapId).has(slot) && type !== "none") tree.carry(slot, type, target.tree.refClasses.get(slot));
+        }
+        const known = new Map(tree.exitLayout(u, snapId).map((e) => [e.slot, e]));
+        const classOf = (slot: number): RefClass | undefined => {
+          const src = known.get(slot)!.source;
+          return "slot" in src ? (tree.refClasses.get(src.slot) ?? "array") : undefined;
+        };
+        const fits = [...target.tree.slots].every(([slot, type]) => {
+          const e = known.get(slot);
+          return e !== undefined && e.type === type && (type !== "ref" || classOf(slot) === (target.tree.refClasses.get(slot) ?? "array"));
+        });
+        const missing = [...known.values()].filter((e) => !target.tree.slots.has(e.slot) && target.isLive(e.slot));
+        if (!fits || missing.some((e) => e.type === "none" || (e.type === "ref" && classOf(e.slot) === undefined))) continue;
+        if (missing.length > 0) {
+          for (const e of missing) target.tree.carry(e.slot, e.type, e.type === "ref" ? classOf(e.slot) : undefined);
+          this.compile(target.tree);
+        }
+        break;
+      }
+    }
+  }
+
   private compile(tree: Tree): void {
-    const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop });
+    const saved = tree.saveSlots();
+    try {
+      this.compileTree(tree);
+    } catch (e) {
+      tree.restoreSlots(saved); // its code is still the old one
+      throw e;
+    }
+  }
+
+  private compileTree(tree: Tree): void {
+    this.widenLinkTargets(tree);
+    const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop,
+      loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
+    });
     if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
     const module = new WebAssembly.Module(emitted.bytes);
     const instance = new WebAssembly.Instance(module, { env: traceHelpers, rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
@@ -401,6 +459,18 @@ export class TracingJit implements JitHook {
     const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, restorers: new Map(), enter: entryStub(tree, fn, this.shared, limit) };
     for (const t of tree.traces) compiled.restorers.set(t.id, t.trace.snapshots.map((_, i) => restorer(tree, t, i)));
     if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), fn as unknown as WebAssembly.ExportValue as never);
+    for (const [id, target] of emitted.links) {
+      this.linkOf.set(id, target);
+      let linkers = this.linkersOf.get(target);
+      if (linkers === undefined) this.linkersOf.set(target, (linkers = new Set()));
+      linkers.add(tree);
+    }
+    if (tree.kind === "loop") {
+      const signatureChanged = this.setLoopSlot(tree, fn);
+      // Trees that tail-call this one were emitted for its old parameters, and its exit
+      // records are now read with layouts for the new ones: they are compiled again.
+      if (signatureChanged) for (const linker of this.linkersOf.get(tree) ?? []) if (linker !== tree) this.compile(linker);
+    }
     const previous = this.compiledOf.get(tree);
     this.compiledOf.set(tree, compiled);
     if (previous === undefined) this.compiled.push(compiled);
@@ -413,12 +483,35 @@ export class TracingJit implements JitHook {
 
   private tableSlot(fn: FunctionProto): number {
     let slot = this.tableSlots.get(fn);
-    if (slot === undefined) {
-      slot = this.tableSlots.size;
-      this.tableSlots.set(fn, slot);
-      if (slot >= this.shared.fns.length) this.shared.fns.grow(16);
-    }
+    if (slot === undefined) this.tableSlots.set(fn, (slot = this.newTableSlot()));
     return slot;
+  }
+
+  /** Put a loop tree's latest function in its table slot; true when its parameters changed. */
+  private setLoopSlot(tree: Tree, fn: CompiledTree["fn"]): boolean {
+    const signature = [...tree.slots.keys()].sort((x, y) => x - y).map((s) => tree.slots.get(s)).join(",");
+    let entry = this.loopSlots.get(tree);
+    const changed = entry !== undefined && entry.signature !== signature;
+    if (entry === undefined) this.loopSlots.set(tree, (entry = { signature, slot: this.newTableSlot() }));
+    entry.signature = signature;
+    this.shared.fns.set(entry.slot, fn as unknown as WebAssembly.ExportValue as never);
+    return changed;
+  }
+
+  private newTableSlot(): number {
+    const slot = this.nextTableSlot++;
+    if (slot >= this.shared.fns.length) this.shared.fns.grow(16);
+    return slot;
+  }
+
+  /** Compiled loop trees at (proto, pc) that a trace may tail-call (see TreeEmitOptions.loopTrees). */
+  private linkableTrees(proto: FunctionProto, pc: number): LinkableTree[] {
+    const trees = this.loops.get(proto)?.get(pc)?.trees ?? [];
+    const live = livenessOf(proto);
+    const isLive = (slot: number): boolean => slot >= EXT_SLOT_BASE || live === null || live.isLive(pc, slot);
+    return trees
+      .filter((t) => this.loopSlots.has(t) && t.checks.length === 0 && [...t.slots.keys()].every((s) => s < EXT_SLOT_BASE))
+      .map((t) => ({ tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive }));
   }
 
   private signature(fn: FunctionProto): [ValType[], ValType[]] {
@@ -439,7 +532,8 @@ export class TracingJit implements JitHook {
       id: t.id, kind, at: this.pos(rec.proto, rec.startPc), parent: t.parent ? { trace: t.parent.id, exit: t.parentExit } : undefined,
       irBefore, irAfter: tr.size, guards: tr.snapshots.length, wasmBytes: this.compiledOf.get(t.tree)!.bytes.length,
       compileMs: performance.now() - started,
-      link: t.end.kind === "loop" ? (t.parent === null ? "loop" : String(t.tree.root.id)) : t.end.kind === "return" ? "return" : "exit",
+      link: t.end.kind === "loop" ? (t.parent === null ? "loop" : String(t.tree.root.id)) : t.end.kind === "return" ? "return"
+        : this.linkOf.has(t.id) ? String(this.linkOf.get(t.id)!.root.id) : "exit",
     });
     for (const p of rec.inlined) this.log.inline(t.id, p.name, this.pos(p, p.entryPc));
     for (const p of rec.calls) this.log.callTrace(t.id, p.name);

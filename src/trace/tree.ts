@@ -47,6 +47,13 @@ export interface ExitEntry {
   constant?: number | boolean | object;
 }
 
+interface SlotState {
+  slots: Map<number, IrTypeName>;
+  refClasses: Map<number, RefClass>;
+  resultType: IrTypeName | null;
+  maxInlineDepth: number;
+}
+
 export class Tree {
   readonly traces: TreeTrace[] = [];
   /** Tree slots: parameters and loop-carried locals, with their types at the tree's start. */
@@ -64,6 +71,9 @@ export class Tree {
    */
   private readonly listedMemo = new Map<TreeTrace, Map<number, Ref>[]>();
   private readonly layoutMemo = new Map<TreeTrace, ExitEntry[][]>();
+  private readonly storedMemo = new Map<TreeTrace, number[]>();
+  /** The slot state before the last add(), so that removeLast() can undo it. */
+  private lastAdded: SlotState | null = null;
 
   constructor(
     readonly kind: "loop" | "entry",
@@ -79,6 +89,7 @@ export class Tree {
 
   /** Add a trace (the root first); its loads and carried slots become tree slots. */
   add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number, writes: Iterable<number>): TreeTrace {
+    this.lastAdded = this.saveSlots();
     const t: TreeTrace = {
       id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(), writes: new Set(writes),
       exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
@@ -92,8 +103,48 @@ export class Tree {
     for (const s of asm.trace.snapshots) this.maxInlineDepth = Math.max(this.maxInlineDepth, s.frames.length - 1);
     if (parent !== null) parent.sides.set(parentExit, t);
     this.traces.push(t);
-    this.layoutMemo.clear();
+    this.forgetLayouts();
     return t;
+  }
+
+  /** Undo the last add() (its compile failed: the tree's code is still the old one). */
+  removeLast(): void {
+    const t = this.traces.pop();
+    const before = this.lastAdded;
+    if (t === undefined || before === null) throw new Error("removeLast without add");
+    if (t.parent !== null) t.parent.sides.delete(t.parentExit);
+    this.restoreSlots(before);
+    this.lastAdded = null;
+  }
+
+  saveSlots(): SlotState {
+    return { slots: new Map(this.slots), refClasses: new Map(this.refClasses), resultType: this.resultType, maxInlineDepth: this.maxInlineDepth };
+  }
+
+  /** Back to a saved slot state (a compile failed: the tree's code still has the old slots). */
+  restoreSlots(state: SlotState): void {
+    this.slots.clear();
+    for (const [k, v] of state.slots) this.slots.set(k, v);
+    this.refClasses.clear();
+    for (const [k, v] of state.refClasses) this.refClasses.set(k, v);
+    this.resultType = state.resultType;
+    this.maxInlineDepth = state.maxInlineDepth;
+    this.forgetLayouts();
+  }
+
+  private forgetLayouts(): void {
+    this.layoutMemo.clear();
+    this.storedMemo.clear();
+  }
+
+  /**
+   * Make slot a tree slot that no trace reads: the tree carries the value it is entered
+   * with to its exits and links (a trace linking here holds a value the frame lacks).
+   */
+  carry(slot: number, type: IrTypeName, refClass: RefClass | undefined): void {
+    this.slots.set(slot, type);
+    if (refClass !== undefined) this.refClasses.set(slot, refClass);
+    this.forgetLayouts();
   }
 
   /** Whether a trace starting at parent's exit reads slot from the tree's start (not from a parent). */
@@ -152,6 +203,13 @@ export class Tree {
     let memo = this.layoutMemo.get(t);
     if (memo === undefined) this.layoutMemo.set(t, (memo = []));
     return (memo[snap] ??= this.computeExitLayout(t, snap));
+  }
+
+  /** Entries an exit's record stores (constants are not stored). */
+  storedEntries(t: TreeTrace, snap: number): number {
+    let memo = this.storedMemo.get(t);
+    if (memo === undefined) this.storedMemo.set(t, (memo = []));
+    return (memo[snap] ??= this.exitLayout(t, snap).filter((e) => e.constant === undefined).length);
   }
 
   private computeExitLayout(t: TreeTrace, snap: number): ExitEntry[] {

@@ -59,3 +59,6 @@ export const summaryOf = (r: Run) => r.events.find((e) => e.event === "summary")
   aborts: { reason: string; count: number }[];
 };
 
+
+/** The log's trace events of one kind (root, side, entry). */
+export const tracesOf = (r: Run, kind: string) => r.events.filter((e) => e.event === "trace" && e.kind === kind);

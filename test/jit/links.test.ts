@@ -1,0 +1,129 @@
+// Trace-shape tests for register liveness and links between loop trees: dead registers
+// are neither carried around a loop nor written by exits, and a side trace that leaves
+// for another loop's header tail-calls that loop's tree instead of exiting.
+
+import { describe, expect, it } from "vitest";
+import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { printTrace } from "../../src/ir/printer";
+import { livenessOf } from "../../src/trace/liveness";
+import { parseProgram } from "../../src/frontend/parser";
+import { Compiler } from "../../src/frontend/compiler";
+import { Op, type FunctionProto } from "../../src/interp/bytecode";
+
+const SIEVE = `
+func sieve(n) {
+    mut flags := []
+    mut i := 0
+    while i <= n {
+        flags = push(flags, true)
+        i += 1
+    }
+    mut count := 0
+    mut p := 2
+    mut m := 0
+    while p <= n {
+        if flags[p] {
+            count += 1
+            m = p * p
+            while m <= n {
+                flags[m] = false
+                m += p
+            }
+        }
+        p += 1
+    }
+    return count
+}
+print(sieve(20000))
+`;
+
+function compiledFunction(source: string, name: string): FunctionProto {
+  const compiler = new Compiler(() => {
+    throw new Error("no imports here");
+  });
+  compiler.compileModule(parseProgram(source, "t.ruff"));
+  const find = (p: FunctionProto): FunctionProto | undefined => (p.name === name ? p : p.protos.map(find).find((x) => x !== undefined));
+  const found = compiler.program.modules.map((m) => find(m.main!)).find((x) => x !== undefined);
+  if (found === undefined) throw new Error(`no function ${name}`);
+  return found;
+}
+
+describe("register liveness", () => {
+  const src = `
+func f(n) {
+    mut s := 0.0
+    mut t := 0.0
+    mut i := 0
+    while i < n {
+        t = i * 0.5
+        s += t * t
+        i += 1
+    }
+    return s
+}
+print(f(1000))
+`;
+
+  it("a temporary written before it is read in every iteration is dead at the loop header", () => {
+    const f = compiledFunction(src, "f");
+    const live = livenessOf(f)!;
+    expect(live).not.toBeNull();
+    // The header: the target of the loop's backward jump.
+    let header = -1;
+    for (let pc = 0; pc < f.code.length; pc += 4) {
+      const target = f.code[pc + 3];
+      if (f.code[pc] >= Op.JNEQ && f.code[pc] <= Op.INCJLE && target <= pc) header = target;
+      if (f.code[pc] === Op.JMP && f.code[pc + 1] <= pc) header = f.code[pc + 1];
+    }
+    expect(header).toBeGreaterThanOrEqual(0);
+    // n, s and i are read before they are written from the header on; t is not.
+    expect([0, 1, 2, 3].filter((r) => live.isLive(header, r))).toHaveLength(3);
+  });
+
+  it("the loop carries only live registers: PHIs for s and i, none for t", () => {
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    expect(ir.match(/ PHI /g) ?? []).toHaveLength(2);
+  });
+
+  it("functions liveness cannot follow (closures, try) count every register as live", () => {
+    const withTry = compiledFunction(`
+func g(x) {
+    try {
+        return x + 1
+    } except err {
+        return 0
+    }
+}
+print(g(1))
+`, "g");
+    expect(livenessOf(withTry)).toBeNull();
+  });
+});
+
+describe("links between loop trees", () => {
+  it("sieve: the outer loop's side trace tail-calls the inner loop's tree instead of exiting", () => {
+    const r = run(SIEVE);
+    expect(r.out).toBe(runWithoutJit(SIEVE));
+    const roots = tracesOf(r, "root");
+    const sides = tracesOf(r, "side");
+    expect(roots).toHaveLength(3); // the push loop, the marking loop, the outer loop
+    const rootIds = new Set(roots.map((t) => String(t.id)));
+    // A side trace of one tree links to the root of another: "link" names that root.
+    const treeRootOf = (id: unknown): string => String(r.jit.compiled.find((c) => c.tree.traces.some((x) => x.id === id))!.tree.root.id);
+    const crossLinks = sides.filter((t) => rootIds.has(String(t.link)) && String(t.link) !== treeRootOf(t.id));
+    expect(crossLinks).toHaveLength(1);
+    // Its final EXIT (the last snapshot) is a tail call: never taken as an exit.
+    const linker = crossLinks[0];
+    const s = summaryOf(r);
+    expect(s.exits.filter((e) => e.trace === linker.id && e.exit === Number(linker.guards) - 1)).toEqual([]);
+  });
+
+  it("without links every inner-loop entry would be an exit: the same program with loops that cannot link is still exact", () => {
+    // The outer loop keeps a string (a type trees do not carry) live: no link can take it.
+    const src = SIEVE.replace("mut count := 0", 'mut count := 0\n    mut tag := "x"').replace("count += 1", "count += 1\n            tag = tag").replace("return count", "return [count, tag]");
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+  });
+});
