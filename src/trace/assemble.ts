@@ -64,6 +64,7 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
   if (isLoop) {
     for (const [slot, ref] of rec.written) {
       if (!liveAtHeader(slot)) continue;
+      if (rec.virtuals.has(ref)) throw new TraceAbort("nyi_value", "a struct made in the trace is carried around the loop");
       const endType = rec.ops[ref].type;
       const entryRef = rec.entry.get(slot);
       if (entryRef !== undefined && rec.ops[entryRef].op === "KREF") {
@@ -85,12 +86,17 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
   for (const slot of [...slotType.keys()].sort((x, y) => x - y)) loads.set(slot, b.sload(slot, 0, IrType[slotType.get(slot)!]));
   if (isLoop) b.loop();
 
+  // A struct the trace made but never allocates must not be needed anywhere.
+  const escapes = (r: number, where: string): void => {
+    if (rec.virtuals.has(r)) throw new TraceAbort("nyi_value", `a struct made in the trace ${where}`);
+  };
+  for (const o of rec.ops) for (const r of o.args ?? []) if (o.op !== "KINT" && o.op !== "KFLOAT" && o.op !== "KBOOL" && o.op !== "SLOAD") escapes(r, "is an operand");
   const map: Ref[] = new Array(rec.ops.length);
   const snapIds = new Map<number, number>();
   const snapshotFor = (recSnap: number): number => {
     const known = snapIds.get(recSnap);
     if (known !== undefined) return known;
-    const id = b.snapshot(framesOf(rec.snapshots[recSnap], (r) => map[r], isLoop ? loads : undefined, rec.written));
+    const id = b.snapshot(framesOf(rec.snapshots[recSnap], (r) => map[r], isLoop ? loads : undefined, rec.written, rec.virtuals));
     snapIds.set(recSnap, id);
     return id;
   };
@@ -129,8 +135,10 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
       }
       end = { kind: "loop", values: new Map() };
     } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, liveAtHeader)) {
+      for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
     } else if (recEnd.kind === "return" && (link.returnType === undefined || link.returnType === rec.ops[recEnd.value].type)) {
+      escapes(recEnd.value, "is returned");
       end = { kind: "return", value: map[recEnd.value], type: rec.ops[recEnd.value].type };
     } else {
       // Cannot link (or an explicit exit): leave for the interpreter.
@@ -170,7 +178,16 @@ function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, 
  * frame, dead registers nowhere. Root loops also list written slots not yet written
  * this iteration (their loop-carried value).
  */
-function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Ref> | undefined, written: Map<number, number>): SnapshotFrameInput[] {
+/** Whether the interpreter may read stack slot (root-relative) of snapshot s when it resumes there. */
+function isLiveIn(s: RecSnapshot, slot: number): boolean {
+  if (slot >= EXT_SLOT_BASE) return true;
+  let k = s.frames.length - 1;
+  while (k > 0 && slot < s.frames[k].base) k--;
+  const live = livenessOf(s.frames[k].proto);
+  return live === null || live.isLive(s.frames[k].pc, slot - s.frames[k].base);
+}
+
+function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Ref> | undefined, written: Map<number, number>, virtuals: ReadonlySet<number>): SnapshotFrameInput[] {
   const slots = s.frames.map(() => new Map<number, Ref>());
   const put = (slot: number, r: Ref): void => {
     if (slot >= EXT_SLOT_BASE) {
@@ -179,13 +196,15 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
     }
     let k = s.frames.length - 1;
     while (k > 0 && slot < s.frames[k].base) k--;
-    const frame = s.frames[k];
     // A register the interpreter will not read before writing it needs no value.
-    const live = livenessOf(frame.proto);
-    if (live !== null && !live.isLive(frame.pc, slot - frame.base)) return;
-    slots[k].set(slot - frame.base, r);
+    if (!isLiveIn(s, slot)) return;
+    slots[k].set(slot - s.frames[k].base, r);
   };
   if (loads !== undefined) for (const slot of written.keys()) if (!s.slots.has(slot) && loads.has(slot)) put(slot, loads.get(slot)!);
-  for (const [slot, r] of s.slots) put(slot, ref(r));
+  for (const [slot, r] of s.slots) {
+    // Only a live register reaches put's map; a struct the trace never made cannot go there.
+    if (virtuals.has(r) && isLiveIn(s, slot)) throw new TraceAbort("nyi_value", "a struct made in the trace is live at an exit");
+    put(slot, ref(r));
+  }
   return s.frames.map((f, k) => ({ proto: f.proto, base: f.base, pc: f.pc, slots: slots[k], closure: f.fn ?? undefined }));
 }

@@ -16,7 +16,7 @@
 // tree) closes where the tree's root does, or ends with an exit where it cannot link.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RArray, RDict, RFloat, RFunction, RNative, RuffError, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, type StructLayout, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
@@ -96,6 +96,13 @@ export interface RecordedTrace {
   inlined: FunctionProto[];
   /** Recursive calls that go through entry traces. */
   calls: FunctionProto[];
+  /**
+   * Structs the trace makes (NEWSTRUCT): their placeholder refs (KREF of the struct the
+   * recording made). The trace never allocates them: field reads take the field values
+   * directly, and assemble aborts if a placeholder escapes (an operand, an exit, a
+   * value carried around a loop or returned).
+   */
+  virtuals: ReadonlySet<number>;
 }
 
 /** Slots from here up are places (frames never have that many registers; IR literals stay below 2^20). */
@@ -274,7 +281,7 @@ export class Recorder {
     return {
       mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
       written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
-      inlined: this.inlined, calls: this.calls,
+      inlined: this.inlined, calls: this.calls, virtuals: new Set(this.virtuals.keys()),
     };
   }
 
@@ -330,6 +337,32 @@ export class Recorder {
       this.constants.set(key, ref);
     }
     return ref;
+  }
+
+  /** Struct placeholders -> their layout and the refs of their field values (see RecordedTrace.virtuals). */
+  private readonly virtuals = new Map<number, { layout: StructLayout; fields: number[] }>();
+
+  /** NEWSTRUCT: made for real, recorded as a placeholder whose fields are known. */
+  private newStruct(a: number, b: number, layout: StructLayout): void {
+    const fields = layout.fields.map((_, k) => this.read(b + k));
+    // Arrays in fields would be marked shared by the struct (copy-on-write): a trace that
+    // never makes the struct could not do that.
+    if (fields.some((f) => this.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "a struct holding an array, dict or function");
+    const struct = new RStruct(layout, layout.fields.map((_, k) => this.stack[this.base + b + k]));
+    this.ops.push({ op: "KREF", type: "ref", args: [], snap: -1, object: struct });
+    const ref = this.ops.length - 1;
+    this.virtuals.set(ref, { layout, fields });
+    this.write(a, ref, struct);
+  }
+
+  /** GETFIELD of a struct the trace made: the field's value, with no code. */
+  private getField(a: number, b: number, name: string): void {
+    const v = this.virtuals.get(this.read(b));
+    const o = this.stack[this.base + b];
+    if (v === undefined || !(o instanceof RStruct)) throw new TraceAbort("nyi_op", "a field of a struct made outside the trace");
+    const slot = v.layout.index.get(name);
+    if (slot === undefined) throw new TraceAbort("nyi_op", `${name} of a struct is not a field`);
+    this.write(a, v.fields[slot], o.values[slot]);
   }
 
   private object(o: object): number {
@@ -540,6 +573,13 @@ export class Recorder {
         return this.forIteration(pc, a, b, c);
       case Op.PUSHVAR:
         return this.pushInPlace(pc, a, b, c);
+      case Op.NEWSTRUCT:
+        this.newStruct(a, b, this.consts[c] as unknown as StructLayout);
+        return pc + 4;
+      case Op.GETFIELD:
+      case Op.GETFIELDOPT:
+        this.getField(a, b, this.consts[c] as string);
+        return pc + 4;
       default: {
         const jump = COMPARE_JUMPS[op];
         if (jump !== undefined) {

@@ -1,0 +1,84 @@
+// Trace-shape tests for structs made inside traces: never allocated (field reads take
+// the field values), and an abort with its reason when such a struct is needed at an
+// exit, around the loop, or holds an array.
+
+import { describe, expect, it } from "vitest";
+import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { printTrace } from "../../src/ir/printer";
+
+describe("structs in traces", () => {
+  it("a struct made and read in the loop body costs no code: one trace, no aborts, no allocation", () => {
+    const src = `
+struct Point {
+    x: int,
+    y: int
+}
+func f(n) {
+    mut total := 0
+    mut i := 0
+    while i < n {
+        let p := Point { x: i, y: i % 100 }
+        total += p.x + p.y
+        i += 1
+    }
+    return total
+}
+print(f(5000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    expect(tracesOf(r, "root")).toHaveLength(1);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    expect(ir).not.toMatch(/KREF|CALLH/); // no struct object, no helper
+    expect(ir.match(/ ADD /g) ?? []).toHaveLength(3); // p.x + p.y, total +=, i += 1
+  });
+
+  it("a struct live at an exit (kept when a branch flips) aborts the loop with its reason", () => {
+    const src = `
+struct V {
+    x: float
+}
+func f(n) {
+    mut last := V { x: 0.0 }
+    mut i := 0
+    while i < n {
+        let v := V { x: i * 1.0 }
+        if i % 100 == 7 {
+            last = v
+        }
+        i += 1
+    }
+    return last.x
+}
+print(f(1000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(tracesOf(r, "root")).toHaveLength(0);
+    const aborts = r.events.filter((e) => e.event === "abort");
+    expect(aborts.length).toBeGreaterThan(0);
+    expect(aborts.every((e) => e.reason === "nyi_value" && String(e.detail).includes("struct made in the trace"))).toBe(true);
+  });
+
+  it("a struct holding an array is not made in traces (it would share the array)", () => {
+    const src = `
+struct Box {
+    items: array
+}
+mut xs := [1, 2]
+mut k := 0
+mut total := 0
+while k < 300 {
+    let b := Box { items: xs }
+    total += len(b.items)
+    k += 1
+}
+print(total)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const aborts = r.events.filter((e) => e.event === "abort");
+    expect(aborts.some((e) => String(e.detail).includes("struct holding an array"))).toBe(true);
+  });
+});
