@@ -62,7 +62,7 @@ export interface TreeEmitOptions {
    * EXIT landing there tail-calls one whose slot types it matches instead of leaving
    * (the tree a side trace exits to, in nested and consecutive loops). Only trees
    * without identity checks or place slots are offered (their entry stub does nothing
-   * else a link would skip).
+   * else a link would skip, or whose checks the linking tree makes too).
    */
   loopTrees?(proto: FunctionProto, pc: number): readonly LinkableTree[];
 }
@@ -72,6 +72,8 @@ export interface LinkableTree {
   tableSlot: number;
   /** Whether the interpreter may read the register at the tree's header before writing it. */
   isLive(slot: number): boolean;
+  /** Whether a trace of `linker` may enter the tree without its entry checks (it makes them itself). */
+  accepts(linker: Tree): boolean;
 }
 
 const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, number>;
@@ -206,6 +208,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       if (tree.kind !== "loop" || opts.loopTrees === undefined || snap.frames.length !== 1 || snap.frames[0].base !== 0) return false;
       const values = tree.exitValues(u, snapId);
       for (const target of opts.loopTrees(snap.frames[0].proto, snap.pc)) {
+        if (!target.accepts(tree)) continue;
         const targetSlots = [...target.tree.slots.keys()].sort((x, y) => x - y);
         // The frame is stale in every slot this tree changed, so each value it holds
         // that the interpreter may still read must go on in a target slot.

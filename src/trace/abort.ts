@@ -28,7 +28,12 @@ export function abortDescription(reason: AbortReason): string {
 
 /** Thrown inside the recorder to stop recording; caught by the trace driver. */
 export class TraceAbort extends Error {
-  constructor(readonly reason: AbortReason, readonly detail: string) {
+  constructor(
+    readonly reason: AbortReason,
+    readonly detail: string,
+    /** inner_loop: the loop (function, header pc) that had no tree yet. */
+    readonly innerLoop?: { proto: object; header: number },
+  ) {
     super(`${reason}: ${detail}`);
   }
 }

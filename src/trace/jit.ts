@@ -50,6 +50,8 @@ export class TracingJit implements JitHook {
   readonly compiled: CompiledTree[] = [];
   private readonly compiledOf = new Map<Tree, CompiledTree>();
   private readonly traceById: TreeTrace[] = [];
+  /** Loop (function, header) -> side exits whose recording ran into it before it had a tree. */
+  private readonly waitingForLoop = new Map<object, Map<number, { trace: TreeTrace; snap: number }[]>>();
   /** Trace id -> the loop tree its final EXIT tail-calls (for the log); tree -> the trees that tail-call it. */
   private readonly linkOf = new Map<number, Tree>();
   private readonly linkersOf = new Map<Tree, Set<Tree>>();
@@ -237,6 +239,10 @@ export class TracingJit implements JitHook {
       this.traceById[id] = t;
       state.trees.push(tree);
       this.stateOfTree.set(tree, state);
+      if (mode.kind === "loop") {
+        for (const w of this.waitingForLoop.get(proto)?.get(pc) ?? []) if (!w.trace.sides.has(w.snap)) w.trace.sideAborts[w.snap] = 0;
+        this.waitingForLoop.get(proto)?.delete(pc);
+      }
       setCounter(1);
       if (mode.kind === "loop") rt.topFrame.pc = recorder.pc;
       this.logTrace(t, asm.irBefore, started, rec);
@@ -320,6 +326,17 @@ export class TracingJit implements JitHook {
       // The interpreter continues where recording ended (a return already popped the frame).
       if (rec.end.kind !== "return") rt.topFrame.pc = recorder.pc;
     } catch (e) {
+      // A side trace that ran into a loop with no tree yet gets new attempts once it has one.
+      if (e instanceof TraceAbort && e.innerLoop !== undefined) {
+        const key = e.innerLoop;
+        let waiting = this.waitingForLoop.get(key.proto)?.get(key.header);
+        if (waiting === undefined) {
+          let byHeader = this.waitingForLoop.get(key.proto);
+          if (byHeader === undefined) this.waitingForLoop.set(key.proto, (byHeader = new Map()));
+          byHeader.set(key.header, (waiting = []));
+        }
+        waiting.push({ trace: parent, snap });
+      }
       this.recordFailed(rt, recorder, e, (reason, detail) => {
         parent.sideAborts[snap]++;
         this.log?.abort(this.pos(s.frames[s.frames.length - 1].proto, s.pc), reason, detail, parent.sideAborts[snap], this.params.hotexit);
@@ -397,7 +414,10 @@ export class TracingJit implements JitHook {
       const snap = u.trace.snapshots[snapId];
       if (u.sides.has(snapId) || snap.frames.length !== 1 || snap.frames[0].base !== 0) continue;
       for (const target of this.linkableTrees(snap.frames[0].proto, snap.pc)) {
-        if (target.tree === tree) continue;
+        if (target.tree === tree || target.tree.maxInlineDepth > tree.maxInlineDepth) continue;
+        // The target's identity checks become this tree's (made at its entry; no trace
+        // of it may change those variables), so that the link may skip them.
+        if (target.tree.checks.some((c) => ownCheck(tree, target.tree, c, true) === null)) continue;
         // Target slots no trace here wrote hold the value this tree was entered with:
         // carry them (a trace linking here, or the entry stub, passes them in).
         for (const [slot, type] of target.tree.slots) {
@@ -465,16 +485,17 @@ export class TracingJit implements JitHook {
       if (linkers === undefined) this.linkersOf.set(target, (linkers = new Set()));
       linkers.add(tree);
     }
-    if (tree.kind === "loop") {
-      const signatureChanged = this.setLoopSlot(tree, fn);
-      // Trees that tail-call this one were emitted for its old parameters, and its exit
-      // records are now read with layouts for the new ones: they are compiled again.
-      if (signatureChanged) for (const linker of this.linkersOf.get(tree) ?? []) if (linker !== tree) this.compile(linker);
-    }
     const previous = this.compiledOf.get(tree);
     this.compiledOf.set(tree, compiled);
     if (previous === undefined) this.compiled.push(compiled);
     else this.compiled[this.compiled.indexOf(previous)] = compiled;
+    // Installed before the linkers are compiled again: one of them may compile this tree
+    // again (carrying a slot for its link), and that newer code must be what stays.
+    if (tree.kind === "loop" && this.setLoopSlot(tree, fn)) {
+      // Trees that tail-call this one were emitted for its old parameters (and checks),
+      // and its exit records are now read with the new layouts: they are compiled again.
+      for (const linker of [...(this.linkersOf.get(tree) ?? [])]) if (linker !== tree) this.compile(linker);
+    }
   }
 
   /** Frames the program may still push: set before a tree is entered. */
@@ -489,7 +510,10 @@ export class TracingJit implements JitHook {
 
   /** Put a loop tree's latest function in its table slot; true when its parameters changed. */
   private setLoopSlot(tree: Tree, fn: CompiledTree["fn"]): boolean {
-    const signature = [...tree.slots.keys()].sort((x, y) => x - y).map((s) => tree.slots.get(s)).join(",");
+    // What a link relies on besides the parameters: the checks it makes for the tree, the
+    // frames the tree may inline (the linker's entry left room for its own), no CALLT.
+    const signature = [...tree.slots.keys()].sort((x, y) => x - y).map((s) => `${s}:${tree.slots.get(s)}:${tree.refClasses.get(s) ?? ""}`).join(",")
+      + `|${tree.checks.length}|${tree.maxInlineDepth}|${hasCallT(tree)}`;
     let entry = this.loopSlots.get(tree);
     const changed = entry !== undefined && entry.signature !== signature;
     if (entry === undefined) this.loopSlots.set(tree, (entry = { signature, slot: this.newTableSlot() }));
@@ -510,8 +534,11 @@ export class TracingJit implements JitHook {
     const live = livenessOf(proto);
     const isLive = (slot: number): boolean => slot >= EXT_SLOT_BASE || live === null || live.isLive(pc, slot);
     return trees
-      .filter((t) => this.loopSlots.has(t) && t.checks.length === 0 && [...t.slots.keys()].every((s) => s < EXT_SLOT_BASE))
-      .map((t) => ({ tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive }));
+      .filter((t) => this.loopSlots.has(t) && !hasCallT(t) && [...t.slots.keys()].every((s) => s < EXT_SLOT_BASE))
+      .map((t) => ({
+        tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive,
+        accepts: (linker: Tree) => t.maxInlineDepth <= linker.maxInlineDepth && t.checks.every((c) => ownCheck(linker, t, c, false) !== null),
+      }));
   }
 
   private signature(fn: FunctionProto): [ValType[], ValType[]] {
@@ -550,6 +577,35 @@ export class TracingJit implements JitHook {
  * So no trace may give a checked slot another value: that would invalidate code that
  * was specialised to the function it held.
  */
+/** Whether a trace of the tree calls an entry tree natively (a link never enters such a tree: see linkableTrees). */
+function hasCallT(tree: Tree): boolean {
+  return tree.traces.some((t) => t.trace.callees.length > 0);
+}
+
+/**
+ * The linker tree's own check matching `target`'s check c (places matched by identity),
+ * adding it when `add` and nothing in the linker gives that variable another value; null
+ * when it has none (and cannot have one).
+ */
+function ownCheck(linker: Tree, target: Tree, c: IdentityCheck, add: boolean): IdentityCheck | null {
+  let slot = c.slot;
+  if (slot >= EXT_SLOT_BASE) {
+    const p = target.places[slot - EXT_SLOT_BASE];
+    let k = linker.places.findIndex((q) => q.array === p.array && q.index === p.index);
+    if (k < 0) {
+      if (!add) return null;
+      k = linker.places.push({ array: p.array, index: p.index }) - 1;
+    }
+    slot = EXT_SLOT_BASE + k;
+  }
+  const own = linker.checks.find((x) => x.slot === slot);
+  if (own !== undefined) return own.value === c.value ? own : null;
+  if (!add || linker.slots.has(slot) || linker.traces.some((t) => t.writes.has(slot))) return null;
+  const check = { slot, value: c.value };
+  linker.checks.push(check);
+  return check;
+}
+
 function checkIdentities(rec: RecordedTrace, checks: readonly IdentityCheck[]): void {
   for (const c of checks) {
     const w = rec.written.get(c.slot);

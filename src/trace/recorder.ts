@@ -307,7 +307,7 @@ export class Recorder {
       }
     }
     this.pc = target;
-    throw new TraceAbort("inner_loop", `backward jump to pc ${target} inside the trace`);
+    throw new TraceAbort("inner_loop", `backward jump to pc ${target} inside the trace`, { proto: this.proto, header: target });
   }
 
   // ---------------------------------------------------------------------------

@@ -52,6 +52,8 @@ interface SlotState {
   refClasses: Map<number, RefClass>;
   resultType: IrTypeName | null;
   maxInlineDepth: number;
+  checks: number;
+  places: number;
 }
 
 export class Tree {
@@ -118,7 +120,10 @@ export class Tree {
   }
 
   saveSlots(): SlotState {
-    return { slots: new Map(this.slots), refClasses: new Map(this.refClasses), resultType: this.resultType, maxInlineDepth: this.maxInlineDepth };
+    return {
+      slots: new Map(this.slots), refClasses: new Map(this.refClasses), resultType: this.resultType, maxInlineDepth: this.maxInlineDepth,
+      checks: this.checks.length, places: this.places.length,
+    };
   }
 
   /** Back to a saved slot state (a compile failed: the tree's code still has the old slots). */
@@ -129,6 +134,8 @@ export class Tree {
     for (const [k, v] of state.refClasses) this.refClasses.set(k, v);
     this.resultType = state.resultType;
     this.maxInlineDepth = state.maxInlineDepth;
+    this.checks.length = state.checks;
+    this.places.length = state.places;
     this.forgetLayouts();
   }
 
