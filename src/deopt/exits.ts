@@ -11,7 +11,7 @@ import { RArray, RDict, RFloat, RFunction, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING } from "../backend/emit-tree";
 import { EXT_SLOT_BASE } from "../trace/recorder";
-import type { Tree, TreeTrace } from "../trace/tree";
+import type { ExitEntry, Tree, TreeTrace } from "../trace/tree";
 
 /** The wasm side all trees share. */
 export interface SharedRuntime {
@@ -27,8 +27,8 @@ export interface CompiledTree {
   bytes: Uint8Array;
   /** Checks types and identities, then runs the tree; returns what the wasm function returned, or null (not entered). */
   enter: (stack: Value[], base: number) => unknown;
-  /** By trace id: the restorer of each exit. */
-  restorers: Map<number, Restorer[]>;
+  /** The restorer of an exit (made on first use: most exits are never taken). */
+  restorer(t: TreeTrace, snap: number): Restorer;
 }
 
 /** Writes one record's slots back; returns the record's length in f64 words. */
@@ -80,12 +80,26 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
   return make(fn, objects, tree.places, RFloat, RArray, RDict, new Int32Array(shared.memory.buffer), limit) as CompiledTree["enter"];
 }
 
+/**
+ * Restorers for the exits of a tree as compiled now, made when first needed. The layouts
+ * are taken now: the code that writes the records is this compile's.
+ */
+export function restorers(tree: Tree): CompiledTree["restorer"] {
+  const layouts = new Map(tree.traces.map((t) => [t.id, t.trace.snapshots.map((_, i) => tree.exitLayout(t, i))]));
+  const made = new Map<number, Restorer[]>();
+  return (t, snap) => {
+    let byTrace = made.get(t.id);
+    if (byTrace === undefined) made.set(t.id, (byTrace = []));
+    return (byTrace[snap] ??= restorer(tree, t, snap, layouts.get(t.id)![snap]));
+  };
+}
+
 /** The restorer of one exit: writes the record's entries to their slots. */
-export function restorer(tree: Tree, t: TreeTrace, snap: number): Restorer {
+function restorer(tree: Tree, t: TreeTrace, snap: number, layout: readonly ExitEntry[]): Restorer {
   const lines: string[] = [];
   const objects: unknown[] = [];
   let k = EXIT_STACK.header;
-  for (const e of tree.exitLayout(t, snap)) {
+  for (const e of layout) {
     let value: string;
     if (e.constant !== undefined) {
       if (typeof e.constant === "object") {
@@ -157,7 +171,7 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, traceById: (id: n
       const f = frames[k];
       rt.jitPushFrame(f.closure as RFunction, rootBase + f.base, rootBase + f.base - 1, f.pc);
     }
-    compiledOf(tree).restorers.get(t.id)![snapId](stack, rootBase, area, at, shared.refs);
+    compiledOf(tree).restorer(t, snapId)(stack, rootBase, area, at, shared.refs);
     if (kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
     applied.push({ trace: t, snap: snapId, rootDepth });
   }

@@ -20,7 +20,7 @@ import { emitTree, abiType, type LinkableTree } from "../backend/emit-tree";
 import { IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpers } from "../backend/trace-helpers";
-import { applyExits, entryStub, restorer, type CompiledTree, type SharedRuntime } from "../deopt/exits";
+import { applyExits, entryStub, restorers, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
 
@@ -476,8 +476,7 @@ export class TracingJit implements JitHook {
     // Native depth: bounded by V8's stack, by the exit stack's memory, and by --max-depth
     // (with room for the frames an exit rebuilds), so deep recursion behaves as without the JIT.
     const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((MEMORY_PAGES * 65536 - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
-    const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, restorers: new Map(), enter: entryStub(tree, fn, this.shared, limit) };
-    for (const t of tree.traces) compiled.restorers.set(t.id, t.trace.snapshots.map((_, i) => restorer(tree, t, i)));
+    const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, restorer: restorers(tree), enter: entryStub(tree, fn, this.shared, limit) };
     if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), fn as unknown as WebAssembly.ExportValue as never);
     for (const [id, target] of emitted.links) {
       this.linkOf.set(id, target);
