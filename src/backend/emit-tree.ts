@@ -16,7 +16,7 @@ import { IrOp, IrType } from "../ir/ops";
 import { FIRST_REF, type Ref } from "../ir/trace";
 import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, needsLocal, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
-import type { Tree, TreeTrace, ValueSource } from "../trace/tree";
+import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
 
 export { abiType };
 
@@ -168,8 +168,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       header.forEach((v, k) => w.local_get(recordTop).f64_const(v).f64_store(8 * k));
       let k = EXIT_STACK.header;
       let refs = 0;
-      for (const e of layout) {
-        if (e.constant !== undefined) continue;
+      for (const e of layout.flatMap(storedValues)) {
         const t = typeOf(e.source);
         if (t === IrType.ref) {
           // The table index goes in the record; the object into the shared table.

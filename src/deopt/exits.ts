@@ -7,11 +7,11 @@
 // and pushing the interpreter frames its snapshot holds, so the interpreter resumes in
 // the innermost frame with the exact stack it would have had.
 
-import { RArray, RDict, RFloat, RFunction, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RStruct, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING } from "../backend/emit-tree";
 import { EXT_SLOT_BASE } from "../trace/recorder";
-import type { ExitEntry, Tree, TreeTrace } from "../trace/tree";
+import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
 
 /** The wasm side all trees share. */
 export interface SharedRuntime {
@@ -99,21 +99,23 @@ function restorer(tree: Tree, t: TreeTrace, snap: number, layout: readonly ExitE
   const lines: string[] = [];
   const objects: unknown[] = [];
   let k = EXIT_STACK.header;
-  for (const e of layout) {
-    let value: string;
+  const object = (o: object): string => `objects[${objects.push(o) - 1}]`;
+  // The JS expression of a value, read from the record (in layout order) or a constant.
+  const valueOf = (e: ExitValue): string => {
     if (e.constant !== undefined) {
-      if (typeof e.constant === "object") {
-        objects.push(e.constant);
-        value = `objects[${objects.length - 1}]`;
-      } else value = e.type === "float" ? `new RFloat(${num(e.constant as number)})` : String(e.constant);
-    } else {
-      const raw = `area[at + ${k++}]`;
-      value = e.type === "int" ? raw : e.type === "float" ? `new RFloat(${raw})` : e.type === "ref" ? `refs.get(${raw})` : `${raw} !== 0`;
+      if (typeof e.constant === "object") return object(e.constant);
+      return e.type === "float" ? `new RFloat(${num(e.constant as number)})` : String(e.constant);
     }
+    const raw = `area[at + ${k++}]`;
+    return e.type === "int" ? raw : e.type === "float" ? `new RFloat(${raw})` : e.type === "ref" ? `refs.get(${raw})` : `${raw} !== 0`;
+  };
+  for (const e of layout) {
+    // A struct the trace never made is made now, from its fields (allocation sinking).
+    const value = e.struct !== undefined ? `new RStruct(${object(e.struct.layout)}, [${e.struct.fields.map(valueOf).join(", ")}])` : valueOf(e);
     lines.push(`${place(e.slot)} = ${value};`);
   }
-  const make = new Function("RFloat", "places", "objects", `return function exit${t.id}_${snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
-  return make(RFloat, tree.places, objects) as Restorer;
+  const make = new Function("RFloat", "RStruct", "places", "objects", `return function exit${t.id}_${snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
+  return make(RFloat, RStruct, tree.places, objects) as Restorer;
 }
 
 function num(v: number): string {

@@ -407,6 +407,16 @@ export class IrBuilder {
     return this.emit(IrOp.PHI, IrType.none, left, right);
   }
 
+  /** A struct only snapshots use (see VSTRUCT): its layout object and field values. */
+  vstruct(layout: object, fields: readonly Ref[]): Ref {
+    let i = this.refIndex.get(layout);
+    if (i === undefined) {
+      i = this.trace.refConsts.push(layout) - 1;
+      this.refIndex.set(layout, i);
+    }
+    const list = this.trace.structFields.push([...fields]) - 1;
+    return this.emit(IrOp.VSTRUCT, IrType.ref, i, list);
+  }
   alen(arr: Ref): Ref { return this.emit(IrOp.ALEN, IrType.int, arr); }
   aget(arr: Ref, index: Ref, type: IrType, snap?: number): Ref { return this.emit(IrOp.AGET, type, arr, index, 0, 0, snap); }
   aset(arr: Ref, index: Ref, value: Ref, snap?: number): Ref { return this.emit(IrOp.ASET, IrType.none, arr, index, value, 0, snap); }

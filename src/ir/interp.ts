@@ -154,6 +154,9 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
         values[ref] = r;
         break;
       }
+      case IrOp.VSTRUCT: // only snapshots use it: its layout stands for it here
+        values[ref] = trace.refConsts[a];
+        break;
       default: {
         const evaluate = VALUE_EVAL[op];
         if (evaluate === undefined) throw new Error(`runTrace: cannot run op ${op} at ${ref}`);

@@ -84,6 +84,8 @@ export class Trace {
   readonly helpers: string[] = [];
   /** Functions whose entry traces CALLT calls (operand a indexes this). */
   readonly callees: FunctionProto[] = [];
+  /** VSTRUCT field values: lists of refs (operand b of a VSTRUCT indexes this). */
+  readonly structFields: Ref[][] = [];
   readonly snapshots: Snapshot[] = [];
 
   constructor(readonly meta: TraceMeta) {}
@@ -200,6 +202,10 @@ export function typeOf(trace: Trace, ref: Ref): IrType {
 
 /** Call fn for each reference operand of ref that is set. */
 export function forEachRefOperand(trace: Trace, ref: Ref, fn: (operand: Ref, index: number) => void): void {
+  if (trace.op[ref] === IrOp.VSTRUCT) {
+    trace.structFields[trace.b[ref]].forEach((r, k) => fn(r, 1 + k));
+    return;
+  }
   const kinds = IR_OPERANDS[trace.op[ref]];
   for (let i = 0; i < kinds.length; i++) {
     if (!isRefOperand(kinds[i])) continue;

@@ -96,7 +96,7 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
   const snapshotFor = (recSnap: number): number => {
     const known = snapIds.get(recSnap);
     if (known !== undefined) return known;
-    const id = b.snapshot(framesOf(rec.snapshots[recSnap], (r) => map[r], isLoop ? loads : undefined, rec.written, rec.virtuals));
+    const id = b.snapshot(framesOf(rec.snapshots[recSnap], (r) => map[r], isLoop ? loads : undefined, rec.written));
     snapIds.set(recSnap, id);
     return id;
   };
@@ -116,9 +116,11 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
         case "KBOOL":
           map[i] = b.kbool(o.args[0] !== 0);
           return;
-        case "KREF":
-          map[i] = b.kref(o.object!);
+        case "KREF": {
+          const v = rec.virtuals.get(i);
+          map[i] = v === undefined ? b.kref(o.object!) : b.vstruct(v.layout, v.fields.map((r) => map[r]));
           return;
+        }
         default: {
           const snap = o.snap >= 0 ? snapshotFor(o.snap) : undefined;
           const args = o.args.map((r) => map[r]);
@@ -187,7 +189,7 @@ function isLiveIn(s: RecSnapshot, slot: number): boolean {
   return live === null || live.isLive(s.frames[k].pc, slot - s.frames[k].base);
 }
 
-function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Ref> | undefined, written: Map<number, number>, virtuals: ReadonlySet<number>): SnapshotFrameInput[] {
+function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Ref> | undefined, written: Map<number, number>): SnapshotFrameInput[] {
   const slots = s.frames.map(() => new Map<number, Ref>());
   const put = (slot: number, r: Ref): void => {
     if (slot >= EXT_SLOT_BASE) {
@@ -201,10 +203,6 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
     slots[k].set(slot - s.frames[k].base, r);
   };
   if (loads !== undefined) for (const slot of written.keys()) if (!s.slots.has(slot) && loads.has(slot)) put(slot, loads.get(slot)!);
-  for (const [slot, r] of s.slots) {
-    // Only a live register reaches put's map; a struct the trace never made cannot go there.
-    if (virtuals.has(r) && isLiveIn(s, slot)) throw new TraceAbort("nyi_value", "a struct made in the trace is live at an exit");
-    put(slot, ref(r));
-  }
+  for (const [slot, r] of s.slots) put(slot, ref(r));
   return s.frames.map((f, k) => ({ proto: f.proto, base: f.base, pc: f.pc, slots: slots[k], closure: f.fn ?? undefined }));
 }

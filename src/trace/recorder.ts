@@ -97,12 +97,12 @@ export interface RecordedTrace {
   /** Recursive calls that go through entry traces. */
   calls: FunctionProto[];
   /**
-   * Structs the trace makes (NEWSTRUCT): their placeholder refs (KREF of the struct the
-   * recording made). The trace never allocates them: field reads take the field values
-   * directly, and assemble aborts if a placeholder escapes (an operand, an exit, a
-   * value carried around a loop or returned).
+   * Structs the trace makes (NEWSTRUCT), by placeholder ref: layout and field values.
+   * The trace never allocates them: field reads take the field values directly, an exit
+   * makes the struct (VSTRUCT), and assemble aborts if one escapes otherwise (an
+   * operand, a value carried around a loop or returned).
    */
-  virtuals: ReadonlySet<number>;
+  virtuals: ReadonlyMap<number, { layout: StructLayout; fields: number[] }>;
 }
 
 /** Slots from here up are places (frames never have that many registers; IR literals stay below 2^20). */
@@ -281,7 +281,7 @@ export class Recorder {
     return {
       mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
       written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
-      inlined: this.inlined, calls: this.calls, virtuals: new Set(this.virtuals.keys()),
+      inlined: this.inlined, calls: this.calls, virtuals: this.virtuals,
     };
   }
 

@@ -10,7 +10,7 @@
 // emitter stores them and the restorer reads them in that order (both per compile).
 
 import type { FunctionProto } from "../interp/bytecode";
-import { IR_TYPE_NAMES, type IrTypeName } from "../ir/ops";
+import { IR_TYPE_NAMES, IrOp, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
 import type { AssembledTrace, TraceEnd } from "./assemble";
 import { EXT_SLOT_BASE, type IdentityCheck, type Place, type RefClass } from "./recorder";
@@ -38,13 +38,19 @@ export interface TreeTrace {
 /** Where an exit's value comes from: an instruction of some trace, or the tree's slot local. */
 export type ValueSource = { trace: TreeTrace; ref: Ref } | { slot: number };
 
-export interface ExitEntry {
-  /** Root-relative stack slot, or a place (EXT_SLOT_BASE + k). */
-  slot: number;
+/** A value an exit writes: where it comes from, and the constant when it is one. */
+export interface ExitValue {
   type: IrTypeName;
   source: ValueSource;
   /** For constants: the value (number/boolean/object); undefined: stored in the exit record. */
   constant?: number | boolean | object;
+}
+
+export interface ExitEntry extends ExitValue {
+  /** Root-relative stack slot, or a place (EXT_SLOT_BASE + k). */
+  slot: number;
+  /** A struct the trace never made (VSTRUCT): the exit makes one from these field values. */
+  struct?: { layout: object; fields: ExitValue[] };
 }
 
 interface SlotState {
@@ -212,11 +218,11 @@ export class Tree {
     return (memo[snap] ??= this.computeExitLayout(t, snap));
   }
 
-  /** Entries an exit's record stores (constants are not stored). */
+  /** Values an exit's record stores (constants are not stored; a made struct stores its fields). */
   storedEntries(t: TreeTrace, snap: number): number {
     let memo = this.storedMemo.get(t);
     if (memo === undefined) this.storedMemo.set(t, (memo = []));
-    return (memo[snap] ??= this.exitLayout(t, snap).filter((e) => e.constant === undefined).length);
+    return (memo[snap] ??= this.exitLayout(t, snap).reduce((n, e) => n + storedValues(e).length, 0));
   }
 
   private computeExitLayout(t: TreeTrace, snap: number): ExitEntry[] {
@@ -224,11 +230,29 @@ export class Tree {
     const values = this.exitValues(t, snap);
     for (const slot of [...values.keys()].sort((x, y) => x - y)) {
       const source = values.get(slot)!;
-      const type = "slot" in source ? this.slots.get(slot)! : IR_TYPE_NAMES[source.trace.trace.type[source.ref]];
-      const entry: ExitEntry = { slot, type, source };
-      if (!("slot" in source) && source.trace.trace.isConst(source.ref)) entry.constant = source.trace.trace.constValue(source.ref);
+      const entry: ExitEntry = { slot, ...exitValue(source, "slot" in source ? this.slots.get(slot)! : "none") };
+      if (!("slot" in source) && source.trace.trace.op[source.ref] === IrOp.VSTRUCT) {
+        const tr = source.trace.trace;
+        const fields = tr.structFields[tr.b[source.ref]].map((ref) => exitValue({ trace: source.trace, ref }, "none"));
+        entry.struct = { layout: tr.refConsts[tr.a[source.ref]], fields };
+      }
       entries.push(entry);
     }
     return entries;
   }
+}
+
+/** An exit value from a source; slotType is the type of a tree slot source. */
+function exitValue(source: ValueSource, slotType: IrTypeName): ExitValue {
+  if ("slot" in source) return { type: slotType, source };
+  const tr = source.trace.trace;
+  const value: ExitValue = { type: IR_TYPE_NAMES[tr.type[source.ref]], source };
+  if (tr.isConst(source.ref)) value.constant = tr.constValue(source.ref);
+  return value;
+}
+
+/** The values of an entry its exit record holds, in record order. */
+export function storedValues(e: ExitEntry): ExitValue[] {
+  if (e.struct !== undefined) return e.struct.fields.filter((f) => f.constant === undefined);
+  return e.constant === undefined ? [e] : [];
 }
