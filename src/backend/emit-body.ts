@@ -40,6 +40,9 @@ export const TRACE_IMPORTS = {
   apush_int: [["externref", "f64"], ["i32"]],
   apush_float: [["externref", "f64"], ["i32"]],
   apush_bool: [["externref", "i32"], ["i32"]],
+  sget_int: [["externref", "f64", "f64"], ["f64"]],
+  sget_float: [["externref", "f64", "f64"], ["f64"]],
+  sget_bool: [["externref", "f64", "f64"], ["i32"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 

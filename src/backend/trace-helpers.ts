@@ -1,9 +1,10 @@
 // The JS side of the helpers trace modules import (TRACE_IMPORTS in emit-trace.ts):
 // array length, element reads that refuse (NaN / 2) instead of guessing, and element
-// writes that refuse (0) on a shared array or a bad index, before any effect. A refusal
+// writes that refuse (0) on a shared array or a bad index, before any effect; struct
+// field reads that refuse unless the struct has the layout the trace saw. A refusal
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
-import { RArray, RDict, RFloat } from "../interp/value";
+import { RArray, RDict, RFloat, RStruct } from "../interp/value";
 
 function items(arr: unknown, i: number): unknown[] | null {
   if (!(arr instanceof RArray)) return null;
@@ -82,6 +83,18 @@ export const traceHelpers = {
     if (!(arr instanceof RArray) || arr.shared) return 0;
     arr.items.push(v !== 0);
     return 1;
+  },
+  sget_int(o: unknown, layout: number, slot: number): number {
+    const v = o instanceof RStruct && o.layout.id === layout ? o.values[slot] : undefined;
+    return typeof v === "number" ? v : NaN;
+  },
+  sget_float(o: unknown, layout: number, slot: number): number {
+    const v = o instanceof RStruct && o.layout.id === layout ? o.values[slot] : undefined;
+    return v instanceof RFloat ? v.v : NaN;
+  },
+  sget_bool(o: unknown, layout: number, slot: number): number {
+    const v = o instanceof RStruct && o.layout.id === layout ? o.values[slot] : undefined;
+    return v === true ? 1 : v === false ? 0 : 2;
   },
   aset_bool(arr: unknown, i: number, v: number): number {
     const xs = items(arr, i);

@@ -34,6 +34,9 @@ export interface CompiledTree {
 /** Writes one record's slots back; returns the record's length in f64 words. */
 export type Restorer = (stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table) => void;
 
+/** The class an entry stub checks a ref slot for, by the slot's RefClass. */
+const REF_CLASSES = { array: "RArray", dict: "RDict", struct: "RStruct" } as const;
+
 /** Where a slot lives, as JS text (places go through the tree's places array). */
 function place(slot: number): string {
   return slot >= EXT_SLOT_BASE ? `places[${slot - EXT_SLOT_BASE}].array[places[${slot - EXT_SLOT_BASE}].index]` : `stack[base + ${slot}]`;
@@ -65,7 +68,7 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
         args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        lines.push(`if (!(v${i} instanceof ${tree.refClasses.get(slot) === "dict" ? "RDict" : "RArray"})) return null;`);
+        lines.push(`if (!(v${i} instanceof ${REF_CLASSES[tree.refClasses.get(slot) ?? "array"]})) return null;`);
         args.push(`v${i}`);
         break;
       default:
@@ -75,9 +78,9 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
   lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.depth >> 2}] = 0; words[${EXIT_STACK.refTop >> 2}] = 0;`);
   lines.push(`words[${EXIT_STACK.limit >> 2}] = limit();`);
   lines.push(`return fn(${args.join(", ")});`);
-  const make = new Function("fn", "objects", "places", "RFloat", "RArray", "RDict", "words", "limit",
+  const make = new Function("fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "words", "limit",
     `return function enterTree${tree.root.id}(stack, base) {\n${lines.join("\n")}\n};`);
-  return make(fn, objects, tree.places, RFloat, RArray, RDict, new Int32Array(shared.memory.buffer), limit) as CompiledTree["enter"];
+  return make(fn, objects, tree.places, RFloat, RArray, RDict, RStruct, new Int32Array(shared.memory.buffer), limit) as CompiledTree["enter"];
 }
 
 /**

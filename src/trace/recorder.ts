@@ -40,7 +40,7 @@ export interface RecOp {
 }
 
 /** Which kind of object a ref-typed entry slot must hold. */
-export type RefClass = "array" | "dict";
+export type RefClass = "array" | "dict" | "struct";
 
 /** One frame of a snapshot, outermost first. */
 export interface RecFrameState {
@@ -355,14 +355,25 @@ export class Recorder {
     this.write(a, ref, struct);
   }
 
-  /** GETFIELD of a struct the trace made: the field's value, with no code. */
+  /**
+   * GETFIELD: of a struct the trace made, the field's value with no code; of another
+   * struct, a helper that checks the layout and the value's type (else the trace exits).
+   */
   private getField(a: number, b: number, name: string): void {
-    const v = this.virtuals.get(this.read(b));
+    const ref = this.read(b);
+    const v = this.virtuals.get(ref);
     const o = this.stack[this.base + b];
-    if (v === undefined || !(o instanceof RStruct)) throw new TraceAbort("nyi_op", "a field of a struct made outside the trace");
-    const slot = v.layout.index.get(name);
+    if (!(o instanceof RStruct)) throw new TraceAbort("nyi_value", "a field of something other than a struct");
+    const slot = o.layout.index.get(name);
     if (slot === undefined) throw new TraceAbort("nyi_op", `${name} of a struct is not a field`);
-    this.write(a, v.fields[slot], o.values[slot]);
+    if (v !== undefined) {
+      this.write(a, v.fields[slot], o.values[slot]);
+      return;
+    }
+    const value = o.values[slot];
+    const kind = this.kindOf(value);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "a struct field holding an object");
+    this.write(a, this.emitHelper(`sget_${kind}`, kind, [ref, this.constant("int", o.layout.id), this.constant("int", slot)]), value);
   }
 
   private object(o: object): number {
@@ -379,7 +390,7 @@ export class Recorder {
     if (typeof v === "number") return "int";
     if (v instanceof RFloat) return "float";
     if (typeof v === "boolean") return "bool";
-    if (v instanceof RArray || v instanceof RDict) return "ref";
+    if (v instanceof RArray || v instanceof RDict || v instanceof RStruct) return "ref";
     throw new TraceAbort("nyi_value", `a ${describe(v)} value`);
   }
 
@@ -403,7 +414,7 @@ export class Recorder {
       this.checks.push({ slot, value });
     } else {
       const kind = this.kindOf(value);
-      if (kind === "ref") this.refClasses.set(slot, value instanceof RDict ? "dict" : "array");
+      if (kind === "ref") this.refClasses.set(slot, value instanceof RDict ? "dict" : value instanceof RStruct ? "struct" : "array");
       load = this.emit("SLOAD", kind, [slot]);
     }
     this.entry.set(slot, load);

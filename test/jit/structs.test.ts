@@ -67,6 +67,38 @@ print(f(1000))
     expect(s.exits.find((e) => e.line === 12)?.count).toBeGreaterThanOrEqual(9);
   });
 
+  it("fields of a struct from outside the trace go through a layout-checking helper; another layout exits and grows a side trace", () => {
+    const src = `
+struct Cfg {
+    scale: float,
+    steps: int
+}
+struct Alt {
+    steps: int,
+    scale: float
+}
+func run(cfg, n) {
+    mut acc := 0.0
+    mut i := 0
+    while i < n {
+        acc += cfg.scale * i
+        i += cfg.steps
+    }
+    return acc
+}
+print(run(Cfg { scale: 0.5, steps: 1 }, 2000))
+print(run(Alt { steps: 2, scale: 1.5 }, 2000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    expect(tracesOf(r, "root")).toHaveLength(1);
+    expect(tracesOf(r, "side")).toHaveLength(1); // Alt's layout, from the first helper's exit
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    expect(ir).toMatch(/CALLH +sget_float/);
+    expect(ir).toMatch(/CALLH +sget_int/);
+  });
+
   it("a struct holding an array is not made in traces (it would share the array)", () => {
     const src = `
 struct Box {
