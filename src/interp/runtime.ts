@@ -640,6 +640,11 @@ export abstract class Runtime {
   }
 
   /** Push a frame for fn at absolute base, returning into stack[ret], resuming at pc. */
+  /** The method `name` of a struct layout (methods are fixed when the program starts). */
+  jitMethodFor(layout: StructLayout, name: string): RFunction | undefined {
+    return this.methodFor(layout, name);
+  }
+
   jitPushFrame(fn: RFunction, base: number, ret: number, pc: number): Frame {
     const f = this.pushFrame(fn, base, ret, FRAME_NORMAL);
     f.pc = pc;

@@ -199,7 +199,7 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
     let k = s.frames.length - 1;
     while (k > 0 && slot < s.frames[k].base) k--;
     // A register the interpreter will not read before writing it needs no value.
-    if (!isLiveIn(s, slot)) return;
+    if (!isLiveIn(s, slot) && !(s.keep?.includes(slot) ?? false)) return;
     slots[k].set(slot - s.frames[k].base, r);
   };
   if (loads !== undefined) for (const slot of written.keys()) if (!s.slots.has(slot) && loads.has(slot)) put(slot, loads.get(slot)!);

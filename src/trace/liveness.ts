@@ -34,7 +34,7 @@ interface Effects {
   next: number[];
 }
 
-function effectsAt(code: Int32Array, pc: number): Effects | null {
+function effectsAt(code: Int32Array, consts: readonly unknown[], pc: number): Effects | null {
   const op = code[pc];
   const a = code[pc + 1];
   const b = code[pc + 2];
@@ -79,12 +79,12 @@ function effectsAt(code: Int32Array, pc: number): Effects | null {
       return e([a, b], [], [c, pc + 8]);
     case Op.CALL:
       return e(range(a, b + 1), [a]);
-    // R[a] counts as read by every call: an exit during a natively called entry tree
-    // finds the callee there (the recorder puts CALLG's function in it too).
+    // (An exit during a natively called entry tree finds the callee in R[a]: the
+    // recorder keeps it in that snapshot whatever liveness says.)
     case Op.CALLG:
-      return e(range(a, b + 1), [a]);
-    case Op.CALLMETHOD:
-      return e(range(a, b + 2), [a]);
+      return e(range(a + 1, b), [a]);
+    case Op.CALLMETHOD: // R[a] gets the method: the receiver and arguments follow it
+      return e(range(a + 1, b + 1), [a]);
     case Op.PUSHVAR: case Op.DICTSET: case Op.SETINDEX:
       return e([a, b, c], op === Op.PUSHVAR ? [a] : []);
     case Op.SETFIELD:
@@ -93,8 +93,14 @@ function effectsAt(code: Int32Array, pc: number): Effects | null {
       return e([a, b], []);
     case Op.NEWARRAY: case Op.CONCAT:
       return e(range(b, c), [a]);
-    case Op.NEWSTRUCT: case Op.NEWENUM: // the value count is in the layout constant
-      return e([], [a], [fall], b);
+    case Op.NEWSTRUCT: { // the value count is in the constant (a layout, or [enum, variant, argc])
+      const layout = consts[c] as { fields?: readonly unknown[] } | undefined;
+      return Array.isArray(layout?.fields) ? e(range(b, layout.fields.length), [a]) : e([], [a], [fall], b);
+    }
+    case Op.NEWENUM: {
+      const argc = (consts[c] as unknown as unknown[] | undefined)?.[2];
+      return typeof argc === "number" ? e(range(b, argc), [a]) : e([], [a], [fall], b);
+    }
     case Op.FORPREP:
       return e([b], [a, a + 1]);
     case Op.FORITER: // R[b] is written only when the loop goes on: not a kill
@@ -120,7 +126,7 @@ function analyse(proto: FunctionProto): Liveness | null {
   const words = (nregs + 31) >>> 5;
   const effects: Effects[] = [];
   for (let i = 0; i < count; i++) {
-    const fx = effectsAt(code, i << 2);
+    const fx = effectsAt(code, proto.consts, i << 2);
     if (fx === null) return null;
     effects.push(fx);
   }

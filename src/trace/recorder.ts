@@ -16,7 +16,7 @@
 // tree) closes where the tree's root does, or ends with an exit where it cannot link.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, type StructLayout, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, type StructLayout, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
@@ -57,6 +57,8 @@ export interface RecFrameState {
 export interface RecSnapshot {
   frames: RecFrameState[];
   slots: Map<number, number>;
+  /** Root-relative slots listed even where liveness says dead (a CALLT's callee register: see exits.ts). */
+  keep?: number[];
 }
 
 /** A place outside the frames: a module global or a closure cell. */
@@ -342,6 +344,42 @@ export class Recorder {
   /** Struct placeholders -> their layout and the refs of their field values (see RecordedTrace.virtuals). */
   private readonly virtuals = new Map<number, { layout: StructLayout; fields: number[] }>();
 
+  /**
+   * CALLMETHOD on a struct the trace made: the method (fixed per layout for the whole
+   * run, so no guard) is inlined like a call, the receiver as its register 0. Receivers
+   * from outside the trace would be shared by the call (copy-on-write): not yet.
+   */
+  private callMethod(pc: number, a: number, nargs: number, name: string): number {
+    const recv = this.stack[this.base + a + 1];
+    const recvRef = this.read(a + 1);
+    if (!(recv instanceof RStruct) || !this.virtuals.has(recvRef)) throw new TraceAbort("call_user", `a method call (${name}) on a value the trace did not make`);
+    if (recv.layout.index.has(name)) throw new TraceAbort("call_user", "a call of a function held in a struct field");
+    const m = this.rt.jitMethodFor(recv.layout, name);
+    if (m === undefined) throw new TraceAbort("error_raised", `an undefined method ${name}`);
+    const proto = m.proto;
+    if (proto.isGenerator || proto.arity !== nargs) throw new TraceAbort("call_user", `a call of ${proto.name} that is not a plain call`);
+    for (let i = 2; i <= nargs + 1; i++) {
+      const ref = this.read(a + i);
+      if (this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "an array or dict passed to a method");
+    }
+    if (this.frames.some((f) => f.frame.proto === proto)) throw new TraceAbort("call_user", `a recursive method call (${proto.name})`);
+    // As the interpreter: the method goes in R[a], the arguments become shared.
+    this.write(a, this.object(m), m);
+    for (let i = 1; i <= nargs + 1; i++) share(this.stack[this.base + a + i]);
+    this.cur.frame.pc = pc + 4;
+    let callee: Frame;
+    try {
+      callee = this.rt.jitPushFrame(m, this.base + a + 1, this.base + a, proto.entryPc);
+    } catch (e) {
+      if (e instanceof RuffError) throw new TraceAbort("error_raised", e.message);
+      throw e;
+    }
+    this.frames.push({ frame: callee, fn: m, rel: this.cur.rel + a + 1 });
+    this.enterFrame();
+    this.inlined.push(proto);
+    return proto.entryPc;
+  }
+
   /** NEWSTRUCT: made for real, recorded as a placeholder whose fields are known. */
   private newStruct(a: number, b: number, layout: StructLayout): void {
     const fields = layout.fields.map((_, k) => this.read(b + k));
@@ -584,6 +622,8 @@ export class Recorder {
         return this.forIteration(pc, a, b, c);
       case Op.PUSHVAR:
         return this.pushInPlace(pc, a, b, c);
+      case Op.CALLMETHOD:
+        return this.callMethod(pc, a, b, this.consts[c] as string);
       case Op.NEWSTRUCT:
         this.newStruct(a, b, this.consts[c] as unknown as StructLayout);
         return pc + 4;
@@ -779,6 +819,8 @@ export class Recorder {
     // (resume at the call); one that exits has its frames rebuilt on top of this state
     // with the caller resuming after the call (src/deopt/exits.ts derives that state).
     const before = this.snapshot();
+    // An exit inside the callee finds the pending call's function in R[a].
+    this.snapshots[before].keep = [this.cur.rel + a];
     this.cur.frame.pc = pc + 4;
     let result: Value;
     try {

@@ -99,6 +99,42 @@ print(run(Alt { steps: 2, scale: 1.5 }, 2000))
     expect(ir).toMatch(/CALLH +sget_int/);
   });
 
+  it("methods of a struct made in the trace are inlined; a method returning a struct returns a virtual one", () => {
+    const src = `
+struct Vec {
+    x: float,
+    y: float
+
+    func dot(self, other) {
+        return self.x * other.x + self.y * other.y
+    }
+
+    func scaled(self, k) {
+        return Vec { x: self.x * k, y: self.y * k }
+    }
+}
+func run(n) {
+    mut acc := 0.0
+    mut i := 0
+    while i < n {
+        let v := Vec { x: i * 1.0, y: 2.0 }
+        acc += v.dot(v.scaled(0.5))
+        i += 1
+    }
+    return acc
+}
+print(run(3000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    expect(tracesOf(r, "root")).toHaveLength(1);
+    const inlined = r.events.filter((e) => e.event === "inline").map((e) => e.function);
+    expect(inlined).toEqual(["Vec.scaled", "Vec.dot"]);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    expect(ir).not.toMatch(/CALLH|VSTRUCT|KREF/); // nothing is allocated or looked up
+  });
+
   it("a struct holding an array is not made in traces (it would share the array)", () => {
     const src = `
 struct Box {
