@@ -220,7 +220,8 @@ export function renderMakers(ms: Maker[], globals: VarInfo[], st: RenderState): 
     const inner = withFrame(withFrame(outer, [{ name: q, cat: "num", mutable: true, floaty: true }]), [{ name: x, cat: "num", mutable: false }]);
     const body = renderExpr(m.body, inner, st);
     const mutate = m.mutate ? [`${IND}${IND}${q} := (${q} + ${x})`] : [];
-    lines.push(`func ${name}(${a}) {`, `${IND}mut ${q} := ${init.t}`, `${IND}return func(${x}) {`, ...mutate, `${IND}${IND}return ${body.t}`, `${IND}}`, "}");
+    // The closure always reads its captured cell (GETUPVAL in the inlined frame).
+    lines.push(`func ${name}(${a}) {`, `${IND}mut ${q} := ${init.t}`, `${IND}return func(${x}) {`, ...mutate, `${IND}${IND}return (${q} + ${body.t})`, `${IND}}`, "}");
     st.makers.push({ name, cost: body.c + 3 } satisfies MakerSig);
   });
   return lines;

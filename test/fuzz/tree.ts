@@ -143,7 +143,7 @@ export interface TFunc {
   result: Expr;
 }
 
-/** `func mkN(a) { mut q := init; return func(x) { [q := q op x] return body } }`. */
+/** `func mkN(a) { mut q := init; return func(x) { [q := (q + x)] return (q + body) } }`. */
 export interface Maker {
   init: Expr;
   /** The closure writes its captured cell before returning (a counter). */
