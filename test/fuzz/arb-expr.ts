@@ -12,12 +12,17 @@ type Weighted = { arbitrary: Arb; weight: number };
 /** `general` uses the whole generated language; `kernel` stays with numbers, arrays of
  *  numbers and bools in hot loops: what loop traces compile first, so their exits,
  *  overflow checks and type changes are exercised. */
-export type Profile = "general" | "kernel" | "hot" | "hotcall";
+export type Profile = "general" | "kernel" | "hot" | "hotcall" | "inline" | "callee";
 
 /** `hot` is the body of a hot numeric loop (hot.ts): ints, floats, bools and reads of
  *  arrays declared outside the loop, nothing a loop trace cannot compile today;
- *  `hotcall` adds calls of generated functions and closures (to be inlined later). */
-const isHot = (p: Profile): boolean => p === "hot" || p === "hotcall";
+ *  `hotcall` adds calls of generated functions and closures (their bodies use the
+ *  whole language, so they are seldom traced); `inline` adds calls of the small
+ *  traceable functions of arb-inline.ts and closures instead, which traces inline;
+ *  `callee` is `inline` inside those functions. Neither has a literal zero divisor: their
+ *  errors should come late (counters reaching zero, the triggers), not on the first call. */
+type HotProfile = "hot" | "hotcall" | "inline" | "callee";
+const isHot = (p: Profile): p is HotProfile => p === "hot" || p === "hotcall" || p === "inline" || p === "callee";
 
 /** Maximum expression depth used by statements. */
 export const EXPR_DEPTH = 2;
@@ -60,7 +65,7 @@ export function expr(cat: Cat, depth: number, profile: Profile = "general"): Arb
   let arb = memo.get(key);
   if (arb === undefined) {
     const d = Math.max(0, depth);
-    arb = fc.oneof(...(hot ? hotChoices(cat, d, profile === "hotcall") : kernel ? kernelChoices(cat, d) : choices(cat, d)));
+    arb = fc.oneof(...(hot ? hotChoices(cat, d, profile as HotProfile) : kernel ? kernelChoices(cat, d) : choices(cat, d)));
     memo.set(key, arb);
   }
   return arb;
@@ -141,29 +146,37 @@ export const hotIntLit: Arb = fc
  *  `a[(i % len(a))]` stays inside the array. */
 const M: Expr = { k: "int", v: 1000000n };
 export const nonNegative = (e: Expr): Expr => ({ k: "arith", op: "+", l: { k: "div", op: "%", l: e, r: M }, r: M });
+/** A divisor that is never zero (nor negative): `((e % 1000003) + 1000004)`. */
+const nonZero = (e: Expr): Expr => ({ k: "arith", op: "+", l: { k: "div", op: "%", l: e, r: { k: "int", v: 1000003n } }, r: { k: "int", v: 1000004n } });
 
 /** Expressions of a hot loop body (see isHot): no literals of arrays, no strings, no calls
  *  unless `calls`; accumulating literals near 2^53 / growth steps; array reads. */
-function hotChoices(cat: Cat, depth: number, calls: boolean): Weighted[] {
+function hotChoices(cat: Cat, depth: number, profile: HotProfile): Weighted[] {
   const w = (arbitrary: Arb, weight: number): Weighted => ({ arbitrary, weight });
-  const profile: Profile = calls ? "hotcall" : "hot";
+  const calls = profile !== "hot";
+  // Loops calling traceable functions leave the crossing of 2^53 to the callees: no
+  // growth steps, fewer products.
+  const growth = profile === "inline" || profile === "callee" ? 0 : 1;
+  const op = growth ? arithOp : fc.constantFrom("+" as const, "-" as const, "+" as const, "-" as const, "*" as const);
   const hotLeaves: Weighted[] =
-    cat === "int" ? [w(varOf("int"), 8), w(hotIntLit, 4), w(ctr, 6), w(growthLit, 2)]
-    : cat === "num" ? [w(varOf("num"), 8), w(floatLit, 3), w(hotIntLit, 2), w(ctr, 3), w(growthLit, 1)]
+    cat === "int" ? [w(varOf("int"), 8), w(hotIntLit, 4), w(ctr, 6), ...(growth ? [w(growthLit, 2)] : [])]
+    : cat === "num" ? [w(varOf("num"), 8), w(floatLit, 3), w(hotIntLit, 2), w(ctr, 3), ...(growth ? [w(growthLit, 1)] : [])]
     : cat === "bool" ? [w(varOf("bool"), 2), w(flip, 6)]
     : cat === "arr" ? [w(varOf("arr"), 1)]
     : [w(varOf("any"), 2), w(varOf("num"), 3)];
   if (depth === 0) return hotLeaves;
   const sub = (c: Cat): Arb => expr(c, depth - 1, profile);
-  const call = calls
+  const call = profile === "hotcall"
     ? [w(fc.record({ pick, args: fc.array(pick, { minLength: 3, maxLength: 3 }), depth: fc.nat({ max: 7 }) }).map((r): Expr => ({ k: "call", cat, ...r })), 3)]
-    : [];
+    : (profile === "inline" || profile === "callee") && (cat === "int" || cat === "num")
+      ? [w(icall(cat), 5)]
+      : [];
   const builtin = (name: string, ...args: Cat[]): Arb => fc.tuple(...args.map(sub)).map((a): Expr => ({ k: "builtin", name, args: a }));
   switch (cat) {
     case "int":
       return [
         ...hotLeaves,
-        w(fc.record({ op: arithOp, l: sub("int"), r: sub("int") }).map((r): Expr => ({ k: "arith", ...r })), 8),
+        w(fc.record({ op, l: sub("int"), r: sub("int") }).map((r): Expr => ({ k: "arith", ...r })), 8),
         w(fc.record({ op: divOp, l: sub("int"), r: divisor("int", depth - 1, profile) }).map((r): Expr => ({ k: "div", ...r })), 3),
         w(sub("int").map((e): Expr => ({ k: "neg", e })), 1),
         w(builtin("len", "arr"), 1),
@@ -172,7 +185,7 @@ function hotChoices(cat: Cat, depth: number, calls: boolean): Weighted[] {
     case "num":
       return [
         ...hotLeaves,
-        w(fc.record({ op: arithOp, l: sub("num"), r: sub("num") }).map((r): Expr => ({ k: "arith", ...r })), 8),
+        w(fc.record({ op, l: sub("num"), r: sub("num") }).map((r): Expr => ({ k: "arith", ...r })), 8),
         w(fc.record({ op: divOp, l: sub("num"), r: divisor("num", depth - 1, profile) }).map((r): Expr => ({ k: "div", ...r })), 3),
         w(sub("num").map((e): Expr => ({ k: "neg", e })), 1),
         w(fc.record({ a: varOf("arr"), i: sub("int") }).map((r): Expr => ({ k: "index", a: r.a, i: nonNegative(r.i), raw: false })), 4),
@@ -350,12 +363,16 @@ function divisor(cat: "int" | "num", depth: number, profile: Profile = "general"
   const near = fc.constantFrom(0n, 1n, -1n, 2n, 3n, 7n).map((v): Expr => ({ k: "int", v }));
   // In hot loops the divisor reaches zero mid-loop, not in the first (recorded) iteration.
   const late = fc.record({ pick, permille: fc.integer({ min: 100, max: 1000 }) }).map((r): Expr => ({ k: "ctr", ...r }));
+  // Around calls of traceable functions, only counters (and the callees' triggers) reach
+  // zero: other divisors are never zero, so the loop runs long enough to be traced.
+  const safe = profile === "callee" || profile === "inline";
+  const any = expr(cat, Math.max(0, depth), profile);
   const arbs: Weighted[] = [
     { arbitrary: isHot(profile) ? late : ctr, weight: 2 },
-    { arbitrary: near, weight: 1 },
-    { arbitrary: expr(cat, Math.max(0, depth), profile), weight: 6 },
+    { arbitrary: safe ? fc.constantFrom(1n, -1n, 2n, 3n, 7n).map((v): Expr => ({ k: "int", v })) : near, weight: 1 },
+    { arbitrary: safe ? any.map(nonZero) : any, weight: 6 },
   ];
-  if (cat === "num") arbs.push({ arbitrary: fc.constantFrom(0, 2, 4).map((i): Expr => ({ k: "float", i })), weight: 1 });
+  if (cat === "num") arbs.push({ arbitrary: fc.constantFrom(...(safe ? [1, 4] : [0, 2, 4])).map((i): Expr => ({ k: "float", i })), weight: 1 });
   return fc.oneof(...arbs);
 }
 
@@ -369,4 +386,37 @@ const interpPart: Arb = fc.oneof(
 function hof(name: "map" | "filter" | "reduce" | "any" | "all", depth: number): Arb {
   const d = Math.max(0, depth - 1);
   return fc.record({ a: expr("arr", d), body: expr("num", d), init: expr("num", 0) }).map((r): Expr => ({ k: "hof", name, ...r }));
+}
+
+// ---------------------------------------------------------------------------
+// Calls of traceable functions (arb-inline.ts): arguments are expressions, mostly the
+// loop counter, so a guard on a parameter inside the callee flips mid-loop.
+
+/** An int argument: the innermost loop counter (a parameter inside a traceable
+ *  function), the counter minus an offset, or a small int expression. */
+const intArg: Arb = fc.oneof(
+  { arbitrary: fc.constant<Expr>({ k: "ctr", pick: 0, permille: 0 }), weight: 6 },
+  { arbitrary: ctr, weight: 2 },
+  { arbitrary: varOf("int"), weight: 1 },
+  { arbitrary: fc.record({ op: arithOp, l: fc.constant<Expr>({ k: "ctr", pick: 0, permille: 0 }), r: smallLit }).map((r): Expr => ({ k: "arith", ...r })), weight: 2 },
+);
+
+/** A num argument: often an accumulator (a float after a while), a counter, a float. */
+const numArg: Arb = fc.oneof(
+  { arbitrary: varOf("num"), weight: 4 },
+  { arbitrary: fc.constant<Expr>({ k: "ctr", pick: 0, permille: 0 }), weight: 2 },
+  { arbitrary: floatLit, weight: 1 },
+  { arbitrary: hotIntLit, weight: 1 },
+);
+
+/** A call of a traceable function returning `cat` (`num` accepts int results too). */
+export function icall(cat: "int" | "num"): fc.Arbitrary<Extract<Expr, { k: "icall" }>> {
+  return fc
+    .record({
+      pick,
+      iargs: fc.array(intArg, { minLength: 3, maxLength: 3 }),
+      nargs: fc.array(numArg, { minLength: 3, maxLength: 3 }),
+      budget: fc.nat({ max: 11 }),
+    })
+    .map((r): Extract<Expr, { k: "icall" }> => ({ k: "icall", cat, ...r }));
 }

@@ -5,6 +5,7 @@
 
 import fc from "fast-check";
 import { EXPR_DEPTH, expr, flip, hotIntLit, nonNegative, rawIndex } from "./arb-expr";
+import { callStmt, fnDecl, makerArb, tfuncArb } from "./arb-inline";
 import { FATALS } from "./literals";
 import type { Cat, Expr, Func, GenProgram, GlobalDecl, ParamCat, Stmt } from "./tree";
 
@@ -116,7 +117,9 @@ const lateFlip: Arb<Expr> = fc
   .record({ pick, permille: fc.integer({ min: 300, max: 1000 }), form: fc.constantFrom(1, 4) })
   .map((r): Expr => ({ k: "flip", ...r }));
 
-function hotSimple(profile: "hot" | "hotcall"): Weighted<Stmt>[] {
+type HotProfile = "hot" | "hotcall" | "inline";
+
+function hotSimple(profile: HotProfile): Weighted<Stmt>[] {
   const e = (cat: Cat): Arb<Expr> => expr(cat, EXPR_DEPTH, profile);
   const numCat = fc.constantFrom<"int" | "num">("int", "num", "num");
   const cond = fc.oneof({ arbitrary: flip, weight: 3 }, { arbitrary: e("bool"), weight: 2 });
@@ -125,24 +128,34 @@ function hotSimple(profile: "hot" | "hotcall"): Weighted<Stmt>[] {
     { arbitrary: numCat.chain((cat) => fc.record({ pick, value: e(cat) }).map((r): Stmt => ({ k: "assign", cat, ...r }))), weight: 10 },
     {
       arbitrary: numCat.chain((cat) =>
-        fc.record({ op: fc.constantFrom("+=" as const, "-=" as const, "*=" as const, "+=" as const), pick, value: e(cat) }).map((r): Stmt => ({ k: "compound", cat, ...r })),
+        fc
+          .record({ op: profile === "inline" ? fc.constantFrom("+=" as const, "-=" as const) : fc.constantFrom("+=" as const, "-=" as const, "*=" as const, "+=" as const), pick, value: e(cat) })
+          .map((r): Stmt => ({ k: "compound", cat, ...r })),
       ),
       weight: 12,
     },
     { arbitrary: fc.record({ pick, i: e("int"), value: e("num") }).map((r): Stmt => ({ k: "setIndex", ...r, i: nonNegative(r.i), raw: false })), weight: 4 },
-    { arbitrary: fc.record({ op: fc.constantFrom("break" as const, "continue" as const), cond: fc.option(cond, { nil: null, freq: 8 }) }).map((r): Stmt => ({ k: "jump", ...r })), weight: 3 },
+    {
+      // Loops that call traceable functions break late only (a condition that holds at
+      // once would end the loop before the callee's guards flip).
+      arbitrary: fc
+        .record({ op: fc.constantFrom("break" as const, "continue" as const), cond: profile === "inline" ? lateFlip : fc.option(cond, { nil: null, freq: 8 }) })
+        .map((r): Stmt => ({ k: "jump", ...r })),
+      weight: 3,
+    },
     // Late: a fatal error in the first iterations would end the loop before it is traced.
     { arbitrary: fc.record({ kind: fc.nat({ max: 3 }), cond: lateFlip }).map((r): Stmt => ({ k: "fatal", ...r })), weight: 1 },
   ];
   if (profile === "hotcall") {
     all.push({ arbitrary: fc.record({ pick, args: argPicks, depth: fc.nat({ max: 7 }) }).map((r): Stmt => ({ k: "callStmt", call: { k: "call", cat: "any", ...r } })), weight: 3 });
   }
+  if (profile === "inline") all.push({ arbitrary: callStmt, weight: 8 });
   return all;
 }
 
 const hotMemo = new Map<string, Arb<Stmt>>();
 
-function hotStmt(depth: number, profile: "hot" | "hotcall"): Arb<Stmt> {
+function hotStmt(depth: number, profile: HotProfile): Arb<Stmt> {
   const key = `${depth}/${profile}`;
   let arb = hotMemo.get(key);
   if (arb !== undefined) return arb;
@@ -166,23 +179,27 @@ function hotStmt(depth: number, profile: "hot" | "hotcall"): Arb<Stmt> {
   return arb;
 }
 
+/** The accumulators of a hot loop: a fresh array literal first (stores into it need no
+ *  copy; a shared array aborts the recording), so element reads and writes in the loop
+ *  never fall back to literals, then one to three numbers. */
+const hotDecls = (profile: "hot" | "callee") =>
+  fc
+    .tuple(
+      fc
+        .array(fc.oneof({ arbitrary: hotIntLit, weight: 3 }, { arbitrary: expr("num", 0, profile), weight: 1 }), { minLength: 2, maxLength: 8 })
+        .map((elems) => ({ cat: "arr" as const, value: { k: "arrLit", elems, spread: null } as Expr })),
+      fc.array(
+        fc.constantFrom<"int" | "num">("int", "int", "num", "num").chain((cat) => expr(cat, 1, profile).map((value) => ({ cat, value }))),
+        { minLength: 1, maxLength: 3 },
+      ),
+    )
+    .map(([arr, rest]) => [arr, ...rest]);
+
 /** A hot loop with its accumulators; one in four calls functions or closures. */
 export const hotLoop: Arb<Stmt> = fc.oneof({ arbitrary: fc.constant("hot" as const), weight: 3 }, { arbitrary: fc.constant("hotcall" as const), weight: 1 }).chain((profile) =>
   fc
     .record({
-      // An array first, so element reads and writes in the loop never fall back to literals.
-      decls: fc
-        .tuple(
-          // A fresh literal: stores into it need no copy (a shared array aborts the recording).
-          fc
-            .array(fc.oneof({ arbitrary: hotIntLit, weight: 3 }, { arbitrary: expr("num", 0, "hot"), weight: 1 }), { minLength: 2, maxLength: 8 })
-            .map((elems) => ({ cat: "arr" as const, value: { k: "arrLit", elems, spread: null } as Expr })),
-          fc.array(
-            fc.constantFrom<"int" | "num">("int", "int", "num", "num").chain((cat) => expr(cat, 1, "hot").map((value) => ({ cat, value }))),
-            { minLength: 1, maxLength: 3 },
-          ),
-        )
-        .map(([arr, rest]) => [arr, ...rest]),
+      decls: hotDecls("hot"),
       form: fc.constantFrom("for" as const, "count" as const, "while" as const, "loop" as const),
       n: hotTrips,
       body: fc.array(hotStmt(2, profile), { minLength: 2, maxLength: 6 }),
@@ -191,6 +208,26 @@ export const hotLoop: Arb<Stmt> = fc.oneof({ arbitrary: fc.constant("hot" as con
     })
     .map((r): Stmt => ({ k: "hot", decls: r.decls, loop: { k: "loop", form: r.form, n: r.n, body: r.body, pick: r.pick, eachCat: "arr" }, caught: r.caught })),
 );
+
+/** A hot loop that calls traceable functions (arb-inline.ts) and closures: one or two
+ *  call statements among the usual hot-loop statements, closures declared before it. */
+export const inlineLoop: Arb<Stmt> = fc
+  .record({
+    decls: hotDecls("callee"),
+    fns: fc.array(fnDecl, { maxLength: 2 }),
+    form: fc.constantFrom("for" as const, "count" as const, "while" as const, "loop" as const),
+    n: fc.oneof({ arbitrary: fc.integer({ min: 100, max: 300 }), weight: 8 }, { arbitrary: fc.integer({ min: 20, max: 99 }), weight: 1 }),
+    calls: fc.array(callStmt, { minLength: 1, maxLength: 2 }),
+    others: fc.array(hotStmt(2, "inline"), { maxLength: 2 }),
+    at: fc.nat({ max: 4 }),
+    pick,
+    caught: fc.oneof({ arbitrary: fc.constant(true), weight: 29 }, { arbitrary: fc.constant(false), weight: 1 }),
+  })
+  .map((r): Stmt => {
+    const at = Math.min(r.at, r.others.length);
+    const body = [...r.others.slice(0, at), ...r.calls, ...r.others.slice(at)];
+    return { k: "hot", decls: r.decls, fns: r.fns, loop: { k: "loop", form: r.form, n: r.n, body, pick: r.pick, eachCat: "arr" }, caught: r.caught };
+  });
 
 const memo = new Map<string, Arb<Stmt>>();
 
@@ -224,6 +261,7 @@ export function stmt(depth: number, profile: "general" | "kernel" = "general"): 
       },
       { arbitrary: loop, weight: profile === "general" ? 14 : 12 },
       { arbitrary: hotLoop, weight: profile === "general" ? 3 : 5 },
+      { arbitrary: inlineLoop, weight: 1 },
       { arbitrary: fc.record({ body, handler: block(0, profile), show: fc.boolean() }).map((r): Stmt => ({ k: "try", ...r })), weight: profile === "general" ? 7 : 1 },
       // A loop inside `try`: errors raised in its trace are caught and the program goes on.
       { arbitrary: fc.record({ loop, handler: block(0, profile) }).map((r): Stmt => ({ k: "try", body: [r.loop], handler: r.handler, show: true })), weight: profile === "general" ? 2 : 6 },
@@ -262,24 +300,49 @@ function programOf(profile: "general" | "kernel"): Arb<GenProgram> {
   const globalArb: Arb<GlobalDecl> = fc
     .constantFrom(...globalCats)
     .chain((cat) => expr(cat, 1, profile).map((value): GlobalDecl => ({ cat, value })));
-  return fc.record({
-    profile: fc.constant(profile),
-    globals: fc.array(globalArb, { minLength: profile === "general" ? 0 : 2, maxLength: 3 }),
-    funcs: fc.array(funcArb(profile), { maxLength: profile === "general" ? 4 : 3 }),
-    main: fc
-      .record({
+  return fc
+    .record({
+      profile: fc.constant(profile),
+      globals: fc.array(globalArb, { minLength: profile === "general" ? 0 : 2, maxLength: 3 }),
+      funcs: fc.array(funcArb(profile), { maxLength: profile === "general" ? 4 : 3 }),
+      main: fc.record({
         rest: fc.array(stmt(BLOCK_DEPTH, profile), { minLength: 1, maxLength: 8 }),
         // Most programs run a hot loop early, before anything can end them.
         hot: fc.option(hotLoop, { nil: null, freq: 25 }),
         at: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.nat({ max: 7 }), weight: 1 }),
         // A second one right after it: the first may abort (type-unstable, an early error).
         second: fc.option(hotLoop, { nil: null, freq: 2 }),
-      })
-      .map(({ rest, hot, at, second }) => {
-        const hots = [hot, second].filter((h): h is Stmt => h !== null);
-        return [...rest.slice(0, at), ...hots, ...rest.slice(at)];
       }),
-  });
+      // Most programs also get traceable functions and a hot loop calling them, first
+      // or right after the first hot loop (arb-inline.ts).
+      inline: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 3 },
+        {
+          arbitrary: fc.record({
+            tfuncs: fc.array(tfuncArb, { minLength: 1, maxLength: 3 }),
+            makers: fc.array(makerArb, { maxLength: 2 }),
+            table: fc.integer({ min: 8, max: 256 }),
+            loops: fc.oneof({ arbitrary: fc.tuple(inlineLoop), weight: 3 }, { arbitrary: fc.tuple(inlineLoop, inlineLoop), weight: 1 }),
+            // Mostly before the other hot loops, whose accumulators often end as bigints
+            // (which traces do not take).
+            first: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+          }),
+          weight: 7,
+        },
+      ),
+    })
+    .map(({ main: { rest, hot, at, second }, inline, ...p }): GenProgram => {
+      if (inline === null) {
+        const hots = [hot, second].filter((h): h is Stmt => h !== null);
+        return { ...p, main: [...rest.slice(0, at), ...hots, ...rest.slice(at)] };
+      }
+      // The inlining loops take the place of the second hot loop and of two statements
+      // (programs stay about as long, and as likely to run to the end).
+      const hots = hot === null ? [] : [hot];
+      const lead = inline.first ? [...inline.loops, ...hots] : [...hots, ...inline.loops];
+      const kept = rest.slice(0, Math.max(1, rest.length - 2));
+      return { ...p, tfuncs: inline.tfuncs, makers: inline.makers, table: inline.table, main: [...kept.slice(0, at), ...lead, ...kept.slice(at)] };
+    });
 }
 
 /** A whole generated program: mostly general, a good share numeric kernels. */

@@ -6,6 +6,7 @@ import { BOUNDARY_INTS, DICT_KEYS, FLOAT_BUILTINS, FLOAT_LITERALS, STRING_LITERA
 import {
   COST, type Ctx, type RenderState, type VarInfo, callCost, defaultOf, receiver, resolveCounter, resolveVar, withFrame,
 } from "./render-scope";
+import { renderIcall } from "./render-inline";
 import type { Cat, Expr } from "./tree";
 
 /** Rendered text and the estimated cost of evaluating it once. */
@@ -69,6 +70,8 @@ export function renderExpr(e: Expr, ctx: Ctx, st: RenderState): Rendered {
     case "builtin":
       return builtin(e.name, e.args, ctx, st);
     case "index": {
+      // Code a trace should record has no array literal to fall back to: the index then.
+      if (ctx.traceable === true && e.a.k === "var" && resolveVar(ctx, "arr", e.a.pick) === null) return sub(e.i);
       st.feature("array");
       const a = sub(e.a);
       const i = sub(e.i);
@@ -156,12 +159,14 @@ export function renderExpr(e: Expr, ctx: Ctx, st: RenderState): Rendered {
       const arg = sub(e.arg);
       if (f === null) return arg;
       st.feature("closure-call");
-      return { t: `${f.name}(${arg.t})`, c: arg.c + 6 };
+      return { t: `${f.name}(${arg.t})`, c: arg.c + (f.cost ?? 6) };
     }
     case "hof":
       return higherOrder(e, ctx, st);
     case "call":
       return renderCall(e, ctx, st);
+    case "icall":
+      return renderIcall(e, ctx, st);
   }
 }
 
@@ -207,6 +212,7 @@ function interpolation(parts: Expr[], ctx: Ctx, st: RenderState): Rendered {
 }
 
 function builtin(name: string, args: Expr[], ctx: Ctx, st: RenderState): Rendered {
+  if (ctx.traceable === true && name === "len" && args[0].k === "var" && resolveVar(ctx, "arr", args[0].pick) === null) return { t: "3", c: 0 };
   const rs = args.map((a) => renderExpr(a, ctx, st));
   const c = rs.reduce((n, r) => n + r.c, 0) + (["sum", "sort", "reverse", "concat", "values", "join", "index_of", "contains"].includes(name) ? COST.arrayBuiltin : 2);
   const ts = rs.map((r) => r.t);

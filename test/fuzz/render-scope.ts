@@ -17,6 +17,31 @@ export interface VarInfo {
   declCat?: Cat;
   /** The variable may hold a float (for the type-change feature of `num` variables). */
   floaty?: boolean;
+  /** Closures: the estimated cost of one call. */
+  cost?: number;
+}
+
+/** A traceable function (arb-inline.ts, render-inline.ts). */
+export interface TSig {
+  index: number;
+  name: string;
+  params: ("int" | "num")[];
+  paramNames: string[];
+  ret: "int" | "num";
+  /** Takes a recursion budget `n` first. */
+  rec: boolean;
+  /** Indexes of the functions it may call recursively (itself, or itself and its partner). */
+  group: number[];
+  /** Sees no globals, calls only pure functions. */
+  pure: boolean;
+  /** Estimated cost of one call without recursion (the whole group's bodies if recursive). */
+  cost: number;
+}
+
+/** A closure maker `mkN(a)`. */
+export interface MakerSig {
+  name: string;
+  cost: number;
 }
 
 export interface FuncSig {
@@ -57,6 +82,10 @@ export interface Ctx {
   lambdas: boolean;
   /** The per-loop cost cap is divided by this (recursive functions run many times). */
   costScale: number;
+  /** Inside a traceable function: its signature (calls go to earlier ones only). */
+  tfn?: TSig;
+  /** Code a trace should record: no array literal as a fallback when no array is in scope. */
+  traceable?: boolean;
 }
 
 /** Cost model, in rough "statement executions". */
@@ -86,6 +115,10 @@ export class RenderState {
   features = new Set<string>();
   usesStruct = false;
   sigs: FuncSig[] = [];
+  tsigs: TSig[] = [];
+  makers: MakerSig[] = [];
+  /** The global int table of traceable functions, if any. */
+  table: string | null = null;
 
   fresh(prefix: string): string {
     return `${prefix}${this.next++}`;

@@ -5,6 +5,7 @@
 
 import { DICT_KEYS, FATALS, pickFrom } from "./literals";
 import { type Rendered, callArgs, renderExpr } from "./render-expr";
+import { renderFnDecl, renderIcall } from "./render-inline";
 import {
   COST, type Ctx, type RenderState, type VarInfo, declare, defaultOf, resolveMutable, resolveTarget, resolveVar, withFrame,
 } from "./render-scope";
@@ -177,6 +178,17 @@ export function renderStmt(s: Stmt, ctx: Ctx, st: RenderState): Lines {
     }
     case "recur":
       return renderRecur(s, ctx, st);
+    case "feed": {
+      const target = resolveMutable(ctx, "num", s.pick);
+      const call = renderIcall(s.call, ctx, st, target?.name);
+      if (target === null) {
+        const name = st.fresh("v");
+        declare(ctx, { name, cat: "num", mutable: true, declCat: "num" });
+        return one(`mut ${name} := ${call.t}`, call.c + 1);
+      }
+      target.floaty = true;
+      return one(`${target.name} := ${call.t}`, call.c + 1);
+    }
     case "hot": {
       const lines: string[] = [];
       let c = 0;
@@ -189,6 +201,7 @@ export function renderStmt(s: Stmt, ctx: Ctx, st: RenderState): Lines {
         names.push(name);
         c += v.c + 1;
       }
+      for (const f of s.fns ?? []) lines.push(renderFnDecl(f, ctx, st));
       // A while/loop counter is declared in its own scope, inside the `try` when caught.
       const loop = renderLoop(s.loop, withFrame(ctx), st);
       if (s.caught) {

@@ -4,6 +4,7 @@
 
 import { renderExpr } from "./render-expr";
 import { COST, type Ctx, type FuncSig, RenderState, type VarInfo, declare } from "./render-scope";
+import { renderMakers, renderTFuncs, renderTable } from "./render-inline";
 import { clipped, renderSeq } from "./render-stmt";
 import type { Func, GenProgram } from "./tree";
 
@@ -41,6 +42,10 @@ export function renderProgram(p: GenProgram): RenderedProgram {
     prelude.push(`mut ${name} := ${v.t}`);
   }
 
+  // Traceable functions and closure makers come first: every function may call them.
+  if (p.table !== undefined) prelude.push(renderTable(p.table, globals, st));
+  const inline = [...renderTFuncs(p.tfuncs ?? [], globals, st), ...renderMakers(p.makers ?? [], globals, st)];
+
   st.sigs = signatures(p.funcs, st);
   const funcs: { lines: string[]; c: number; sites: number }[] = [];
   p.funcs.forEach((f, i) => {
@@ -55,7 +60,7 @@ export function renderProgram(p: GenProgram): RenderedProgram {
   const end: string[] = [];
   for (let i = 0; i < shown.length; i += 4) end.push(`print("end", ${shown.slice(i, i + 4).join(", ")})`);
 
-  const parts = [...(st.usesStruct ? [STRUCT_P] : []), ...prelude, ...funcs.flatMap((f) => f.lines), ...main.lines, ...end];
+  const parts = [...(st.usesStruct ? [STRUCT_P] : []), ...prelude, ...inline, ...funcs.flatMap((f) => f.lines), ...main.lines, ...end];
   if (p.funcs.length > 0) st.feature("function");
   st.feature(`profile-${p.profile}`);
   return { source: parts.join("\n") + "\n", features: st.features };

@@ -10,6 +10,7 @@ import { COVERAGE_LABELS, type TraceCoverage } from "./trace-log";
 export const FEATURES: readonly string[] = [
   "hot-loop", "nested-loop", "loop-for", "loop-while", "loop-loop", "loop-each", "break", "continue", "flip",
   "function", "call", "call-in-loop", "recursion", "mutual-recursion", "closure", "closure-call", "callback",
+  "inline-call", "nested-call", "callee-guard", "closure-capture",
   "array", "index-assign", "nested-assign", "dict", "string", "struct", "method", "op-overload", "value-copy",
   "float", "type-change", "i64-boundary", "near-zero-divisor", "try", "throw", "fatal-error", "exit",
 ];

@@ -54,7 +54,12 @@ export type Expr =
   | { k: "hof"; name: "map" | "filter" | "reduce" | "any" | "all"; a: Expr; body: Expr; init: Expr }
   /** Call of a generated function returning `cat`; args pick variables; depth 0-5 is a
    *  literal recursion budget, 6 a loop counter modulo 6, 7 the caller's own budget. */
-  | { k: "call"; cat: Cat; pick: number; args: number[]; depth: number };
+  | { k: "call"; cat: Cat; pick: number; args: number[]; depth: number }
+  /** Call of a small traceable function (`TFunc`, arb-inline.ts) that traces inline:
+   *  `iargs`/`nargs` are the arguments for its int/num parameters (by position), `budget`
+   *  the recursion budget of a recursive one (0-5 a literal, 6+ a loop counter modulo
+   *  `budget - 4`). Falls back to an argument when no such function is in reach. */
+  | { k: "icall"; cat: "int" | "num"; pick: number; iargs: Expr[]; nargs: Expr[]; budget: number };
 
 /** `for i in range(K)`, `for i in K`, `while`, `loop`, `for x in VAR`. */
 export type LoopForm = "for" | "count" | "while" | "loop" | "each";
@@ -87,7 +92,64 @@ export type Stmt =
   /** A hot numeric loop (arb-stmt.ts hotLoop): accumulators and arrays declared just
    *  before it, a body a loop trace can compile, and a print of the accumulators after it;
    *  `caught`: the loop runs inside `try`, so an error raised in its trace ends only the loop. */
-  | { k: "hot"; decls: { cat: "int" | "num" | "arr"; value: Expr }[]; loop: Extract<Stmt, { k: "loop" }>; caught: boolean };
+  | { k: "hot"; decls: { cat: "int" | "num" | "arr"; value: Expr }[]; loop: Extract<Stmt, { k: "loop" }>; caught: boolean; fns?: FnDecl[] }
+  /** `target := tK(.., target, ..)`: an accumulator fed back through a traceable function
+   *  (its value grows inside the callee, e.g. crosses 2^53 or overflows there). */
+  | { k: "feed"; pick: number; call: Extract<Expr, { k: "icall" }> };
+
+/** Closures declared before an inlining hot loop: a lambda, or one made by a `Maker`
+ *  (so it captures the maker's locals). */
+export type FnDecl = { k: "lambda"; body: Expr } | { k: "make"; pick: number; arg: Expr };
+
+/** A guard inside a traceable function that starts failing after some calls: the exit
+ *  leaves through the inlined frames (a deopt rebuilding two or more frames). `param`
+ *  picks the parameter it watches (a loop counter at most call sites); `t` is the
+ *  threshold. */
+export type Trigger =
+  /** A branch on the parameter that changes direction at `t`. */
+  | { k: "branch"; param: number; t: number; form: number; then: Stmt[]; else: Stmt[] | null }
+  /** The local result becomes a float once the parameter reaches `t` (num results). */
+  | { k: "float"; param: number; t: number; f: number }
+  /** `r := r + p * G` with G = 2^53 / t: crosses 2^53 at p = t (a bigint from then on). */
+  | { k: "grow"; param: number; t: number }
+  /** `r := (q * 2) + p` on another (fed back) parameter: crosses 2^53, then overflows i64. */
+  | { k: "double"; param: number; other: number }
+  /** A global array read at the parameter, unchecked: out of bounds at p = len. */
+  | { k: "index"; param: number; pick: number }
+  /** A divisor `p - t` that reaches zero (int division or modulo by zero). */
+  | { k: "div"; param: number; t: number; mod: boolean }
+  /** An early return once p passes t. */
+  | { k: "ret"; param: number; t: number; value: Expr }
+  /** A throw (or a fatal error) once p equals t. */
+  | { k: "throw"; param: number; t: number; fatal: number };
+
+/** A small function whose body a trace records (numbers, bools, branches, array
+ *  elements, calls of earlier traceable functions): what hot loops call to get calls
+ *  inlined and guards failing in the callee. */
+export interface TFunc {
+  /** Parameter categories (after the recursion budget `n` of a recursive one). */
+  params: ("int" | "num")[];
+  ret: "int" | "num";
+  /** `self`: recursion through `n`; `mutual`: with the next traceable function. */
+  rec: "none" | "self" | "mutual";
+  /** Sees no globals (entry traces of recursive functions may not read them). */
+  pure: boolean;
+  init: Expr;
+  body: Stmt[];
+  triggers: Trigger[];
+  /** Where the recursive call goes among the body statements. */
+  recurAt: number;
+  recurArgs: { iargs: Expr[]; nargs: Expr[] };
+  result: Expr;
+}
+
+/** `func mkN(a) { mut q := init; return func(x) { [q := (q + x)] return (q + body) } }`. */
+export interface Maker {
+  init: Expr;
+  /** The closure writes its captured cell before returning (a counter). */
+  mutate: boolean;
+  body: Expr;
+}
 
 export interface Func {
   params: ParamCat[];
@@ -111,4 +173,9 @@ export interface GenProgram {
   globals: GlobalDecl[];
   funcs: Func[];
   main: Stmt[];
+  /** Traceable functions and closure makers (absent in programs without them). */
+  tfuncs?: TFunc[];
+  makers?: Maker[];
+  /** Length of a global int table `tb := range(L)` read by traceable functions. */
+  table?: number;
 }
