@@ -290,13 +290,12 @@ export class TracingJit implements JitHook {
     this.recording = true;
     try {
       const rec = recorder.record();
-      // A struct the parent never made (VSTRUCT) has no wasm value a side trace could load.
-      const atExit = tree.exitValues(parent, snap);
-      for (const [slot, r] of rec.entry) {
-        const src = atExit.get(slot);
-        if (rec.ops[r].op === "SLOAD" && src !== undefined && !("slot" in src) && src.trace.trace.op[src.ref] === IrOp.VSTRUCT) {
-          throw new TraceAbort("nyi_value", "a struct its parent trace never made");
-        }
+      // A struct the parent never made (VSTRUCT) has no wasm value a side trace could
+      // load, or carry back into the loop in a tree slot.
+      for (const [slot, src] of tree.exitValues(parent, snap)) {
+        if ("slot" in src || src.trace.trace.op[src.ref] !== IrOp.VSTRUCT) continue;
+        const loaded = rec.entry.has(slot) && rec.ops[rec.entry.get(slot)!].op === "SLOAD";
+        if (loaded || (rec.end.kind === "loop" && tree.slots.has(slot))) throw new TraceAbort("nyi_value", "a struct its parent trace never made");
       }
       for (const c of rec.checks) {
         if (this.treeWrites(tree, c.slot) || !tree.isNewSlot(parent, snap, c.slot)) throw new TraceAbort("call_user", "a function value the tree computes");

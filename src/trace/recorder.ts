@@ -514,7 +514,9 @@ export class Recorder {
         const ref = this.read(b);
         // A second holder of an array must mark it shared (copy-on-write): not in traces yet.
         if (op === Op.MOVES && this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "a copy of an array or dict into a variable");
-        this.write(a, ref, stack[base + b]);
+        // Executed for real as the interpreter does (a struct the trace made is shared by
+        // its copy): if recording stops, the interpreter goes on from exactly this state.
+        this.write(a, ref, op === Op.MOVES ? share(stack[base + b]) : stack[base + b]);
         return pc + 4;
       }
       case Op.LOADI:
@@ -778,6 +780,8 @@ export class Recorder {
       args.push(ref);
     }
     this.write(a, fnRef, fn);
+    // The call shares its arguments (as the interpreter's invoke does).
+    for (let i = 1; i <= nargs; i++) share(this.stack[this.base + a + i]);
     const onStack = this.frames.filter((f) => f.frame.proto === proto).length;
     if (onStack > this.env.recunroll) return this.callEntryTrace(pc, a, fn, args);
     // Inline: the callee's frame sits above the call's registers, as the interpreter puts it.
