@@ -136,7 +136,7 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, liveAtHeader)) {
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, loadTypes, liveAtHeader)) {
       for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
     } else if (recEnd.kind === "return" && (link.returnType === undefined || link.returnType === rec.ops[recEnd.value].type)) {
@@ -163,10 +163,11 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
 }
 
 /** Whether a side trace's values at the back edge have the tree's header types. */
-function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean): boolean {
+function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, loadTypes: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean): boolean {
   for (const [slot, r] of rec.written) {
     if (!liveAtHeader(slot)) continue;
-    const want = headerTypes.get(slot);
+    // A slot the tree does not have yet becomes one with the type this trace loads it at.
+    const want = headerTypes.get(slot) ?? loadTypes.get(slot);
     if (want !== undefined && want !== rec.ops[r].type) return false;
     // A function value cannot be carried around the loop (see assemble): exit instead.
     if (rec.ops[r].op === "KREF") return false;

@@ -151,16 +151,18 @@ export class TracingJit implements JitHook {
         return -1;
       }
     }
-    this.exited(rt, f.base);
+    let last = this.exited(rt, f.base);
     // An exit that lands on the header of another compiled loop (a side trace leaving
-    // for it) enters that tree at once instead of interpreting an iteration first.
+    // for it) enters that tree at once instead of interpreting an iteration first. Not
+    // the tree that just left: it left there because a guard at its top failed, and
+    // would fail it again (the interpreter runs that iteration).
     for (let hops = 0; hops < MAX_HOPS; hops++) {
       const top = rt.topFrame;
       const trees = this.loops.get(top.proto)?.get(top.pc)?.trees;
       if (trees === undefined || trees.length === 0 || this.recording) break;
-      const next = trees.find((t) => this.runTree(rt, t, top.base) !== null);
+      const next = trees.find((t) => t !== last && this.runTree(rt, t, top.base) !== null);
       if (next === undefined) break;
-      this.exited(rt, top.base);
+      last = this.exited(rt, top.base);
     }
     return -1;
   }
@@ -175,7 +177,8 @@ export class TracingJit implements JitHook {
   }
 
   /** Apply the exit records; a hot exit grows a side trace. */
-  private exited(rt: Runtime, base: number): void {
+  /** Returns the tree whose code left (the outermost record's: after links, not always the one entered). */
+  private exited(rt: Runtime, base: number): Tree | undefined {
     const depthBefore = rt.frameDepth;
     const applied = applyExits(rt, this.shared, (id) => this.traceById[id], (tree) => this.compiledOf.get(tree)!, base);
     // Frames the exit rebuilt: the root frame's and every frame it pushed.
@@ -186,12 +189,14 @@ export class TracingJit implements JitHook {
       this.log?.exit(e.trace.id, e.snap, this.pos(e.trace.trace.snapshots[e.snap].frames[0].proto, e.trace.trace.snapshots[e.snap].pc), "guard");
     }
     // Only the innermost exit is where the interpreter now stands: grow a side trace there.
+    const left = applied[0]?.trace.tree;
     const last = applied[applied.length - 1];
-    if (last === undefined || this.recording) return;
+    if (last === undefined || this.recording) return left;
     const t = last.trace;
-    if (t.sides.has(last.snap) || t.exitCounts[last.snap] < this.params.hotexit) return;
-    if (t.sideAborts[last.snap] >= this.params.tryside || t.tree.traces.length > this.params.maxside) return;
+    if (t.sides.has(last.snap) || t.exitCounts[last.snap] < this.params.hotexit) return left;
+    if (t.sideAborts[last.snap] >= this.params.tryside || t.tree.traces.length > this.params.maxside) return left;
     this.recordSide(rt, t, last.snap, last.rootDepth);
+    return left;
   }
 
   // ---------------------------------------------------------------------------

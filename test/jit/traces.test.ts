@@ -101,6 +101,41 @@ print(len(ys), ys[0], ys[300], ys[301], ys[500])
     expect(r.events.filter((e) => e.event === "exit").length).toBeGreaterThanOrEqual(2);
   });
 
+  it("a side trace that makes a loop-carried int a float exits instead of linking back (FOUND.md #7)", () => {
+    const src = `
+mut g0 := 1
+for i in 200 {
+    if (i < 5) {
+        continue
+    }
+    g0 += 0.5
+}
+print(g0)
+`;
+    const r = run(src, { hotloop: 1, hotexit: 1 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(r.events.filter((e) => e.event === "abort" && e.reason === "backend")).toEqual([]);
+  });
+
+  it("an exit at its own loop header is not re-entered at once (FOUND.md #6: it failed the same guard 1000 times)", () => {
+    const src = `
+mut g0 := 1
+mut s := ""
+for i in 2000 {
+    if (i >= 1000) {
+        s := "x"
+    }
+    g0 += 1
+}
+print(g0, s)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    // One exit per iteration once the branch flips (1000), not a thousand hops for each.
+    const total = summaryOf(r).exits.reduce((n, e) => n + e.count, 0);
+    expect(total).toBeLessThan(3000);
+  });
+
   it("an unsupported operation aborts with its reason and line, then the start is blacklisted", () => {
     const src = `
 mut s := ""
