@@ -34,6 +34,12 @@ export interface AssembledTrace {
   end: TraceEnd;
   /** Instructions before DCE (for the trace log). */
   irBefore: number;
+  /**
+   * Side traces that link back: slots the ancestors wrote (values only in wasm so far),
+   * live at the header and not yet tree slots, with their types. The tree must carry
+   * them around the loop from now on, or the link would drop them.
+   */
+  inheritedSlots: Map<number, IrTypeName>;
 }
 
 /**
@@ -42,6 +48,8 @@ export interface AssembledTrace {
  */
 export interface LinkTarget {
   headerTypes?: ReadonlyMap<number, IrTypeName>;
+  /** Side traces: the types of the values the ancestors wrote, by slot, at this trace's start. */
+  inherited?: ReadonlyMap<number, IrTypeName>;
   returnType?: IrTypeName;
 }
 
@@ -91,6 +99,7 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
     if (rec.virtuals.has(r)) throw new TraceAbort("nyi_value", `a struct made in the trace ${where}`);
   };
   for (const o of rec.ops) for (const r of o.args ?? []) if (o.op !== "KINT" && o.op !== "KFLOAT" && o.op !== "KBOOL" && o.op !== "SLOAD") escapes(r, "is an operand");
+  const inheritedSlots = new Map<number, IrTypeName>();
   const map: Ref[] = new Array(rec.ops.length);
   const snapIds = new Map<number, number>();
   const snapshotFor = (recSnap: number): number => {
@@ -136,9 +145,12 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, loadTypes, liveAtHeader)) {
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, loadTypes, link.inherited ?? new Map(), liveAtHeader)) {
       for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
+      for (const [slot, type] of link.inherited ?? []) {
+        if (!rec.written.has(slot) && !link.headerTypes.has(slot) && liveAtHeader(slot)) inheritedSlots.set(slot, type);
+      }
     } else if (recEnd.kind === "return" && (link.returnType === undefined || link.returnType === rec.ops[recEnd.value].type)) {
       escapes(recEnd.value, "is returned");
       end = { kind: "return", value: map[recEnd.value], type: rec.ops[recEnd.value].type };
@@ -159,11 +171,21 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
   else if (end.kind === "return") end = { ...end, value: remap(end.value) };
   const liveLoads = new Map<number, Ref>();
   for (const [slot, r] of loads) if (dce.refMap[r] !== NO_REF) liveLoads.set(slot, dce.refMap[r]);
-  return { trace: dce.trace, loadTypes: slotType, loads: liveLoads, refClasses: rec.refClasses, end, irBefore };
+  return { trace: dce.trace, loadTypes: slotType, loads: liveLoads, refClasses: rec.refClasses, end, irBefore, inheritedSlots };
 }
 
 /** Whether a side trace's values at the back edge have the tree's header types. */
-function fits(rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, loadTypes: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean): boolean {
+function fits(
+  rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, loadTypes: ReadonlyMap<number, IrTypeName>,
+  inherited: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean,
+): boolean {
+  // What the ancestors wrote and this trace leaves alone reaches the header too: it must
+  // have the slot's type, or be a plain value the tree can start carrying.
+  for (const [slot, type] of inherited) {
+    if (rec.written.has(slot) || !liveAtHeader(slot)) continue;
+    const want = headerTypes.get(slot);
+    if (want !== undefined ? want !== type : type === "ref" || type === "none") return false;
+  }
   for (const [slot, r] of rec.written) {
     if (!liveAtHeader(slot)) continue;
     // A slot the tree does not have yet becomes one with the type this trace loads it at.

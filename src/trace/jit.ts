@@ -17,7 +17,7 @@ import type { TraceLog, SourcePos } from "./log";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
 import { emitTree, abiType, type LinkableTree } from "../backend/emit-tree";
-import { IrOp, IrType, type IrTypeName } from "../ir/ops";
+import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpers } from "../backend/trace-helpers";
 import { applyExits, entryStub, restorers, type CompiledTree, type SharedRuntime } from "../deopt/exits";
@@ -309,7 +309,13 @@ export class TracingJit implements JitHook {
       // An entry tree's checks are fixed when it is created: its native callers copied them.
       const fresh = rec.checks.filter((c) => !tree.checks.some((k) => k.slot === c.slot && k.value === c.value));
       checkIdentities(rec, [...tree.checks, ...fresh]);
-      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots } : { returnType: tree.resultType ?? undefined };
+      const inherited = new Map<number, IrTypeName>();
+      for (const [slot, src] of tree.exitValues(parent, snap)) {
+        if ("slot" in src) continue;
+        const tr = src.trace.trace;
+        inherited.set(slot, tr.op[src.ref] === IrOp.VSTRUCT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
+      }
+      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, inherited } : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
       if (tree.kind === "entry") {

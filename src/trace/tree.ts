@@ -105,6 +105,7 @@ export class Tree {
     for (const [slot, type] of asm.loadTypes) if (!this.slots.has(slot) && this.isNewSlot(parent, parentExit, slot)) this.slots.set(slot, type);
     if (asm.end.kind === "loop" && parent !== null) {
       for (const [slot, ref] of asm.end.values) if (!this.slots.has(slot)) this.slots.set(slot, IR_TYPE_NAMES[asm.trace.type[ref]]);
+      for (const [slot, type] of asm.inheritedSlots) if (!this.slots.has(slot)) this.slots.set(slot, type);
     }
     for (const [slot, c] of asm.refClasses) this.refClasses.set(slot, c);
     if (asm.end.kind === "return" && this.resultType === null) this.resultType = asm.end.type;
