@@ -1,14 +1,15 @@
 // The shared benchmark suite (../shared/benchmarks): every program prints exactly its
 // expected/NAME.out with the JIT off, on and forced.
 
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { MODES, SHARED_BENCHMARKS, runFile, type Mode } from "./support/run-ruff";
+import { MODES, SHARED_BENCHMARKS, runFile, yieldToEventLoop, type Mode } from "./support/run-ruff";
 
 const suitePresent = existsSync(SHARED_BENCHMARKS);
 
 describe("shared benchmark suite", () => {
+  beforeEach(yieldToEventLoop);
   it("is present next to the repository", () => {
     expect(suitePresent, `expected the benchmark suite at ${SHARED_BENCHMARKS}`).toBe(true);
   });

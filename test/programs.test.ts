@@ -3,10 +3,10 @@
 // `FILE` standing for the program's path) and NAME.code (exit code, default 0) give
 // the expected ending of programs that fail; NAME.args holds extra command-line flags.
 
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { MODES, REPO_ROOT, runFile, type Mode } from "./support/run-ruff";
+import { MODES, REPO_ROOT, runFile, yieldToEventLoop, type Mode } from "./support/run-ruff";
 
 const PROGRAMS = path.join(REPO_ROOT, "test/programs");
 
@@ -28,6 +28,7 @@ function readOptional(file: string): string | null {
 const programs = listPrograms(PROGRAMS);
 
 describe("golden programs", () => {
+  beforeEach(yieldToEventLoop);
   it("has programs", () => {
     expect(programs.length).toBeGreaterThan(0);
   });

@@ -39,3 +39,12 @@ export function runRuff(args: string[], options: { input?: string; timeoutMs?: n
 export function runFile(file: string, mode: Mode, flags: string[] = [], scriptArgs: string[] = []): RunResult {
   return runRuff(["run", ...MODES[mode], ...flags, file, ...scriptArgs]);
 }
+
+/**
+ * Let the test worker's event loop run (a beforeEach of files with many synchronous runs):
+ * vitest's worker talks to the main process over messages, and a file whose tests block
+ * the loop for a minute on a busy machine fails the run with an RPC timeout.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
