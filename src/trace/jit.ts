@@ -451,7 +451,9 @@ export class TracingJit implements JitHook {
           return e !== undefined && e.type === type && (type !== "ref" || classOf(slot) === (target.tree.refClasses.get(slot) ?? "array"));
         });
         const missing = [...known.values()].filter((e) => !target.tree.slots.has(e.slot) && target.isLive(e.slot));
-        if (!fits || missing.some((e) => e.type === "none" || (e.type === "ref" && classOf(e.slot) === undefined))) continue;
+        // Places are numbered per tree (this tree's place k is not the target's): a global
+        // or cell the target does not take leaves no link.
+        if (!fits || missing.some((e) => e.slot >= EXT_SLOT_BASE || e.type === "none" || (e.type === "ref" && classOf(e.slot) === undefined))) continue;
         if (missing.length > 0) {
           for (const e of missing) target.tree.carry(e.slot, e.type, e.type === "ref" ? classOf(e.slot) : undefined);
           this.compile(target.tree);
