@@ -27,6 +27,9 @@ export interface CampaignOptions {
   traceLog: boolean;
   /** Replay one counterexample path (`--path`) instead of sampling `runs` programs. */
   path?: string;
+  /** Skip the first `offset` programs of the seed's sequence (a long campaign run in
+   *  pieces: programs keep their index, so `--path` replays work as in one run). */
+  offset?: number;
   /** Keep the generated programs (in the work directory) after the run. */
   keep?: boolean;
   /** Run every program even after a failure (only the first failure is shrunk). */
@@ -75,7 +78,7 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignResult
   mkdirSync(os.tmpdir(), { recursive: true });
   const workDir = mkdtempSync(path.join(os.tmpdir(), "ruff-fuzz-"));
   const runner = makeRunner(opts, workDir);
-  const first = opts.path === undefined ? 0 : Number(opts.path.split(":")[0]);
+  const first = opts.path === undefined ? (opts.offset ?? 0) : Number(opts.path.split(":")[0]);
   const count = opts.path === undefined ? opts.runs : 1;
   const programs = fc.sample(programArb, { seed: opts.seed, numRuns: first + count }).slice(first);
   const results: ProgramResult[] = [];

@@ -19,6 +19,8 @@ const USAGE = `Usage: npm run fuzz -- [options]
   --determinism     compare off with off (same as --modes off,off)
   --report          coverage report: outcomes, language features, JIT trace-log coverage
   --path P          replay one counterexample path (with its --seed) and shrink it
+  --offset K        skip the first K programs of the seed's sequence (run a long
+                    campaign in pieces: --offset 0, then --offset N, ... with --runs N)
   --jobs N          programs run at once (default: available CPUs)
   --timeout MS      per-run time limit (default 30000)
   --dump DIR        write the generated programs to DIR and exit (nothing runs)
@@ -32,6 +34,7 @@ interface CliArgs {
   modes: ModeSpec[];
   report: boolean;
   path?: string;
+  offset: number;
   jobs: number;
   timeoutMs: number;
   dump?: string;
@@ -45,6 +48,7 @@ function parseArgs(argv: string[]): CliArgs {
     seed: Math.floor(Math.random() * 2 ** 31),
     modes: [MODE_SPECS.off, MODE_SPECS.forced],
     report: false,
+    offset: 0,
     jobs: os.availableParallelism(),
     timeoutMs: 30_000,
     keep: false,
@@ -59,6 +63,7 @@ function parseArgs(argv: string[]): CliArgs {
     const a = argv[i];
     if (a === "--runs") args.runs = num(a, argv[++i]);
     else if (a === "--seed") args.seed = num(a, argv[++i]);
+    else if (a === "--offset") args.offset = num(a, argv[++i]);
     else if (a === "--jobs") args.jobs = Math.max(1, num(a, argv[++i]));
     else if (a === "--timeout") args.timeoutMs = num(a, argv[++i]);
     else if (a === "--report") args.report = true;
@@ -84,7 +89,8 @@ function parseArgs(argv: string[]): CliArgs {
 
 function dump(dir: string, args: CliArgs): void {
   mkdirSync(dir, { recursive: true });
-  fc.sample(programArb, { seed: args.seed, numRuns: args.runs }).forEach((p, i) => {
+  fc.sample(programArb, { seed: args.seed, numRuns: args.offset + args.runs }).slice(args.offset).forEach((p, j) => {
+    const i = args.offset + j;
     const r = renderProgram(p);
     writeFileSync(path.join(dir, `p${i}.ruff`), `# seed ${args.seed} #${i}: ${[...r.features].sort().join(" ")}\n${r.source}`);
   });
@@ -106,7 +112,8 @@ async function main(): Promise<number> {
   const cwd = process.cwd();
   const bundle = path.join(cwd, "dist/launch.cjs");
   const modes = args.modes.map((m) => m.label).join(" vs ");
-  console.log(`fuzz: ${args.path === undefined ? `${args.runs} programs` : `path ${args.path}`}, seed ${args.seed}, modes ${modes}, ${args.jobs} jobs`);
+  const which = args.path !== undefined ? `path ${args.path}` : args.offset > 0 ? `${args.runs} programs from #${args.offset}` : `${args.runs} programs`;
+  console.log(`fuzz: ${which}, seed ${args.seed}, modes ${modes}, ${args.jobs} jobs`);
   let lastShown = 0;
   const result = await runCampaign({
     seed: args.seed,
@@ -118,6 +125,7 @@ async function main(): Promise<number> {
     timeoutMs: args.timeoutMs,
     traceLog: args.report,
     path: args.path,
+    offset: args.offset,
     keep: args.keep,
     keepGoing: args.keepGoing,
     onProgress: (done, total) => {
