@@ -11,6 +11,7 @@ import type { CodeWriter, ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
 import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
 import { FLOAT_EPSILON } from "../interp/ops";
+import { HANDLE_DEAD, HANDLE_FIELDS } from "../interp/packed";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -43,6 +44,9 @@ export const TRACE_IMPORTS = {
   sget_int: [["externref", "f64", "f64"], ["f64"]],
   sget_float: [["externref", "f64", "f64"], ["f64"]],
   sget_bool: [["externref", "f64", "f64"], ["i32"]],
+  // Packed arrays: the handle of an array (NaN: cannot pack), a full array's new block (0: cannot grow).
+  ahandle: [["externref", "f64"], ["f64"]],
+  agrow: [["f64"], ["i32"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 
@@ -188,6 +192,31 @@ export function emitBody(ctx: BodyContext): void {
     exitIf(ref);
     w.local_get(ctx.scratchF64).i64_trunc_sat_f64_s().local_set(local[ref]);
   };
+  // Packed arrays: a handle (an i64 value) is the byte address of its entry.
+  const entry = (h: Ref): void => { get(h); w.i32_wrap_i64(); };
+  /** Exit unless 0 <= index < the length in h's entry (unsigned: a negative index is huge). */
+  const exitUnlessInBounds = (ref: Ref, h: Ref, index: Ref): void => {
+    get(index); entry(h); w.i64_load32_u(HANDLE_FIELDS.len).i64_ge_u();
+    exitIf(ref);
+  };
+  /** Exit if h's entry has any of the flags (shared: no stores; dead: nothing at all). */
+  const exitIfFlags = (ref: Ref, h: Ref, flags: number): void => {
+    entry(h); w.i32_load(HANDLE_FIELDS.flags);
+    if (flags !== -1) w.i32_const(flags).i32_and();
+    exitIf(ref);
+  };
+  /** Push the byte address of element `index` (an i64 value) of h's array. */
+  const elementAddress = (h: Ref, index: Ref): void => {
+    entry(h); w.i32_load(HANDLE_FIELDS.base);
+    get(index); w.i32_wrap_i64().i32_const(3).i32_shl().i32_add();
+  };
+  /** Push v as the f64 a packed array stores. */
+  const packedValue = (v: Ref): void => {
+    get(v);
+    if (trace.type[v] === IrType.int) w.f64_convert_i64_s();
+    else if (trace.type[v] === IrType.bool) w.f64_convert_i32_u();
+  };
+
   /** A comparison of two numbers: i64 when both are ints, else f64 (ints convert exactly). */
   const compare = (a: Ref, b: Ref, onInts: () => void, onFloats: () => void): void => {
     if (trace.type[a] === IrType.int && trace.type[b] === IrType.int) {
@@ -255,6 +284,40 @@ export function emitBody(ctx: BodyContext): void {
         exitIf(ref);
         break;
       }
+      case IrOp.AHANDLE:
+        get(a); w.f64_const(b).call(imports.ahandle);
+        setHelperNumber(ref);
+        break;
+      case IrOp.PALEN:
+        exitIfFlags(ref, a, HANDLE_DEAD);
+        entry(a); w.i64_load32_u(HANDLE_FIELDS.len).local_set(local[ref]);
+        break;
+      case IrOp.PAGET: {
+        exitUnlessInBounds(ref, a, b);
+        elementAddress(a, b); w.f64_load(0);
+        const t = trace.type[ref];
+        if (t === IrType.int) w.i64_trunc_f64_s();
+        else if (t === IrType.bool) w.f64_const(0).f64_ne();
+        w.local_set(local[ref]);
+        break;
+      }
+      case IrOp.PASET:
+        exitIfFlags(ref, a, -1);
+        exitUnlessInBounds(ref, a, b);
+        elementAddress(a, b); packedValue(trace.c[ref]); w.f64_store(0);
+        break;
+      case IrOp.PAPUSH:
+        exitIfFlags(ref, a, -1);
+        // Full: the helper moves the elements to a bigger block (0: no room, exit).
+        entry(a); w.i32_load(HANDLE_FIELDS.len); entry(a); w.i32_load(HANDLE_FIELDS.cap).i32_ge_u();
+        w.if("i32"); get(a); w.f64_convert_i64_s().call(imports.agrow); w.else().i32_const(1).end();
+        w.i32_eqz();
+        exitIf(ref);
+        // base + 8 * len = b; len += 1
+        entry(a); w.i32_load(HANDLE_FIELDS.base); entry(a); w.i32_load(HANDLE_FIELDS.len).i32_const(3).i32_shl().i32_add();
+        packedValue(b); w.f64_store(0);
+        entry(a); entry(a); w.i32_load(HANDLE_FIELDS.len).i32_const(1).i32_add().i32_store(HANDLE_FIELDS.len);
+        break;
       case IrOp.FNEG: get(a); w.f64_neg().local_set(local[ref]); break;
       case IrOp.FSQRT:
         get(a); w.f64_const(0).f64_lt();

@@ -22,6 +22,10 @@ export interface EmittedTrace {
 
 /** Emit `trace`; params are its entry loads in the order given. */
 export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
+  // Packed arrays live in the heap trees share (emit-tree.ts); this module has its own memory.
+  for (let ref = FIRST_REF; ref < trace.end; ref++) {
+    if (trace.op[ref] === IrOp.AHANDLE) throw new EmitError("packed arrays need the shared heap: emit the trace as a tree");
+  }
   const mod = new ModuleBuilder();
   const imports = {} as Record<ImportName, number>;
   for (const [name, [p, r]] of Object.entries(TRACE_IMPORTS)) imports[name as ImportName] = mod.importFunction("env", name, mod.addType(p, r));

@@ -5,40 +5,36 @@
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
 import { RArray, RDict, RFloat, RStruct } from "../interp/value";
+import { HANDLE_FIELDS, type ElemKind, type PackedHeap } from "../interp/packed";
 
-function items(arr: unknown, i: number): unknown[] | null {
-  if (!(arr instanceof RArray)) return null;
-  return i >= 0 && i < arr.items.length ? arr.items : null;
+/** Whether i indexes an element of arr (an RArray). */
+function inBounds(arr: unknown, i: number): arr is RArray {
+  return arr instanceof RArray && i >= 0 && i < arr.length;
 }
 
 export const traceHelpers = {
   fmod: (x: number, y: number): number => x % y,
-  alen: (arr: unknown): number => (arr as RArray).items.length,
+  alen: (arr: unknown): number => (arr as RArray).length,
   aget_int(arr: unknown, i: number): number {
-    const xs = items(arr, i);
-    const v = xs === null ? undefined : xs[i];
+    const v = inBounds(arr, i) ? arr.at(i) : undefined;
     return typeof v === "number" ? v : NaN;
   },
   aget_float(arr: unknown, i: number): number {
-    const xs = items(arr, i);
-    const v = xs === null ? undefined : xs[i];
+    const v = inBounds(arr, i) ? arr.at(i) : undefined;
     return v instanceof RFloat ? v.v : NaN;
   },
   aget_bool(arr: unknown, i: number): number {
-    const xs = items(arr, i);
-    const v = xs === null ? undefined : xs[i];
+    const v = inBounds(arr, i) ? arr.at(i) : undefined;
     return v === true ? 1 : v === false ? 0 : 2;
   },
   aset_int(arr: unknown, i: number, v: number): number {
-    const xs = items(arr, i);
-    if (xs === null || (arr as RArray).shared) return 0;
-    xs[i] = v;
+    if (!inBounds(arr, i) || arr.shared) return 0;
+    arr.put(i, v);
     return 1;
   },
   aset_float(arr: unknown, i: number, v: number): number {
-    const xs = items(arr, i);
-    if (xs === null || (arr as RArray).shared) return 0;
-    xs[i] = new RFloat(v);
+    if (!inBounds(arr, i) || arr.shared) return 0;
+    arr.put(i, new RFloat(v));
     return 1;
   },
   dget_int(d: unknown, k: number): number {
@@ -71,17 +67,17 @@ export const traceHelpers = {
   // `xs = push(xs, v)` in place: refused (before any effect) when xs is shared.
   apush_int(arr: unknown, v: number): number {
     if (!(arr instanceof RArray) || arr.shared) return 0;
-    arr.items.push(v);
+    arr.append(v);
     return 1;
   },
   apush_float(arr: unknown, v: number): number {
     if (!(arr instanceof RArray) || arr.shared) return 0;
-    arr.items.push(new RFloat(v));
+    arr.append(new RFloat(v));
     return 1;
   },
   apush_bool(arr: unknown, v: number): number {
     if (!(arr instanceof RArray) || arr.shared) return 0;
-    arr.items.push(v !== 0);
+    arr.append(v !== 0);
     return 1;
   },
   sget_int(o: unknown, layout: number, slot: number): number {
@@ -97,9 +93,22 @@ export const traceHelpers = {
     return v === true ? 1 : v === false ? 0 : 2;
   },
   aset_bool(arr: unknown, i: number, v: number): number {
-    const xs = items(arr, i);
-    if (xs === null || (arr as RArray).shared) return 0;
-    xs[i] = v !== 0;
+    if (!inBounds(arr, i) || arr.shared) return 0;
+    arr.put(i, v !== 0);
     return 1;
   },
 };
+
+/** The helpers of the JIT whose packed arrays live in heap: traceHelpers and the packing ones. */
+export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & { ahandle(arr: unknown, kind: number): number; agrow(entry: number): number } {
+  return {
+    ...traceHelpers,
+    ahandle(arr: unknown, kind: number): number {
+      const entry = arr instanceof RArray ? arr.pack(heap, kind as ElemKind) : -1;
+      return entry < 0 ? NaN : entry;
+    },
+    agrow(entry: number): number {
+      return heap.regrow(entry, Math.max(4, 2 * heap.i32[(entry >> 2) + HANDLE_FIELDS.len / 4])) ? 1 : 0;
+    },
+  };
+}

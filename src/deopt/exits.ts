@@ -12,10 +12,15 @@ import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING } from "../backend/emit-tree";
 import { EXT_SLOT_BASE } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
+import type { PackedHeap } from "../interp/packed";
 
 /** The wasm side all trees share. */
 export interface SharedRuntime {
+  /** The heap's memory: the exit stack, then packed arrays (src/interp/packed.ts). It grows: take views afresh. */
   memory: WebAssembly.Memory;
+  heap: PackedHeap;
+  /** What trace modules import as env (traceHelpersFor(heap)). */
+  helpers: Record<string, (...args: never[]) => number>;
   refs: WebAssembly.Table;
   fns: WebAssembly.Table;
 }
@@ -75,12 +80,14 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
         lines.push("return null;");
     }
   });
+  // The heap's views change when the memory grows: read them at each entry.
+  lines.push(`const words = heap.i32;`);
   lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.depth >> 2}] = 0; words[${EXIT_STACK.refTop >> 2}] = 0;`);
   lines.push(`words[${EXIT_STACK.limit >> 2}] = limit();`);
   lines.push(`return fn(${args.join(", ")});`);
-  const make = new Function("fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "words", "limit",
+  const make = new Function("fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "heap", "limit",
     `return function enterTree${tree.root.id}(stack, base) {\n${lines.join("\n")}\n};`);
-  return make(fn, objects, tree.places, RFloat, RArray, RDict, RStruct, new Int32Array(shared.memory.buffer), limit) as CompiledTree["enter"];
+  return make(fn, objects, tree.places, RFloat, RArray, RDict, RStruct, shared.heap, limit) as CompiledTree["enter"];
 }
 
 /**

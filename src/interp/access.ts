@@ -17,10 +17,10 @@ export function indexOutOfBounds(k: Value): RuffError {
 export function getIndex(o: Value, k: Value): Value {
   if (o instanceof RArray) {
     if (typeof k !== "number" && typeof k !== "bigint") throw new RuffError("Invalid index operation");
-    const items = o.items;
+    const n = o.length;
     let i = Number(k);
-    if (i < 0) i += items.length;
-    if (i >= 0 && i < items.length) return items[i];
+    if (i < 0) i += n;
+    if (i >= 0 && i < n) return o.at(i);
     throw indexOutOfBounds(k);
   }
   if (o instanceof RDict) {
@@ -48,11 +48,11 @@ export function setIndex(o: Value, k: Value, v: Value): Value {
   if (o instanceof RArray) {
     if (typeof k !== "number") throw new RuffError(typeof k === "bigint" ? `Index out of bounds: ${k}` : "Invalid index assignment");
     const target = o.shared ? cloneArray(o) : o;
-    const items = target.items;
+    const n = target.length;
     let i = k;
-    if (i < 0) i += items.length;
-    if (i < 0 || i >= items.length) throw indexOutOfBounds(k);
-    items[i] = v;
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) throw indexOutOfBounds(k);
+    target.put(i, v);
     return target;
   }
   if (o instanceof RDict) {
@@ -193,7 +193,7 @@ export function matchPayload(v: Value): Value {
 }
 
 export function unpackElement(v: Value, i: number): Value {
-  if (v instanceof RArray) return i < v.items.length ? share(v.items[i]) : null;
+  if (v instanceof RArray) return i < v.length ? share(v.at(i)) : null;
   throw new RuffError(`Cannot destructure ${typeName(v)} as an array`);
 }
 

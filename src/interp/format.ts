@@ -152,7 +152,7 @@ export function debugForm(v: Value): string {
   }
   if (v === null) return "Null";
   if (v instanceof RFloat) return `Float(${formatFloat(v.v)})`;
-  if (v instanceof RArray) return `Array[${v.items.length}]`;
+  if (v instanceof RArray) return `Array[${v.length}]`;
   if (v instanceof RDict) return `Dict{${v.map.size} keys}`;
   if (v instanceof RStruct) {
     return `Struct { name: ${rustQuote(v.layout.name)}, fields: ${debugFieldMap(structEntries(v))} }`;

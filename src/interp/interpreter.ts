@@ -436,7 +436,7 @@ export class Interpreter extends Runtime {
               if ((fnv === this.pushNative || fnv === this.appendNative) && fnv !== undefined && arr instanceof RArray) {
                 const target = arr.shared ? cloneArray(arr) : arr;
                 if (typeof v === "object" && v !== null) share(v);
-                target.items.push(v);
+                target.append(v);
                 stack[a] = target;
               } else {
                 f.pc = pc;
@@ -483,10 +483,10 @@ export class Interpreter extends Runtime {
               const o = stack[base + code[pc + 2]];
               const k = stack[base + code[pc + 3]];
               if (o instanceof RArray && typeof k === "number") {
-                const items = o.items;
-                const i = k < 0 ? k + items.length : k;
-                if (i >= 0 && i < items.length) {
-                  stack[base + code[pc + 1]] = items[i];
+                const n = o.length;
+                const i = k < 0 ? k + n : k;
+                if (i >= 0 && i < n) {
+                  stack[base + code[pc + 1]] = o.at(i);
                   pc += 4;
                   continue;
                 }
@@ -510,11 +510,11 @@ export class Interpreter extends Runtime {
               const k = stack[base + code[pc + 2]];
               const v = stack[base + code[pc + 3]];
               if (o instanceof RArray && !o.shared && typeof k === "number") {
-                const items = o.items;
-                const i = k < 0 ? k + items.length : k;
-                if (i >= 0 && i < items.length) {
+                const n = o.length;
+                const i = k < 0 ? k + n : k;
+                if (i >= 0 && i < n) {
                   if (typeof v === "object" && v !== null) share(v);
-                  items[i] = v;
+                  o.put(i, v);
                   pc += 4;
                   continue;
                 }
@@ -576,9 +576,8 @@ export class Interpreter extends Runtime {
                 continue;
               }
               if (src instanceof RArray || Array.isArray(src)) {
-                const items = src instanceof RArray ? src.items : src;
-                if (i < items.length) {
-                  stack[base + code[pc + 2]] = share(items[i]);
+                if (i < src.length) {
+                  stack[base + code[pc + 2]] = share(src instanceof RArray ? src.at(i) : src[i]);
                   stack[it + 1] = i + 1;
                   target = code[pc + 3];
                   break;

@@ -279,7 +279,7 @@ export function truthy(v: Value): boolean {
   }
   if (v === null) return false;
   if (v instanceof RFloat) return v.v !== 0;
-  if (v instanceof RArray) return v.items.length > 0;
+  if (v instanceof RArray) return v.length > 0;
   if (v instanceof RDict) return v.map.size > 0;
   return true;
 }

@@ -16,6 +16,7 @@
 // that a `for` loop's hold on an array is given back when the loop ends (RArray.shared).
 
 import type { FunctionProto } from "./bytecode";
+import { ElemKind, HANDLE_SHARED, type PackedHeap } from "./packed";
 
 export type Value =
   | number
@@ -38,15 +39,134 @@ export class RFloat {
   constructor(readonly v: number) {}
 }
 
+/**
+ * An array. Its elements are either boxed Values in a JS array or, once a trace indexed
+ * it, packed in the JIT's wasm memory (see packed.ts). Paths that must stay fast on both
+ * use length / at / put / append; `items` gives the boxed JS array, unpacking first.
+ */
 export class RArray {
+  private sharedFlag: boolean | number = false;
+  private boxed: Value[];
+  /** Non-null while packed: the elements live in this heap (and `boxed` is stale). */
+  heap: PackedHeap | null = null;
+  /** While packed: the byte address of the handle entry, and what the elements are. */
+  entry = 0;
+  kind: ElemKind = ElemKind.none;
+
+  constructor(items: Value[]) {
+    this.boxed = items;
+  }
+
   /**
    * The copy-on-write flag (truthy: shared). A number n counts the running `for` loops
    * that hold the array as their snapshot while nothing else shared it (see
    * iterationSource): each loop that runs to its end gives its hold back, and the last
    * one makes the array unshared again. Any other holder sets `true`, which stays.
+   * A packed array mirrors it in its handle entry, where traces check it before a store.
    */
-  shared: boolean | number = false;
-  constructor(public items: Value[]) {}
+  get shared(): boolean | number {
+    return this.sharedFlag;
+  }
+  set shared(s: boolean | number) {
+    this.sharedFlag = s;
+    if (this.heap !== null) this.heap.i32[(this.entry >> 2) + 3] = s === false ? 0 : HANDLE_SHARED;
+  }
+
+  /** The boxed elements, to read or change (a packed array is unpacked first). */
+  get items(): Value[] {
+    if (this.heap !== null) this.unpack();
+    return this.boxed;
+  }
+  set items(v: Value[]) {
+    if (this.heap !== null) this.unpack();
+    this.boxed = v;
+  }
+
+  get length(): number {
+    return this.heap === null ? this.boxed.length : this.heap.i32[(this.entry >> 2) + 1];
+  }
+
+  /** Element i, for 0 <= i < length. */
+  at(i: number): Value {
+    const heap = this.heap;
+    if (heap === null) return this.boxed[i];
+    const x = heap.f64[(heap.i32[this.entry >> 2] >> 3) + i];
+    return this.kind === ElemKind.float ? new RFloat(x) : this.kind === ElemKind.int ? x : x !== 0;
+  }
+
+  /** Store element i, for 0 <= i < length (the caller did copy-on-write and share). */
+  put(i: number, v: Value): void {
+    const heap = this.heap;
+    if (heap !== null) {
+      const x = packedNumber(this.kind, v);
+      if (x !== null) {
+        heap.f64[(heap.i32[this.entry >> 2] >> 3) + i] = x;
+        return;
+      }
+      this.unpack();
+    }
+    this.boxed[i] = v;
+  }
+
+  /** Append v (the caller did copy-on-write and share). */
+  append(v: Value): void {
+    const heap = this.heap;
+    if (heap !== null) {
+      const x = packedNumber(this.kind, v);
+      const w = this.entry >> 2;
+      const len = heap.i32[w + 1];
+      if (x !== null && (len < heap.i32[w + 2] || heap.regrow(this.entry, 2 * len))) {
+        heap.f64[(heap.i32[w] >> 3) + len] = x;
+        heap.i32[w + 1] = len + 1;
+        return;
+      }
+      this.unpack();
+    }
+    this.boxed.push(v);
+  }
+
+  /**
+   * Pack the elements into heap as `kind`, or find them packed so; returns the handle
+   * entry's address, or -1 (an element of another kind, packed otherwise, no room).
+   */
+  pack(heap: PackedHeap, kind: ElemKind): number {
+    if (this.heap !== null) return this.heap === heap && this.kind === kind ? this.entry : -1;
+    const items = this.boxed;
+    const n = items.length;
+    for (let i = 0; i < n; i++) if (packedNumber(kind, items[i]) === null) return -1;
+    const entry = heap.allocate(this, n, Math.max(n, 4));
+    if (entry < 0) return -1;
+    const f64 = heap.f64;
+    const at = heap.i32[entry >> 2] >> 3;
+    for (let i = 0; i < n; i++) f64[at + i] = packedNumber(kind, items[i])!;
+    this.heap = heap;
+    this.entry = entry;
+    this.kind = kind;
+    this.boxed = [];
+    this.shared = this.sharedFlag;
+    return entry;
+  }
+
+  /** Back to boxed elements; the handle entry dies (traces holding it exit at their next access). */
+  unpack(): void {
+    const heap = this.heap;
+    if (heap === null) return;
+    const n = this.length;
+    const items: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) items[i] = this.at(i);
+    heap.kill(this.entry);
+    this.heap = null;
+    this.kind = ElemKind.none;
+    this.boxed = items;
+  }
+}
+
+/** v as a packed element of kind, or null when it is not of that kind. */
+function packedNumber(kind: ElemKind, v: Value): number | null {
+  if (kind === ElemKind.float) return v instanceof RFloat ? v.v : null;
+  if (kind === ElemKind.int) return typeof v === "number" ? v : null;
+  if (kind === ElemKind.bool) return typeof v === "boolean" ? (v ? 1 : 0) : null;
+  return null;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   isRefOperand, resultType, typeFitsOperand, type IrOpcode, type IrOpName,
 } from "./ops";
 import { EXITS, VALUE_EVAL, type RawValue } from "./semantics";
+import { ELEM_KIND_NAMES } from "../interp/packed";
 import { FIRST_REF, NO_REF, NO_SNAPSHOT, Trace, type Ref, type Snapshot, type SnapshotFrame } from "./trace";
 
 /** Misuse of the builder: wrong operand types, a guard without a snapshot, bad structure. */
@@ -454,6 +455,7 @@ function literalInRange(t: Trace, kind: string, v: number): boolean {
     case "#callee": return v < t.callees.length;
     case "#bool": return v <= 1;
     case "#kind": return v < Object.keys(RefKind).length;
+    case "#elem": return v > 0 && v < ELEM_KIND_NAMES.length;
     default: return true;
   }
 }

@@ -4,6 +4,7 @@
 
 import type { FunctionProto } from "../interp/bytecode";
 import { RArray, RStruct, share, type Value } from "../interp/value";
+import { HANDLE_DEAD, type ElemKind, type PackedHeap } from "../interp/packed";
 import { IR_OPERANDS, IrOp, IrType, isRefOperand, type IrOpcode } from "./ops";
 import { EXITS, VALUE_EVAL, boxAs, unboxAs, type RawValue } from "./semantics";
 import { FIRST_REF, NO_REF, type Ref, type Trace } from "./trace";
@@ -18,6 +19,8 @@ export interface RunOptions {
   helpers?: Readonly<Record<string, HelperFn>>;
   /** What CALLT calls: a function's entry trace, by the function's name (EXITS: the callee left). */
   entryTraces?: Readonly<Record<string, HelperFn>>;
+  /** Where AHANDLE packs arrays (a trace with packed-array ops needs one). */
+  heap?: PackedHeap;
 }
 
 /** RunResult.exit when maxIterations back edges ran without an exit. */
@@ -154,6 +157,36 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
         values[ref] = r;
         break;
       }
+      case IrOp.AHANDLE: {
+        if (options.heap === undefined) throw new Error("AHANDLE: no heap to pack into");
+        const entry = (values[a] as RArray).pack(options.heap, b as ElemKind);
+        if (entry < 0) return exitAt(ref);
+        values[ref] = entry;
+        break;
+      }
+      case IrOp.PALEN: case IrOp.PAGET: case IrOp.PASET: case IrOp.PAPUSH: {
+        const heap = options.heap!;
+        const w = (values[a] as number) >> 2;
+        const len = heap.i32[w + 1];
+        const flags = heap.i32[w + 3];
+        if (op === IrOp.PALEN) {
+          if ((flags & HANDLE_DEAD) !== 0) return exitAt(ref);
+          values[ref] = len;
+          break;
+        }
+        if (op === IrOp.PAPUSH) {
+          if (flags !== 0 || (len >= heap.i32[w + 2] && !heap.regrow(w << 2, 2 * len))) return exitAt(ref);
+          heap.f64[(heap.i32[w] >> 3) + len] = packedRaw(types[b] as IrType, values[b] as RawValue);
+          heap.i32[w + 1] = len + 1;
+          break;
+        }
+        const i = values[b] as number;
+        if (!(i >= 0 && i < len) || (op === IrOp.PASET && flags !== 0)) return exitAt(ref);
+        const at = (heap.i32[w] >> 3) + i;
+        if (op === IrOp.PASET) heap.f64[at] = packedRaw(types[opC[ref]] as IrType, values[opC[ref]] as RawValue);
+        else values[ref] = types[ref] === IrType.bool ? heap.f64[at] !== 0 : heap.f64[at];
+        break;
+      }
       case IrOp.VSTRUCT: // only snapshots use it: its layout stands for it here
         values[ref] = trace.refConsts[a];
         break;
@@ -182,4 +215,9 @@ export function frameValues(frame: ExitFrame): Record<number, RawValue> {
 /** An exit slot as the interpreter stores it (floats boxed as RFloat). */
 export function toInterpreterValue(s: ExitSlot): Value {
   return boxAs(s.type, s.value);
+}
+
+/** A raw value as the f64 a packed array stores (bools as 0 and 1). */
+function packedRaw(t: IrType, v: RawValue): number {
+  return t === IrType.bool ? (v ? 1 : 0) : (v as number);
 }

@@ -42,11 +42,12 @@ export const IR_TYPE_WASM: readonly ("i64" | "f64" | "i32" | "externref" | null)
  * #slot interpreter slot, #depth frame depth (0 = the trace's entry frame), #knum index
  * into trace.numConsts, #kref index into trace.refConsts, #bool 0/1, #helper index into
  * trace.helpers, #field struct value slot, #layout StructLayout.id, #kind a RefKind,
- * #callee index into trace.callees, #fields index into trace.structFields (a list of refs).
+ * #callee index into trace.callees, #fields index into trace.structFields (a list of refs),
+ * #elem an ElemKind (what a packed array holds, src/interp/packed.ts).
  */
 export type OperandKind =
   | "int" | "float" | "num" | "bool" | "ref" | "any" | "eq" | "any?"
-  | "#slot" | "#depth" | "#knum" | "#kref" | "#bool" | "#helper" | "#field" | "#layout" | "#kind" | "#callee" | "#fields";
+  | "#slot" | "#depth" | "#knum" | "#kref" | "#bool" | "#helper" | "#field" | "#layout" | "#kind" | "#callee" | "#fields" | "#elem";
 
 /** Result type: a fixed type, "given" by the emitter (SLOAD, loads, calls), or that of the "left" operand (PHI). */
 export type ResultRule = IrTypeName | "given" | "left";
@@ -129,6 +130,14 @@ const IR_DEFS = [
   ["VSTRUCT",        ["#kref", "#fields"],       "ref",    "pure",                    "next", "a struct of layout refConsts[a] with the field values structFields[b], never allocated: only snapshots use it, and an exit makes the object (allocation sinking)"],
   ["CALLH",          ["#helper", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "helpers[a](b, c, d) with the given result type; exits (before any effect) when the helper reports failure"],
   ["CALLT",          ["#callee", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "the entry trace of function callees[a] with arguments b, c, d; when it leaves for the interpreter, the caller exits too: before the call (too deep) or with the call pending (the callee's frames go on top)"],
+
+  // Packed arrays (src/interp/packed.ts): a handle is the byte address of the array's
+  // entry in the handle table; every access re-reads the entry's base and length there.
+  ["AHANDLE",        ["ref", "#elem"],           "int",    "pure guard",              "next", "the handle of array a packed as ElemKind b (packing it now if needed); exits when it cannot be: an element of another kind, packed as another kind, no room"],
+  ["PALEN",          ["int"],                    "int",    "load guard",              "next", "length of the packed array with handle a; exits if the handle is dead (the array was unpacked)"],
+  ["PAGET",          ["int", "int"],             "given",  "load guard",              "next", "element b of the packed array with handle a, as the given type (its kind's); exits unless 0 <= b < length (never for a dead handle: its length is 0)"],
+  ["PASET",          ["int", "int", "any"],      "none",   "sideeffect guard",        "next", "element b of the packed array with handle a = c (of its kind); exits unless 0 <= b < length and the array is unshared"],
+  ["PAPUSH",         ["int", "any"],             "none",   "sideeffect guard",        "next", "append b (of its kind) to the packed array with handle a, moving it to a bigger block when full; exits if it is shared or cannot grow"],
 ] as const satisfies readonly (readonly [string, readonly OperandKind[], ResultRule, string, IrTier, string])[];
 
 export type IrOpName = (typeof IR_DEFS)[number][0];

@@ -13,12 +13,13 @@
 // trailing empty ones omitted); #slot "#3"; #depth "@0"; KINT values as decimal;
 // KFLOAT values always with a "." or exponent ("1.0", "-0.0", "NaN", "-Infinity");
 // #bool "true"/"false"; #kref "k0"; #helper the helper's name; #field ".2"; #layout
-// "L5"; #kind the kind name. A snapshot line "snap N pc P [...]" comes right before the
+// "L5"; #kind and #elem the kind name. A snapshot line "snap N pc P [...]" comes right before the
 // first instruction emitted after it was taken, one bracket per frame, outermost first:
 // "frame NAME base B" (outer frames add "pc P"), then ": slot=ref ..." by slot order.
 // Lines have no trailing spaces.
 
 import { IR_OPERANDS, IR_OP_NAMES, IR_TYPE_NAMES, IrOp, REF_KIND_NAMES, isRefOperand, type IrOpcode, type OperandKind } from "./ops";
+import { ELEM_KIND_NAMES } from "../interp/packed";
 import { FIRST_REF, NO_REF, NO_SNAPSHOT, type Ref, type Snapshot, type Trace } from "./trace";
 
 const ref4 = (r: Ref): string => String(r).padStart(4, "0");
@@ -62,6 +63,7 @@ function formatOperand(trace: Trace, op: IrOpcode, kind: OperandKind, v: number)
     case "#field": return `.${v}`;
     case "#layout": return `L${v}`;
     case "#kind": return REF_KIND_NAMES[v] ?? `kind${v}`;
+    case "#elem": return ELEM_KIND_NAMES[v] ?? `elem${v}`;
   }
   return String(v);
 }

@@ -92,14 +92,6 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
   }
   const loads = new Map<number, Ref>();
   for (const slot of [...slotType.keys()].sort((x, y) => x - y)) loads.set(slot, b.sload(slot, 0, IrType[slotType.get(slot)!]));
-  if (isLoop) b.loop();
-
-  // A struct the trace made but never allocates must not be needed anywhere.
-  const escapes = (r: number, where: string): void => {
-    if (rec.virtuals.has(r)) throw new TraceAbort("nyi_value", `a struct made in the trace ${where}`);
-  };
-  for (const o of rec.ops) for (const r of o.args ?? []) if (o.op !== "KINT" && o.op !== "KFLOAT" && o.op !== "KBOOL" && o.op !== "SLOAD") escapes(r, "is an operand");
-  const inheritedSlots = new Map<number, IrTypeName>();
   const map: Ref[] = new Array(rec.ops.length);
   const snapIds = new Map<number, number>();
   const snapshotFor = (recSnap: number): number => {
@@ -109,6 +101,27 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
     snapIds.set(recSnap, id);
     return id;
   };
+  // The handle of an array the loop does not replace is taken once, before LOOP, exiting
+  // (if the array cannot be packed) to the header as the trace was entered.
+  const hoisted = new Set<number>();
+  if (isLoop) {
+    rec.ops.forEach((o, i) => {
+      if (o.op !== "AHANDLE" || o.hoistSnap === undefined) return;
+      const slot = rec.ops[o.args[0]].args[0];
+      const atEnd = rec.written.get(slot);
+      if (atEnd !== undefined && atEnd !== o.args[0]) return;
+      map[i] = b.emit(IrOp.AHANDLE, IrType.int, loads.get(slot)!, o.elem!, 0, 0, snapshotFor(o.hoistSnap));
+      hoisted.add(i);
+    });
+    b.loop();
+  }
+
+  // A struct the trace made but never allocates must not be needed anywhere.
+  const escapes = (r: number, where: string): void => {
+    if (rec.virtuals.has(r)) throw new TraceAbort("nyi_value", `a struct made in the trace ${where}`);
+  };
+  for (const o of rec.ops) for (const r of o.args ?? []) if (o.op !== "KINT" && o.op !== "KFLOAT" && o.op !== "KBOOL" && o.op !== "SLOAD") escapes(r, "is an operand");
+  const inheritedSlots = new Map<number, IrTypeName>();
   let end: TraceEnd = { kind: "exit" };
   try {
     rec.ops.forEach((o, i) => {
@@ -130,6 +143,9 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
           map[i] = v === undefined ? b.kref(o.object!) : b.vstruct(v.layout, v.fields.map((r) => map[r]));
           return;
         }
+        case "AHANDLE":
+          if (!hoisted.has(i)) map[i] = b.emit(IrOp.AHANDLE, IrType.int, map[o.args[0]], o.elem!, 0, 0, snapshotFor(o.snap));
+          return;
         default: {
           const snap = o.snap >= 0 ? snapshotFor(o.snap) : undefined;
           const args = o.args.map((r) => map[r]);

@@ -19,7 +19,8 @@ import { EmitError } from "../backend/emit-trace";
 import { emitTree, abiType, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
-import { traceHelpers } from "../backend/trace-helpers";
+import { traceHelpersFor } from "../backend/trace-helpers";
+import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
 import { applyExits, entryStub, restorers, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
@@ -32,8 +33,6 @@ const NATIVE_DEPTH = 3000;
 const MAX_HOPS = 1000;
 /** Trees for one loop header (one per set of slot types at entry). */
 const MAX_TREES = 4;
-/** The shared exit stack's memory (records of a deep native recursion). */
-const MEMORY_PAGES = 64;
 
 interface StartState {
   trees: Tree[];
@@ -73,11 +72,21 @@ export class TracingJit implements JitHook {
 
   /** The memory and tables all trees share, made with the first tree (not at start-up). */
   private get shared(): SharedRuntime {
-    return (this.sharedRuntime ??= {
-      memory: new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES }),
-      refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
-      fns: new WebAssembly.Table({ element: "anyfunc", initial: 16 }),
-    });
+    if (this.sharedRuntime === null) {
+      const heap = new PackedHeap();
+      this.sharedRuntime = {
+        memory: heap.memory,
+        heap,
+        helpers: traceHelpersFor(heap),
+        refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
+        fns: new WebAssembly.Table({ element: "anyfunc", initial: 16 }),
+      };
+    }
+    return this.sharedRuntime;
+  }
+
+  private get heap(): PackedHeap {
+    return this.shared.heap;
   }
 
   // ---------------------------------------------------------------------------
@@ -171,7 +180,15 @@ export class TracingJit implements JitHook {
   private runTree(rt: Runtime, tree: Tree, base: number): unknown {
     this.room = rt.maxFrameDepth - rt.frameDepth;
     const started = this.log ? performance.now() : 0;
-    const result = this.compiledOf.get(tree)!.enter(rt.stack, base);
+    const heap = this.heap;
+    heap.maybeReset();
+    heap.activeTrees++;
+    let result: unknown;
+    try {
+      result = this.compiledOf.get(tree)!.enter(rt.stack, base);
+    } finally {
+      heap.activeTrees--;
+    }
     if (this.log) this.log.traceMs += performance.now() - started;
     return result;
   }
@@ -480,7 +497,7 @@ export class TracingJit implements JitHook {
     });
     if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
     const module = new WebAssembly.Module(emitted.bytes);
-    const instance = new WebAssembly.Instance(module, { env: traceHelpers, rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
+    const instance = new WebAssembly.Instance(module, { env: this.shared.helpers, rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
     const fn = instance.exports.trace as CompiledTree["fn"];
     for (const t of tree.traces) {
       for (const callee of t.trace.callees) {
@@ -495,7 +512,7 @@ export class TracingJit implements JitHook {
     const perFrame = 1 + tree.maxInlineDepth;
     // Native depth: bounded by V8's stack, by the exit stack's memory, and by --max-depth
     // (with room for the frames an exit rebuilds), so deep recursion behaves as without the JIT.
-    const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((MEMORY_PAGES * 65536 - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
+    const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((EXIT_REGION_BYTES - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
     const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, restorer: restorers(tree), enter: entryStub(tree, fn, this.shared, limit) };
     if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), fn as unknown as WebAssembly.ExportValue as never);
     for (const [id, target] of emitted.links) {

@@ -20,6 +20,7 @@ import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, t
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
+import { ElemKind } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
 
@@ -37,6 +38,14 @@ export interface RecOp {
   object?: object;
   /** For CALLT: the function whose entry trace is called. */
   callee?: FunctionProto;
+  /** For AHANDLE: the element kind (its literal operand). */
+  elem?: ElemKind;
+  /**
+   * For AHANDLE of an entry load in a root loop: the snapshot of the loop header as the
+   * trace was entered, for assemble to hoist it before LOOP (when the slot is not
+   * loop-carried) so that it runs once per entry rather than once per iteration.
+   */
+  hoistSnap?: number;
 }
 
 /** Which kind of object a ref-typed entry slot must hold. */
@@ -195,6 +204,10 @@ export class Recorder {
   private readonly ownResults: number[] = [];
   /** Backward jump targets a side trace has followed (a second visit is an inner loop). */
   private readonly followed = new Set<string>();
+  /** Array ref -> the AHANDLE of it and the kind it packs as (one per array per trace). */
+  private readonly handles = new Map<number, { ref: number; kind: ElemKind }>();
+  /** Root loops: the snapshot of the header before the first instruction (see RecOp.hoistSnap). */
+  private headerSnap = -1;
   private readonly stack: Value[];
   // The current frame, cached.
   private cur!: RecFrame;
@@ -224,6 +237,7 @@ export class Recorder {
     this.frames = frames.map((f) => ({ frame: f.frame, fn: f.fn, rel: f.frame.base - this.rootBase }));
     this.enterFrame();
     this.pc = startPc;
+    if (mode.kind === "loop") this.headerSnap = this.snapshot();
     if (mode.kind === "entry") {
       for (let i = 0; i < this.proto.directArity; i++) {
         const v = this.stack[this.rootBase + i];
@@ -660,14 +674,15 @@ export class Recorder {
       return pc + 4;
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
-    if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
-    const elem = o.items[k];
+    if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
+    const elem = o.at(k);
     const kind = this.kindOf(elem);
     if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
     const arr = this.read(b);
     const index = this.read(c);
     if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
-    this.write(a, this.emit("AGET", kind, [arr, index], true), elem);
+    const h = this.packedHandle(arr, o, kind);
+    this.write(a, h !== null ? this.emit("PAGET", kind, [h, index], true) : this.emit("AGET", kind, [arr, index], true), elem);
     return pc + 4;
   }
 
@@ -685,13 +700,16 @@ export class Recorder {
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
     if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
-    if (k < 0 || k >= o.items.length) throw new TraceAbort("nyi_value", "an index outside the array");
-    if (this.kindOf(v) === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
+    if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
+    const kind = this.kindOf(v);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
     const arr = this.read(a);
     const index = this.read(b);
     if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
-    this.emit("ASET", "none", [arr, index, this.read(c)], true);
-    o.items[k] = v;
+    const h = this.packedHandle(arr, o, kind);
+    if (h !== null) this.emit("PASET", "none", [h, index, this.read(c)], true);
+    else this.emit("ASET", "none", [arr, index, this.read(c)], true);
+    o.put(k, v);
     return pc + 4;
   }
 
@@ -710,8 +728,8 @@ export class Recorder {
       more = position < source;
       limit = src;
     } else if (source instanceof RArray) {
-      more = position < source.items.length;
-      limit = this.emit("ALEN", "int", [src]);
+      more = position < source.length;
+      limit = this.arrayLength(src, source);
     } else {
       throw new TraceAbort("nyi_value", "a for loop over something other than a count or an array");
     }
@@ -722,10 +740,11 @@ export class Recorder {
     let value: Value = position;
     let valueRef = pos;
     if (source instanceof RArray) {
-      value = source.items[position];
+      value = source.at(position);
       const kind = this.kindOf(value);
       if (kind === "ref") throw new TraceAbort("nyi_value", "a for loop over an array of arrays");
-      valueRef = this.emit("AGET", kind, [src, pos], before);
+      const h = this.packedHandle(src, source, kind);
+      valueRef = h !== null ? this.emit("PAGET", kind, [h, pos], before) : this.emit("AGET", kind, [src, pos], before);
     }
     this.write(varReg, valueRef, value);
     this.write(it + 1, this.emit("ADD", "int", [pos, this.constant("int", 1)], before), position + 1);
@@ -746,8 +765,10 @@ export class Recorder {
     if (kind === "ref") throw new TraceAbort("nyi_value", "pushing an array or dict");
     const arrRef = this.read(a);
     if (this.isObject(arrRef)) throw new TraceAbort("nyi_value", "a push onto a constant");
-    this.emitHelper(`apush_${kind}`, "none", [arrRef, this.read(v)]);
-    arr.items.push(value);
+    const h = this.packedHandle(arrRef, arr, kind);
+    if (h !== null) this.emit("PAPUSH", "none", [h, this.read(v)], true);
+    else this.emitHelper(`apush_${kind}`, "none", [arrRef, this.read(v)]);
+    arr.append(value);
     return pc + 4;
   }
 
@@ -888,7 +909,7 @@ export class Recorder {
     let ref: number;
     if (fn.name === "len") {
       if (kind !== "ref" || this.isObject(arg) || !(x instanceof RArray)) throw new TraceAbort("nyi_value", "len of something other than an array");
-      ref = this.emit("ALEN", "int", [arg]);
+      ref = this.arrayLength(arg, x);
     } else {
       if (kind !== "int" && kind !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
       const f = this.asFloat(arg);
@@ -898,6 +919,32 @@ export class Recorder {
     const result = this.concrete(() => fn.fn([x]));
     this.write(a, ref, result);
     return pc + 4;
+  }
+
+  /** len(arr) of the array ref arr (its value now: o). */
+  private arrayLength(arr: number, o: RArray): number {
+    const known = this.handles.get(arr);
+    if (known !== undefined) return this.emit("PALEN", "int", [known.ref], true);
+    const kind = o.length > 0 ? this.kindOf(o.at(0)) : null;
+    const h = kind !== null && kind !== "ref" ? this.packedHandle(arr, o, kind) : null;
+    return h !== null ? this.emit("PALEN", "int", [h], true) : this.emit("ALEN", "int", [arr]);
+  }
+
+  /**
+   * The handle of the array ref arr (its value now: o) packed as kind, emitting its
+   * AHANDLE the first time; null when the trace should use the boxed helpers instead: a
+   * constant array, elements of another kind, or the same array wanted as another kind.
+   */
+  private packedHandle(arr: number, o: RArray, kind: "int" | "float" | "bool"): number | null {
+    const elem = ElemKind[kind];
+    const known = this.handles.get(arr);
+    if (known !== undefined) return known.kind === elem ? known.ref : null;
+    if (this.isObject(arr) || !packable(o, elem)) return null;
+    const entryLoad = [...this.entry.values()].includes(arr) && this.ops[arr].op === "SLOAD";
+    this.ops.push({ op: "AHANDLE", type: "int", args: [arr], snap: this.snapshot(), elem, hoistSnap: entryLoad && this.headerSnap >= 0 ? this.headerSnap : undefined });
+    const ref = this.ops.length - 1;
+    this.handles.set(arr, { ref, kind: elem });
+    return ref;
   }
 
   /** A guarded call of a trace helper (it refuses, making the trace exit, before any effect). */
@@ -960,4 +1007,15 @@ export class Recorder {
 
 function describe(v: Value): string {
   return v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v;
+}
+
+/** Whether o can be packed as kind (it is, or every element is of that kind). */
+function packable(o: RArray, kind: ElemKind): boolean {
+  if (o.heap !== null) return o.kind === kind;
+  const want = kind === ElemKind.float ? "float" : kind === ElemKind.int ? "int" : "bool";
+  for (let i = 0; i < o.length; i++) {
+    const v = o.at(i);
+    if ((typeof v === "number" ? "int" : v instanceof RFloat ? "float" : typeof v === "boolean" ? "bool" : null) !== want) return false;
+  }
+  return true;
 }

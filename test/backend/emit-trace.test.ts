@@ -6,7 +6,8 @@
 
 import { describe, expect, it } from "vitest";
 import { emitTrace } from "../../src/backend/emit-trace";
-import { traceHelpers } from "../../src/backend/trace-helpers";
+import { traceHelpers, traceHelpersFor } from "../../src/backend/trace-helpers";
+import { PackedHeap } from "../../src/interp/packed";
 import { IrBuilder } from "../../src/ir/builder";
 import { runTrace, type HelperFn } from "../../src/ir/interp";
 import { IrOp, IrType, type IrOpcode } from "../../src/ir/ops";
@@ -87,7 +88,7 @@ async function run(built: Built, entry: unknown[], makeEntry?: () => unknown[]):
   expect(verifyTrace(trace)).toEqual([]);
   const { bytes } = emitTrace(trace, params);
   await expectValid(bytes);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: traceHelpers });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: traceHelpersFor(new PackedHeap()) });
   const fn = instance.exports.trace as (...args: unknown[]) => number;
   const area = new Float64Array((instance.exports.exits as WebAssembly.Memory).buffer);
   const refs = instance.exports.exitRefs as WebAssembly.Table;

@@ -22,7 +22,8 @@ import { printTrace } from "../../src/ir/printer";
 import { NO_REF, newTrace, type Ref, type Trace } from "../../src/ir/trace";
 import { assertValidTrace } from "../../src/ir/verify";
 import { emitTrace } from "../../src/backend/emit-trace";
-import { traceHelpers } from "../../src/backend/trace-helpers";
+import { traceHelpersFor } from "../../src/backend/trace-helpers";
+import { PackedHeap } from "../../src/interp/packed";
 
 export type SlotType = "int" | "float" | "bool";
 type Raw = number | boolean;
@@ -270,7 +271,7 @@ export interface WasmTrace {
 /** emitTrace + instantiate as the JIT does (JS-facing ABI: f64 numbers, i32 bools, f64 exit area). */
 export function compileWasm(trace: Trace, params: readonly Ref[]): WasmTrace {
   const emitted = emitTrace(trace, params);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(emitted.bytes), { env: traceHelpers });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(emitted.bytes), { env: traceHelpersFor(new PackedHeap()) });
   const fn = instance.exports.trace as (...args: unknown[]) => number;
   const memory = instance.exports.exits as WebAssembly.Memory;
   return {

@@ -9,7 +9,8 @@ import { runTrace, LIMIT_REACHED } from "../../src/ir/interp";
 import { printTrace } from "../../src/ir/printer";
 import { validateWasm } from "../../src/backend/binaryen-tools";
 import { emitTrace } from "../../src/backend/emit-trace";
-import { traceHelpers } from "../../src/backend/trace-helpers";
+import { traceHelpersFor } from "../../src/backend/trace-helpers";
+import { PackedHeap } from "../../src/interp/packed";
 import type { CompiledTree } from "../../src/deopt/exits";
 
 const COUNT_LOOP = `
@@ -244,7 +245,7 @@ print(k(500))
     const entrySlots = [...c.tree.slots.keys()].sort((x, y) => x - y).filter((s) => root.loads.has(s))
       .map((slot) => ({ slot, type: c.tree.slots.get(slot)!, ref: root.loads.get(slot)! }));
     const emitted = emitTrace(root.trace, entrySlots.map((e) => e.ref));
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(emitted.bytes), { env: traceHelpers });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(emitted.bytes), { env: traceHelpersFor(new PackedHeap()) });
     return {
       trace: root.trace, entrySlots, bytes: emitted.bytes,
       fn: instance.exports.trace as (...args: unknown[]) => number,

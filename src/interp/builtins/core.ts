@@ -130,7 +130,7 @@ export function formatTemplate(template: string, args: readonly Value[]): string
 
 function lengthOf(v: Value): number {
   if (typeof v === "string") return cpLength(v);
-  if (v instanceof RArray) return v.items.length;
+  if (v instanceof RArray) return v.length;
   if (v instanceof RDict) return v.map.size;
   return fail("len() requires an array, dict, bytes, set, queue, stack, or string");
 }

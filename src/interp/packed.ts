@@ -1,0 +1,127 @@
+// Packed arrays: the elements of an array that compiled traces index, kept unboxed in
+// the wasm memory all traces share, so that traces load and store them inline instead
+// of calling a JS helper per element (PyPy's list strategies, V8's elements kinds). One
+// f64 per element, whatever the kind: ints are exact safe integers, bools are 0 and 1.
+//
+// Only the JIT packs an array (the `ahandle` helper a trace calls before it indexes
+// it); the interpreter then reads and writes the elements in place (RArray.at, put,
+// append) and unpacks the array (back to a JS array of boxed values) when something
+// needs the boxed items or stores a value of another kind.
+//
+// Memory: [0, EXIT_REGION_BYTES) is the exit stack (src/backend/emit-tree.ts), then the
+// handle table, then the element arena, bump-allocated and grown on demand. A handle is
+// a 16-byte entry (HANDLE_FIELDS); traces hold the entry's byte address and re-read
+// base and length at every access, so moving or unpacking an array under a running
+// trace only makes that trace's next access to it exit.
+//
+// Invariant: an entry is never reused while a trace may hold it. Unpacking marks the
+// entry dead (length 0, flags SHARED|DEAD: every access exits) and a later pack takes a
+// new one; entries and arena are recycled only by reset(), which unpacks every array and
+// runs only while no trace is running (the JIT calls maybeReset before entering a tree
+// from the interpreter).
+
+/** What an array's elements are while packed (stored in RArray.kind). */
+export const ElemKind = { none: 0, int: 1, float: 2, bool: 3 } as const;
+export type ElemKind = (typeof ElemKind)[keyof typeof ElemKind];
+export const ELEM_KIND_NAMES = ["none", "int", "float", "bool"] as const;
+
+/** Byte offsets of the fields of a handle entry. */
+export const HANDLE_FIELDS = { base: 0, len: 4, cap: 8, flags: 12, size: 16 } as const;
+/** Entry flags: stores refused (the array is shared: copy-on-write), entry no longer in use. */
+export const HANDLE_SHARED = 1;
+export const HANDLE_DEAD = 2;
+
+const PAGE = 65536;
+/** The exit stack's share of the memory (the JIT bounds native depth by it). */
+export const EXIT_REGION_BYTES = 64 * PAGE;
+const MAX_HANDLES = 65536;
+export const HANDLE_TABLE = EXIT_REGION_BYTES;
+const ARENA_START = HANDLE_TABLE + MAX_HANDLES * HANDLE_FIELDS.size;
+const INITIAL_PAGES = ARENA_START / PAGE + 16;
+/** 1 GiB in all: an array that does not fit stays boxed (its traces use helpers). */
+const MAX_PAGES = 16384;
+/** Arena bytes in use before reset() is worth its cost (it unpacks every array). */
+const RESET_AFTER_BYTES = 64 << 20;
+
+/** What the heap needs from a packed array: to be made boxed again. */
+export interface PackedOwner {
+  unpack(): void;
+}
+
+export class PackedHeap {
+  readonly memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
+  /** Views of the memory, replaced whenever it grows: never keep one across a call that may allocate. */
+  f64 = new Float64Array(this.memory.buffer);
+  i32 = new Int32Array(this.memory.buffer);
+  /** Handle number -> the array it was given to (null once dead). */
+  private owners: (PackedOwner | null)[] = [];
+  private top = ARENA_START;
+  private resetAt = ARENA_START + RESET_AFTER_BYTES;
+  /** Trees running now (entered from the interpreter, not yet returned). */
+  activeTrees = 0;
+
+  /** A new entry for `len` elements with room for `cap`; -1 when out of handles or memory. */
+  allocate(owner: PackedOwner, len: number, cap: number): number {
+    if (this.owners.length >= MAX_HANDLES) return -1;
+    const base = this.reserve(cap);
+    if (base < 0) return -1;
+    const entry = HANDLE_TABLE + this.owners.length * HANDLE_FIELDS.size;
+    this.owners.push(owner);
+    const w = entry >> 2;
+    this.i32[w] = base;
+    this.i32[w + 1] = len;
+    this.i32[w + 2] = cap;
+    this.i32[w + 3] = 0;
+    return entry;
+  }
+
+  /** Move an entry's elements to a block with room for `cap` (the old block is abandoned until reset). */
+  regrow(entry: number, cap: number): boolean {
+    const w = entry >> 2;
+    const base = this.reserve(cap);
+    if (base < 0) return false;
+    const from = this.i32[w] >> 3;
+    this.f64.copyWithin(base >> 3, from, from + this.i32[w + 1]);
+    this.i32[w] = base;
+    this.i32[w + 2] = cap;
+    return true;
+  }
+
+  /** The entry is no longer in use: every access through it exits from now on. */
+  kill(entry: number): void {
+    const w = entry >> 2;
+    this.i32[w + 1] = 0;
+    this.i32[w + 3] = HANDLE_SHARED | HANDLE_DEAD;
+    this.owners[(entry - HANDLE_TABLE) / HANDLE_FIELDS.size] = null;
+  }
+
+  /** Unpack everything and start afresh, if the arena is worth recycling and no trace runs. */
+  maybeReset(): void {
+    if (this.activeTrees !== 0 || (this.top < this.resetAt && this.owners.length < MAX_HANDLES / 2)) return;
+    for (const o of this.owners) o?.unpack();
+    this.owners = [];
+    // Arrays still in use pack again (allocating anew): reset again only after twice
+    // what was in use now, so a reset never costs more than the packing before it.
+    this.resetAt = ARENA_START + Math.max(RESET_AFTER_BYTES, 2 * (this.top - ARENA_START));
+    this.top = ARENA_START;
+    this.i32.fill(0, HANDLE_TABLE >> 2, ARENA_START >> 2);
+  }
+
+  /** The byte address of a block of `cap` f64 slots (8-aligned), growing the memory if needed; -1 if it cannot. */
+  private reserve(cap: number): number {
+    const bytes = Math.max(cap, 1) * 8;
+    const end = this.top + bytes;
+    if (end > this.memory.buffer.byteLength) {
+      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+      const grow = Math.max(pages, this.memory.buffer.byteLength / PAGE / 2);
+      const room = MAX_PAGES - this.memory.buffer.byteLength / PAGE;
+      if (pages > room) return -1;
+      this.memory.grow(Math.min(grow, room));
+      this.f64 = new Float64Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+    const base = this.top;
+    this.top = end;
+    return base;
+  }
+}

@@ -1,0 +1,262 @@
+// Packed arrays (src/interp/packed.ts): the representation itself (pack, in-place
+// access, unpack on a store of another kind, growth, the shared flag mirrored for
+// traces, reset), the reference IR interpreter's packed ops, and trace shapes: handles
+// taken once before LOOP, inline loads and stores instead of helpers, and the exits
+// that keep the trace right when an array is copied, unpacked or changes kind.
+
+import { describe, expect, it } from "vitest";
+import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { printTrace } from "../../src/ir/printer";
+import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SHARED, PackedHeap } from "../../src/interp/packed";
+import { RArray, RFloat, share, type Value } from "../../src/interp/value";
+import { builder } from "../ir/support";
+import { IrOp, IrType } from "../../src/ir/ops";
+import { runTrace } from "../../src/ir/interp";
+
+const floats = (...xs: number[]): RArray => new RArray(xs.map((x) => new RFloat(x)));
+const word = (heap: PackedHeap, entry: number, field: number): number => heap.i32[(entry + field) >> 2];
+
+describe("packed array representation", () => {
+  it("packs elements of one kind, reads and writes them in place, boxes them again on demand", () => {
+    const heap = new PackedHeap();
+    const xs = floats(1.5, -2, 3);
+    const entry = xs.pack(heap, ElemKind.float);
+    expect(entry).toBeGreaterThan(0);
+    expect(xs.pack(heap, ElemKind.float)).toBe(entry); // already packed: same handle
+    expect(xs.pack(heap, ElemKind.int)).toBe(-1); // not as another kind
+    expect(word(heap, entry, HANDLE_FIELDS.len)).toBe(3);
+    expect(xs.length).toBe(3);
+    expect(xs.at(1)).toEqual(new RFloat(-2));
+    xs.put(2, new RFloat(0.25));
+    xs.append(new RFloat(9));
+    expect(xs.heap).toBe(heap);
+    expect(xs.items).toEqual([new RFloat(1.5), new RFloat(-2), new RFloat(0.25), new RFloat(9)]);
+    expect(xs.heap).toBeNull(); // items unpacked it
+    expect(word(heap, entry, HANDLE_FIELDS.len)).toBe(0);
+    expect(word(heap, entry, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED | HANDLE_DEAD);
+  });
+
+  it("refuses arrays of mixed kinds and unpacks on a store of another kind", () => {
+    const heap = new PackedHeap();
+    expect(new RArray([1, new RFloat(2)]).pack(heap, ElemKind.int)).toBe(-1);
+    expect(new RArray([1, 2 ** 60 === 0 ? 0 : BigInt(2) ** BigInt(60)]).pack(heap, ElemKind.int)).toBe(-1);
+    const flags = new RArray([true, false]);
+    const entry = flags.pack(heap, ElemKind.bool);
+    expect(flags.at(0)).toBe(true);
+    flags.put(1, 7);
+    expect(flags.heap).toBeNull();
+    expect(flags.items).toEqual([true, 7]);
+    expect(word(heap, entry, HANDLE_FIELDS.flags) & HANDLE_DEAD).toBe(HANDLE_DEAD);
+    // A new pack takes a new entry: a trace holding the old one keeps exiting.
+    const again = new RArray([1, 2]);
+    expect(again.pack(heap, ElemKind.int)).not.toBe(entry);
+  });
+
+  it("grows by moving the elements to a bigger block; the handle stays", () => {
+    const heap = new PackedHeap();
+    const xs = new RArray([]);
+    const entry = xs.pack(heap, ElemKind.int);
+    const firstBase = word(heap, entry, HANDLE_FIELDS.base);
+    for (let i = 0; i < 100; i++) xs.append(i * 7);
+    expect(xs.entry).toBe(entry);
+    expect(word(heap, entry, HANDLE_FIELDS.base)).not.toBe(firstBase);
+    expect(word(heap, entry, HANDLE_FIELDS.cap)).toBeGreaterThanOrEqual(100);
+    expect(Array.from({ length: 100 }, (_, i) => xs.at(i))).toEqual(Array.from({ length: 100 }, (_, i) => i * 7));
+  });
+
+  it("mirrors the copy-on-write flag in the handle entry, where traces check it", () => {
+    const heap = new PackedHeap();
+    const xs = floats(1, 2);
+    share(xs);
+    const entry = xs.pack(heap, ElemKind.float);
+    expect(word(heap, entry, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED);
+    const ys = floats(1, 2);
+    const e2 = ys.pack(heap, ElemKind.float);
+    expect(word(heap, e2, HANDLE_FIELDS.flags)).toBe(0);
+    share(ys);
+    expect(word(heap, e2, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED);
+  });
+
+  it("reset unpacks every array, only while no tree runs", () => {
+    const heap = new PackedHeap();
+    const arrays: RArray[] = [];
+    // Enough packed bytes to pass the reset threshold (64 MiB).
+    for (let k = 0; k < 9; k++) {
+      const xs = new RArray(new Array<Value>(1 << 20).fill(k));
+      expect(xs.pack(heap, ElemKind.int)).toBeGreaterThan(0);
+      arrays.push(xs);
+    }
+    heap.activeTrees = 1;
+    heap.maybeReset();
+    expect(arrays.every((a) => a.heap === heap)).toBe(true);
+    heap.activeTrees = 0;
+    heap.maybeReset();
+    expect(arrays.every((a) => a.heap === null)).toBe(true);
+    expect(arrays[8].at((1 << 20) - 1)).toBe(8);
+  });
+});
+
+describe("packed ops in the reference IR interpreter", () => {
+  it("AHANDLE packs, PALEN/PAGET/PASET/PAPUSH work in place and exit on bounds, shared and dead handles", () => {
+    const b = builder();
+    const t = b.trace;
+    const snap = 0;
+    const arr = b.sload(0, 0, IrType.ref);
+    const i = b.sload(1, 0, IrType.int);
+    const h = b.emit(IrOp.AHANDLE, IrType.int, arr, ElemKind.float, 0, 0, snap);
+    const v = b.emit(IrOp.PAGET, IrType.float, h, i, 0, 0, snap);
+    b.emit(IrOp.PAPUSH, IrType.none, h, v, 0, 0, snap);
+    b.emit(IrOp.PASET, IrType.none, h, i, b.kfloat(0.5), 0, snap);
+    b.emit(IrOp.PALEN, IrType.int, h, 0, 0, 0, snap);
+    b.emit(IrOp.EXIT, IrType.none, 0, 0, 0, 0, snap);
+    const heap = new PackedHeap();
+    const xs = floats(1, 2, 3, 4);
+    expect(runTrace(t, [[xs, 1]], { heap }).guardRef).toBe(t.end - 1); // ran to the EXIT
+    expect(xs.items).toEqual([new RFloat(1), new RFloat(0.5), new RFloat(3), new RFloat(4), new RFloat(2)]);
+    expect(runTrace(t, [[floats(1), 5]], { heap }).guardRef).toBe(v); // out of bounds
+    expect(runTrace(t, [[new RArray([1, 2]), 0]], { heap }).guardRef).toBe(h); // ints: not packable as float
+    const shared = floats(1, 2);
+    share(shared);
+    const r = runTrace(t, [[shared, 0]], { heap });
+    expect(t.op[r.guardRef]).toBe(IrOp.PAPUSH); // copy-on-write: no store
+    expect(shared.items).toEqual([new RFloat(1), new RFloat(2)]);
+  });
+});
+
+describe("packed arrays in traces", () => {
+  const nbodyLike = `
+func step(xs, vs, n) {
+    mut i := 0
+    while i < n {
+        let k := i % len(xs)
+        vs[k] = vs[k] + xs[k] * 0.001
+        xs[k] = xs[k] + vs[k] * 0.01
+        i += 1
+    }
+}
+mut xs := [1.0, 2.0, 3.0, 4.0]
+mut vs := [0.0, 0.0, 0.0, 0.0]
+step(xs, vs, 20000)
+print(xs, vs)
+`;
+
+  it("takes each array's handle once before LOOP and indexes it inline: no helper in the loop", () => {
+    const r = run(nbodyLike);
+    expect(r.out).toBe(runWithoutJit(nbodyLike));
+    expect(tracesOf(r, "root")).toHaveLength(1);
+    expect(summaryOf(r).aborts).toEqual([]);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    const [before, after] = ir.split(/ LOOP\n/);
+    expect(before.match(/ AHANDLE /g) ?? []).toHaveLength(2);
+    expect(after).not.toMatch(/ (AHANDLE|CALLH|AGET|ASET|ALEN) /);
+    expect(after.match(/ PAGET /g)?.length).toBeGreaterThanOrEqual(3);
+    expect(after.match(/ PASET /g) ?? []).toHaveLength(2);
+    expect(after).toMatch(/ PALEN /);
+  });
+
+  it("a store of another kind between entries: the tree exits at the handle, the interpreter goes on", () => {
+    const src = `
+func bump(xs, n) {
+    mut i := 0
+    while i < n {
+        xs[i % 3] = xs[i % 3] + 1.0
+        i += 1
+    }
+    return xs
+}
+mut xs := [0.5, 1.5, 2.5]
+mut round := 0
+while round < 4 {
+    xs = bump(xs, 300)
+    if round == 1 {
+        xs[2] = 1
+    }
+    round += 1
+}
+print(xs)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const bumpTree = r.jit.compiled.find((c) => / AHANDLE /.test(printTrace(c.tree.root.trace)))!.tree;
+    const ir = printTrace(bumpTree.root.trace);
+    const handleSnap = Number(/ AHANDLE .*>snap (\d+)/.exec(ir)![1]);
+    // Rounds 2 and 3 find an int among the floats: the handle's exit, not a wrong answer.
+    expect(bumpTree.root.exitCounts[handleSnap]).toBeGreaterThanOrEqual(1);
+  });
+
+  it("pushes grow the block inside the trace (no exit per growth) and a sieve marks bools inline", () => {
+    const src = `
+func sieve(n) {
+    mut flags := []
+    mut i := 0
+    while i <= n {
+        flags = push(flags, true)
+        i += 1
+    }
+    mut count := 0
+    mut p := 2
+    while p <= n {
+        if flags[p] {
+            count += 1
+            mut m := p * p
+            while m <= n {
+                flags[m] = false
+                m += p
+            }
+        }
+        p += 1
+    }
+    return count
+}
+print(sieve(100000))
+`;
+    const r = run(src);
+    expect(r.out).toBe("9592\n");
+    const pushTree = r.jit.compiled.find((c) => /PAPUSH/.test(printTrace(c.tree.root.trace)))!.tree;
+    // 100000 pushes from an empty block: only the loop's end leaves the trace.
+    expect(pushTree.root.exitCounts.reduce((s, n) => s + n, 0)).toBe(1);
+    const marking = r.jit.compiled.filter((c) => / PASET /.test(printTrace(c.tree.root.trace)));
+    expect(marking.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("an array copied inside the loop is not written in place: the store exits and the copy keeps its values", () => {
+    const src = `
+func f(n) {
+    mut xs := [0, 0, 0]
+    mut kept := []
+    mut i := 0
+    while i < n {
+        xs[i % 3] = xs[i % 3] + i
+        if i % 50 == 49 {
+            kept = push(kept, xs)
+        }
+        i += 1
+    }
+    return [xs, kept[0], kept[len(kept) - 1]]
+}
+print(f(1000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+  });
+
+  it("printing a packed array inside the loop unpacks it: the next access exits and the answer stays right", () => {
+    const src = `
+func f(n) {
+    mut xs := [1.5, 2.5]
+    mut i := 0
+    while i < n {
+        xs[i % 2] = xs[i % 2] * 1.5
+        if i % 400 == 399 {
+            print(xs)
+        }
+        i += 1
+    }
+    return xs
+}
+print(f(1200))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+  });
+});
