@@ -11,7 +11,7 @@ import type { CodeWriter, ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
 import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
 import { FLOAT_EPSILON } from "../interp/ops";
-import { HANDLE_DEAD, HANDLE_FIELDS } from "../interp/packed";
+import { AHANDLE_BATCH, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH } from "../interp/packed";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -46,6 +46,9 @@ export const TRACE_IMPORTS = {
   sget_bool: [["externref", "f64", "f64"], ["i32"]],
   // Packed arrays: the handle of an array (NaN: cannot pack), a full array's new block (0: cannot grow).
   ahandle: [["externref", "f64"], ["f64"]],
+  // Up to AHANDLE_BATCH handles in one call (null: unused); 0 when one cannot be had, else
+  // the handles are at HANDLE_SCRATCH (i32 each).
+  ahandle4: [["externref", "f64", "externref", "f64", "externref", "f64", "externref", "f64"], ["i32"]],
   agrow: [["f64"], ["i32"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
@@ -226,6 +229,23 @@ export function emitBody(ctx: BodyContext): void {
     }
   };
 
+  /**
+   * AHANDLEs in a row with one snapshot (those hoisted before LOOP, taken at every entry
+   * and link into the tree) cost one call to JS instead of one each.
+   */
+  const handleBatch = (first: Ref): number => {
+    let n = 1;
+    while (n < AHANDLE_BATCH && first + n < trace.end && trace.op[first + n] === IrOp.AHANDLE && trace.snap[first + n] === trace.snap[first]) n++;
+    if (n === 1) return 1;
+    for (let k = 0; k < AHANDLE_BATCH; k++) {
+      if (k < n) { get(trace.a[first + k]); w.f64_const(trace.b[first + k]); } else w.ref_null("extern").f64_const(0);
+    }
+    w.call(imports.ahandle4).i32_eqz();
+    exitIf(first);
+    for (let k = 0; k < n; k++) w.i32_const(0).i64_load32_u(HANDLE_SCRATCH + 4 * k).local_set(local[first + k]);
+    return n;
+  };
+
   for (let ref = FIRST_REF; ref < trace.end; ref++) {
     const op = trace.op[ref] as IrOpcode;
     const a = trace.a[ref];
@@ -284,10 +304,16 @@ export function emitBody(ctx: BodyContext): void {
         exitIf(ref);
         break;
       }
-      case IrOp.AHANDLE:
+      case IrOp.AHANDLE: {
+        const n = handleBatch(ref);
+        if (n > 1) {
+          ref += n - 1;
+          break;
+        }
         get(a); w.f64_const(b).call(imports.ahandle);
         setHelperNumber(ref);
         break;
+      }
       case IrOp.PALEN:
         exitIfFlags(ref, a, HANDLE_DEAD);
         entry(a); w.i64_load32_u(HANDLE_FIELDS.len).local_set(local[ref]);

@@ -5,7 +5,7 @@
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
 import { RArray, RDict, RFloat, RStruct } from "../interp/value";
-import { HANDLE_FIELDS, type ElemKind, type PackedHeap } from "../interp/packed";
+import { HANDLE_FIELDS, HANDLE_SCRATCH, type ElemKind, type PackedHeap } from "../interp/packed";
 
 /** Whether i indexes an element of arr (an RArray). */
 function inBounds(arr: unknown, i: number): arr is RArray {
@@ -100,12 +100,26 @@ export const traceHelpers = {
 };
 
 /** The helpers of the JIT whose packed arrays live in heap: traceHelpers and the packing ones. */
-export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & { ahandle(arr: unknown, kind: number): number; agrow(entry: number): number } {
+export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
+  ahandle(arr: unknown, kind: number): number;
+  ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number;
+  agrow(entry: number): number;
+} {
+  const take = (arr: unknown, kind: number): number => (arr instanceof RArray ? arr.pack(heap, kind as ElemKind) : -1);
+  const put = (k: number, arr: unknown, kind: number): boolean => {
+    if (arr === null) return true;
+    const entry = take(arr, kind);
+    heap.i32[(HANDLE_SCRATCH >> 2) + k] = entry;
+    return entry >= 0;
+  };
   return {
     ...traceHelpers,
     ahandle(arr: unknown, kind: number): number {
-      const entry = arr instanceof RArray ? arr.pack(heap, kind as ElemKind) : -1;
+      const entry = take(arr, kind);
       return entry < 0 ? NaN : entry;
+    },
+    ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number {
+      return put(0, a0, k0) && put(1, a1, k1) && put(2, a2, k2) && put(3, a3, k3) ? 1 : 0;
     },
     agrow(entry: number): number {
       return heap.regrow(entry, Math.max(4, 2 * heap.i32[(entry >> 2) + HANDLE_FIELDS.len / 4])) ? 1 : 0;

@@ -32,8 +32,12 @@ export const HANDLE_SHARED = 1;
 export const HANDLE_DEAD = 2;
 
 const PAGE = 65536;
-/** The exit stack's share of the memory (the JIT bounds native depth by it). */
+/** The exit stack's share of the memory (the JIT bounds native depth by it, leaving 64 bytes at its end). */
 export const EXIT_REGION_BYTES = 64 * PAGE;
+/** Where ahandle4 leaves the handles it took (in the 64 bytes the exit stack never reaches). */
+export const HANDLE_SCRATCH = EXIT_REGION_BYTES - 64;
+/** Handles one ahandle4 call takes. */
+export const AHANDLE_BATCH = 4;
 const MAX_HANDLES = 65536;
 export const HANDLE_TABLE = EXIT_REGION_BYTES;
 const ARENA_START = HANDLE_TABLE + MAX_HANDLES * HANDLE_FIELDS.size;
