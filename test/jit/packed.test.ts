@@ -7,11 +7,13 @@
 import { describe, expect, it } from "vitest";
 import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
-import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SHARED, PackedHeap } from "../../src/interp/packed";
+import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED, PackedHeap } from "../../src/interp/packed";
 import { RArray, RFloat, share, type Value } from "../../src/interp/value";
 import { builder } from "../ir/support";
 import { IrOp, IrType } from "../../src/ir/ops";
 import { runTrace } from "../../src/ir/interp";
+import { traceHelpersFor } from "../../src/backend/trace-helpers";
+import { validateWasm } from "../../src/backend/binaryen-tools";
 
 const floats = (...xs: number[]): RArray => new RArray(xs.map((x) => new RFloat(x)));
 const word = (heap: PackedHeap, entry: number, field: number): number => heap.i32[(entry + field) >> 2];
@@ -96,6 +98,21 @@ describe("packed array representation", () => {
   });
 });
 
+describe("the packing helpers", () => {
+  it("ahandle4 takes up to four handles in one call, leaves them in the scratch words, and refuses as a whole", () => {
+    const heap = new PackedHeap();
+    const h = traceHelpersFor(heap);
+    const xs = floats(1, 2);
+    const ys = new RArray([1, 2, 3]);
+    expect(h.ahandle4(xs, ElemKind.float, ys, ElemKind.int, null, 0, null, 0)).toBe(1);
+    expect(heap.i32[HANDLE_SCRATCH >> 2]).toBe(xs.entry);
+    expect(heap.i32[(HANDLE_SCRATCH >> 2) + 1]).toBe(ys.entry);
+    expect(h.ahandle4(xs, ElemKind.float, ys, ElemKind.float, null, 0, null, 0)).toBe(0); // ys holds ints
+    expect(Number.isNaN(h.ahandle(ys, ElemKind.bool))).toBe(true);
+    expect(h.ahandle(ys, ElemKind.int)).toBe(ys.entry);
+  });
+});
+
 describe("packed ops in the reference IR interpreter", () => {
   it("AHANDLE packs, PALEN/PAGET/PASET/PAPUSH work in place and exit on bounds, shared and dead handles", () => {
     const b = builder();
@@ -152,6 +169,17 @@ print(xs, vs)
     expect(after.match(/ PAGET /g)?.length).toBeGreaterThanOrEqual(3);
     expect(after.match(/ PASET /g) ?? []).toHaveLength(2);
     expect(after).toMatch(/ PALEN /);
+  });
+
+  it("emits trees with packed ops (and their batched handles) that binaryen validates", async () => {
+    const r = run(nbodyLike, { hotloop: 1, hotexit: 1 });
+    expect(r.out).toBe(runWithoutJit(nbodyLike));
+    expect(r.jit.compiled.length).toBeGreaterThanOrEqual(1);
+    for (const c of r.jit.compiled) {
+      const v = await validateWasm(c.bytes);
+      expect(v.errors).toBe("");
+      expect(v.ok).toBe(true);
+    }
   });
 
   it("a store of another kind between entries: the tree exits at the handle, the interpreter goes on", () => {
