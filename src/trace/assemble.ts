@@ -10,7 +10,7 @@ import { livenessOf } from "./liveness";
 import { IrBuilder, GuardAlwaysFails, type SnapshotFrameInput } from "../ir/builder";
 import { eliminateDeadCode } from "../ir/dce";
 import { IrOp, IrType, type IrTypeName } from "../ir/ops";
-import { NO_REF, newTrace, type Ref, type Trace, type TraceKind } from "../ir/trace";
+import { FIRST_REF, NO_REF, newTrace, type Ref, type Trace, type TraceKind } from "../ir/trace";
 import { TraceAbort } from "./abort";
 import { EXT_SLOT_BASE, type RecSnapshot, type RecordedTrace, type RefClass } from "./recorder";
 
@@ -50,6 +50,12 @@ export interface LinkTarget {
   headerTypes?: ReadonlyMap<number, IrTypeName>;
   /** Side traces: the types of the values the ancestors wrote, by slot, at this trace's start. */
   inherited?: ReadonlyMap<number, IrTypeName>;
+  /**
+   * Slots whose array the tree's root takes a handle of once, before LOOP: a side trace
+   * that changes one of them must not branch back into the loop (it would index the old
+   * array through the old handle); it exits instead.
+   */
+  handleSlots?: ReadonlySet<number>;
   returnType?: IrTypeName;
 }
 
@@ -161,7 +167,7 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[rec.written.get(slot)!]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, loadTypes, link.inherited ?? new Map(), liveAtHeader)) {
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, loadTypes, link.inherited ?? new Map(), liveAtHeader, link.handleSlots)) {
       for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
       for (const [slot, type] of link.inherited ?? []) {
@@ -193,8 +199,9 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
 /** Whether a side trace's values at the back edge have the tree's header types. */
 function fits(
   rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, loadTypes: ReadonlyMap<number, IrTypeName>,
-  inherited: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean,
+  inherited: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean, handleSlots: ReadonlySet<number> = new Set(),
 ): boolean {
+  for (const slot of [...rec.written.keys(), ...inherited.keys()]) if (handleSlots.has(slot)) return false;
   // What the ancestors wrote and this trace leaves alone reaches the header too: it must
   // have the slot's type, or be a plain value the tree can start carrying.
   for (const [slot, type] of inherited) {
@@ -244,4 +251,13 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
   if (loads !== undefined) for (const slot of written.keys()) if (!s.slots.has(slot) && loads.has(slot)) put(slot, loads.get(slot)!);
   for (const [slot, r] of s.slots) put(slot, ref(r));
   return s.frames.map((f, k) => ({ proto: f.proto, base: f.base, pc: f.pc, slots: slots[k], closure: f.fn ?? undefined }));
+}
+
+/** The slots whose array a root loop trace takes a handle of before LOOP (see LinkTarget.handleSlots). */
+export function hoistedHandleSlots(trace: Trace): Set<number> {
+  const slots = new Set<number>();
+  for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {
+    if (trace.op[ref] === IrOp.AHANDLE && trace.op[trace.a[ref]] === IrOp.SLOAD) slots.add(trace.a[trace.a[ref]]);
+  }
+  return slots;
 }

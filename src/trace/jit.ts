@@ -9,7 +9,7 @@ import type { FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
-import { assemble, type LinkTarget } from "./assemble";
+import { assemble, hoistedHandleSlots, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
@@ -332,7 +332,7 @@ export class TracingJit implements JitHook {
         const tr = src.trace.trace;
         inherited.set(slot, tr.op[src.ref] === IrOp.VSTRUCT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
       }
-      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, inherited } : { returnType: tree.resultType ?? undefined };
+      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, inherited, handleSlots: hoistedHandleSlots(tree.root.trace) } : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
       if (tree.kind === "entry") {

@@ -12,6 +12,7 @@ import { RArray, RFloat, share, type Value } from "../../src/interp/value";
 import { builder } from "../ir/support";
 import { IrOp, IrType } from "../../src/ir/ops";
 import { runTrace } from "../../src/ir/interp";
+import { hoistedHandleSlots } from "../../src/trace/assemble";
 import { traceHelpersFor } from "../../src/backend/trace-helpers";
 import { validateWasm } from "../../src/backend/binaryen-tools";
 
@@ -169,6 +170,11 @@ print(xs, vs)
     expect(after.match(/ PAGET /g)?.length).toBeGreaterThanOrEqual(3);
     expect(after.match(/ PASET /g) ?? []).toHaveLength(2);
     expect(after).toMatch(/ PALEN /);
+  });
+
+  it("names the slots whose handle is taken before LOOP: side traces that change them exit instead of linking", () => {
+    const r = run(nbodyLike);
+    expect([...hoistedHandleSlots(r.jit.compiled[0].tree.root.trace)].sort()).toEqual([0, 1]); // xs, vs
   });
 
   it("emits trees with packed ops (and their batched handles) that binaryen validates", async () => {
