@@ -196,7 +196,9 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     };
     /** Leave through snapshot snapId: into its side trace when there is one. */
     const exitTo = (snapId: number): void => {
-      const side = u.sides.get(snapId);
+      // Before a loop tree's LOOP (a hoisted AHANDLE refusing) a side trace could not
+      // branch back into the loop: that guard always exits, whatever its snapshot's side trace.
+      const side = tree.kind === "loop" && loopLabel < 0 ? undefined : u.sides.get(snapId);
       if (side !== undefined) emitUnit(side);
       else if (!(snapId === finalExit && link(snapId))) writeRecord(snapId, RECORD_EXIT);
     };

@@ -20,7 +20,7 @@ import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, t
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
-import { ElemKind } from "../interp/packed";
+import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
 
@@ -706,6 +706,7 @@ export class Recorder {
     const arr = this.read(a);
     const index = this.read(b);
     if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+    this.refuseOtherKind(arr, kind);
     const h = this.packedHandle(arr, o, kind);
     if (h !== null) this.emit("PASET", "none", [h, index, this.read(c)], true);
     else this.emit("ASET", "none", [arr, index, this.read(c)], true);
@@ -765,6 +766,7 @@ export class Recorder {
     if (kind === "ref") throw new TraceAbort("nyi_value", "pushing an array or dict");
     const arrRef = this.read(a);
     if (this.isObject(arrRef)) throw new TraceAbort("nyi_value", "a push onto a constant");
+    this.refuseOtherKind(arrRef, kind);
     const h = this.packedHandle(arrRef, arr, kind);
     if (h !== null) this.emit("PAPUSH", "none", [h, this.read(v)], true);
     else this.emitHelper(`apush_${kind}`, "none", [arrRef, this.read(v)]);
@@ -919,6 +921,17 @@ export class Recorder {
     const result = this.concrete(() => fn.fn([x]));
     this.write(a, ref, result);
     return pc + 4;
+  }
+
+  /**
+   * A store of another kind into an array this trace packs would unpack it at every
+   * iteration, and every later entry would refuse at the handle: abort instead. The
+   * interpreter makes the store, so the next recording finds the array mixed and uses
+   * the boxed helpers.
+   */
+  private refuseOtherKind(arr: number, kind: "int" | "float" | "bool"): void {
+    const known = this.handles.get(arr);
+    if (known !== undefined && known.kind !== ElemKind[kind]) throw new TraceAbort("type_unstable", `a ${kind} stored into an array this trace packs as ${ELEM_KIND_NAMES[known.kind]}`);
   }
 
   /** len(arr) of the array ref arr (its value now: o). */

@@ -253,6 +253,48 @@ print(sieve(100000))
     expect(marking.length).toBeGreaterThanOrEqual(1);
   });
 
+  it("a store of another kind into an array the trace packs aborts the recording; the next one uses the boxed helpers", () => {
+    const src = `
+func f(n) {
+    mut xs := [1, 2, 3, 4]
+    mut i := 0
+    while i < n {
+        xs[2 % len(xs)] = 9 * floor(1.5)
+        i += 1
+    }
+    return xs
+}
+print(f(3000))
+`;
+    // Recorded in the first iteration, before the interpreter stored the first float.
+    const r = run(src, { hotloop: 1 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts.map((a) => [a.reason, a.count])).toEqual([["type_unstable", 1]]);
+    expect(tracesOf(r, "root")).toHaveLength(1);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    expect(ir).not.toMatch(/ AHANDLE /);
+    // One exit: the loop's end (no refusal at every entry).
+    expect(r.jit.compiled[0].tree.root.exitCounts.reduce((s, n) => s + n, 0)).toBe(1);
+  });
+
+  it("a guard in the loop sharing the hoisted handle's snapshot grows a side trace there, not before LOOP", () => {
+    const src = `
+mut xs := [11, 10, 5, 1]
+mut total := 0
+for i in range(226) {
+    if i < 70 {
+        continue
+    }
+    total += xs[i % 4]
+}
+print(total)
+`;
+    const r = run(src, { hotloop: 1, hotexit: 1 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts.filter((a) => a.reason === "jit_error")).toEqual([]);
+    expect(tracesOf(r, "side")).toHaveLength(1);
+  });
+
   it("an array copied inside the loop is not written in place: the store exits and the copy keeps its values", () => {
     const src = `
 func f(n) {
