@@ -49,8 +49,16 @@ const RESET_AFTER_BYTES = 64 << 20;
 
 /** What the heap needs from a packed array: to be made boxed again. */
 export interface PackedOwner {
-  unpack(): void;
+  /** byReset: the heap is recycling its memory (not the array's own doing). */
+  unpack(byReset?: boolean): void;
 }
+
+/**
+ * Times an array may be unpacked by its own use (a builtin needing boxed items, a store
+ * of another kind) before it stays boxed: packing is O(n), and an array a program keeps
+ * handing to builtins between trace entries would be packed and unpacked at every entry.
+ */
+export const MAX_UNPACKS = 4;
 
 export class PackedHeap {
   readonly memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
@@ -102,7 +110,7 @@ export class PackedHeap {
   /** Unpack everything and start afresh, if the arena is worth recycling and no trace runs. */
   maybeReset(): void {
     if (this.activeTrees !== 0 || (this.top < this.resetAt && this.owners.length < MAX_HANDLES / 2)) return;
-    for (const o of this.owners) o?.unpack();
+    for (const o of this.owners) o?.unpack(true);
     this.owners = [];
     // Arrays still in use pack again (allocating anew): reset again only after twice
     // what was in use now, so a reset never costs more than the packing before it.

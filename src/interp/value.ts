@@ -16,7 +16,7 @@
 // that a `for` loop's hold on an array is given back when the loop ends (RArray.shared).
 
 import type { FunctionProto } from "./bytecode";
-import { ElemKind, HANDLE_SHARED, type PackedHeap } from "./packed";
+import { ElemKind, HANDLE_SHARED, MAX_UNPACKS, type PackedHeap } from "./packed";
 
 export type Value =
   | number
@@ -52,6 +52,8 @@ export class RArray {
   /** While packed: the byte address of the handle entry, and what the elements are. */
   entry = 0;
   kind: ElemKind = ElemKind.none;
+  /** Unpacks by its own use so far (see MAX_UNPACKS). */
+  unpacks = 0;
 
   constructor(items: Value[]) {
     this.boxed = items;
@@ -131,6 +133,7 @@ export class RArray {
    */
   pack(heap: PackedHeap, kind: ElemKind): number {
     if (this.heap !== null) return this.heap === heap && this.kind === kind ? this.entry : -1;
+    if (this.unpacks >= MAX_UNPACKS) return -1;
     const items = this.boxed;
     const n = items.length;
     for (let i = 0; i < n; i++) if (packedNumber(kind, items[i]) === null) return -1;
@@ -148,9 +151,10 @@ export class RArray {
   }
 
   /** Back to boxed elements; the handle entry dies (traces holding it exit at their next access). */
-  unpack(): void {
+  unpack(byReset = false): void {
     const heap = this.heap;
     if (heap === null) return;
+    if (!byReset) this.unpacks++;
     const n = this.length;
     const items: Value[] = new Array(n);
     for (let i = 0; i < n; i++) items[i] = this.at(i);

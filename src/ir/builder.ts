@@ -287,6 +287,11 @@ export class IrBuilder {
     return snap.id;
   }
 
+  /** The next snapshot is a new one even if its state equals the current one's (an exit of its own). */
+  separateNextSnapshot(): void {
+    this.current = -1;
+  }
+
   private snapshotFrame(f: SnapshotFrameInput): SnapshotFrame {
     const t = this.trace;
     const entries: [number, Ref][] = [];

@@ -119,6 +119,8 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
       map[i] = b.emit(IrOp.AHANDLE, IrType.int, loads.get(slot)!, o.elem!, 0, 0, snapshotFor(o.hoistSnap));
       hoisted.add(i);
     });
+    // The handles' exit is theirs alone: the driver tells a refusal at entry from a guard.
+    if (hoisted.size > 0) b.separateNextSnapshot();
     b.loop();
   }
 
@@ -251,6 +253,14 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
   if (loads !== undefined) for (const slot of written.keys()) if (!s.slots.has(slot) && loads.has(slot)) put(slot, loads.get(slot)!);
   for (const [slot, r] of s.slots) put(slot, ref(r));
   return s.frames.map((f, k) => ({ proto: f.proto, base: f.base, pc: f.pc, slots: slots[k], closure: f.fn ?? undefined }));
+}
+
+/** The snapshot of a root loop trace's handles taken before LOOP (an exit only they use), or -1. */
+export function hoistedHandleSnapshot(trace: Trace): number {
+  for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {
+    if (trace.op[ref] === IrOp.AHANDLE) return trace.snap[ref];
+  }
+  return -1;
 }
 
 /** The slots whose array a root loop trace takes a handle of before LOOP (see LinkTarget.handleSlots). */

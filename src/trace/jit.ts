@@ -9,7 +9,7 @@ import type { FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
-import { assemble, hoistedHandleSlots, type LinkTarget } from "./assemble";
+import { assemble, hoistedHandleSlots, hoistedHandleSnapshot, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
@@ -33,6 +33,12 @@ const NATIVE_DEPTH = 3000;
 const MAX_HOPS = 1000;
 /** Trees for one loop header (one per set of slot types at entry). */
 const MAX_TREES = 4;
+/**
+ * Entries a loop tree may refuse at its hoisted array handles (an array it packs holds
+ * another kind now, or is no longer packed) before it is retired, so that the header
+ * records afresh with the arrays as they are now instead of refusing at every entry.
+ */
+const HANDLE_REFUSALS = 8;
 
 interface StartState {
   trees: Tree[];
@@ -210,6 +216,11 @@ export class TracingJit implements JitHook {
     const last = applied[applied.length - 1];
     if (last === undefined || this.recording) return left;
     const t = last.trace;
+    if (t.parent === null && t.tree.kind === "loop" && last.snap === hoistedHandleSnapshot(t.trace)) {
+      // A refusal at entry: nothing ran, so no side trace; a tree that keeps refusing goes.
+      if (t.exitCounts[last.snap] >= HANDLE_REFUSALS) this.retire(t.tree);
+      return left;
+    }
     if (t.sides.has(last.snap) || t.exitCounts[last.snap] < this.params.hotexit) return left;
     if (t.sideAborts[last.snap] >= this.params.tryside || t.tree.traces.length > this.params.maxside) return left;
     this.recordSide(rt, t, last.snap, last.rootDepth);
@@ -396,6 +407,16 @@ export class TracingJit implements JitHook {
     for (const [slot, ref] of rec.entry) {
       if (rec.ops[ref].op === "SLOAD" && slot >= tree.proto.directArity) throw new TraceAbort("nyi_value", "a function reading a register it did not set");
     }
+  }
+
+  /** Stop entering a loop tree from the interpreter (trees that link to it still may); its header may record again. */
+  private retire(tree: Tree): void {
+    const state = this.stateOfTree.get(tree);
+    if (state === undefined) return;
+    state.trees = state.trees.filter((t) => t !== tree);
+    this.stateOfTree.delete(tree);
+    tree.proto.hotCounts[tree.pc >> 2] = this.params.hotloop;
+    this.log?.retire(tree.root.id);
   }
 
   /** Forget every tree that calls `callee`'s entry tree natively (CALLT). */

@@ -104,6 +104,13 @@ export class TraceLog {
     else this.text(`[blacklist ${at.file}:${at.line} after ${attempts} aborts; last: ${reason}]`);
   }
 
+  /** A loop tree no longer entered from the interpreter: it kept refusing at its array handles. */
+  retire(trace: number): void {
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "retire", trace });
+    else this.text(`[retire trace ${trace}: its arrays no longer pack as it packs them]`);
+  }
+
   /** A call inlined into a trace. */
   inline(trace: number, fn: string, at: SourcePos): void {
     this.inlined++;

@@ -20,7 +20,7 @@ import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, t
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
-import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
+import { ELEM_KIND_NAMES, ElemKind, MAX_UNPACKS } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
 
@@ -1025,6 +1025,7 @@ function describe(v: Value): string {
 /** Whether o can be packed as kind (it is, or every element is of that kind). */
 function packable(o: RArray, kind: ElemKind): boolean {
   if (o.heap !== null) return o.kind === kind;
+  if (o.unpacks >= MAX_UNPACKS) return false;
   const want = kind === ElemKind.float ? "float" : kind === ElemKind.int ? "int" : "bool";
   for (let i = 0; i < o.length; i++) {
     const v = o.at(i);

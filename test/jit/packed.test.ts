@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
-import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED, PackedHeap } from "../../src/interp/packed";
+import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED, MAX_UNPACKS, PackedHeap } from "../../src/interp/packed";
 import { RArray, RFloat, share, type Value } from "../../src/interp/value";
 import { builder } from "../ir/support";
 import { IrOp, IrType } from "../../src/ir/ops";
@@ -37,6 +37,22 @@ describe("packed array representation", () => {
     expect(xs.heap).toBeNull(); // items unpacked it
     expect(word(heap, entry, HANDLE_FIELDS.len)).toBe(0);
     expect(word(heap, entry, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED | HANDLE_DEAD);
+  });
+
+  it("stays boxed after MAX_UNPACKS unpacks of its own (not those of a reset)", () => {
+    const heap = new PackedHeap();
+    const xs = new RArray([1, 2, 3]);
+    for (let k = 0; k < MAX_UNPACKS; k++) {
+      expect(xs.pack(heap, ElemKind.int)).toBeGreaterThan(0);
+      xs.unpack(k % 2 === 0);
+    }
+    expect(xs.pack(heap, ElemKind.int)).toBeGreaterThan(0); // two of those were resets
+    xs.unpack();
+    xs.unpack(); // not packed: no effect
+    expect(xs.pack(heap, ElemKind.int)).toBeGreaterThan(0);
+    xs.unpack();
+    expect(xs.unpacks).toBe(MAX_UNPACKS);
+    expect(xs.pack(heap, ElemKind.int)).toBe(-1);
   });
 
   it("refuses arrays of mixed kinds and unpacks on a store of another kind", () => {
@@ -293,6 +309,33 @@ print(total)
     expect(r.out).toBe(runWithoutJit(src));
     expect(summaryOf(r).aborts.filter((a) => a.reason === "jit_error")).toEqual([]);
     expect(tracesOf(r, "side")).toHaveLength(1);
+  });
+
+  it("an array a builtin unpacks between entries stays boxed after a few unpacks; the tree that refuses at its handle retires", () => {
+    const src = `
+mut xs := range(0, 5000)
+mut s := 0
+mut k := 0
+while k < 300 {
+    s += slice(xs, k, k + 1)[0]
+    mut j := 0
+    while j < 20 {
+        s += xs[j]
+        j += 1
+    }
+    k += 1
+}
+print(s)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const retired = r.events.filter((e) => e.event === "retire");
+    expect(retired).toHaveLength(1);
+    // The inner loop's first tree packed xs and then refused at every entry; the second
+    // was recorded with xs boxed for good (helpers, no handle).
+    const inner = r.jit.compiled.filter((c) => c.tree.pc === r.jit.compiled.find((d) => d.tree.root.id === retired[0].trace)!.tree.pc);
+    expect(inner).toHaveLength(2);
+    expect(printTrace(inner[1].tree.root.trace)).not.toMatch(/ AHANDLE /);
   });
 
   it("an array copied inside the loop is not written in place: the store exits and the copy keeps its values", () => {
