@@ -128,7 +128,11 @@ export class PackedHeap {
       const grow = Math.max(pages, this.memory.buffer.byteLength / PAGE / 2);
       const room = MAX_PAGES - this.memory.buffer.byteLength / PAGE;
       if (pages > room) return -1;
-      this.memory.grow(Math.min(grow, room));
+      try {
+        this.memory.grow(Math.min(grow, room));
+      } catch {
+        return -1; // the system refused the memory: the array stays boxed
+      }
       this.f64 = new Float64Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
     }

@@ -172,6 +172,10 @@ function callableArgs(name: string, a: Value[], fnIndex: number): Value[] {
   if (!(a[0] instanceof RArray) || !isCallable(a[fnIndex])) {
     fail(fnIndex === 2 ? `${name} expects an array, an initial value, and a function` : `${name} expects an array and a function`);
   }
+  // The builtin walks the array while user code runs: it holds a copy (a value, as any
+  // argument is), so the callback's stores to the same variable copy on write instead of
+  // changing, or packing away, the elements being walked.
+  share(a[0]);
   return a[0].items;
 }
 
