@@ -13,8 +13,9 @@ import { formatRuntimeError } from "../interp/errors";
 import { OutputBuffer, writeAllSync } from "./output";
 import type * as A from "../frontend/ast";
 import { defaultJitParams, jitParamHelp, setJitParam, type JitParams } from "../trace/params";
-import { TracingJit } from "../trace/jit";
+import { LazyJit } from "./lazy-jit";
 import { TraceLog, traceLogWriter, type TraceLogLevel } from "../trace/log";
+import type { CompiledTree } from "../deopt/exits";
 
 export const VERSION = "0.1.0";
 
@@ -220,12 +221,13 @@ export function main(argv: string[]): number {
     const traceLog = opts.jit && opts.traceLog !== null
       ? new TraceLog(opts.traceLog as TraceLogLevel, opts.traceLogFormat, traceLogWriter(opts.traceLogFile, (text) => stderrText(text)))
       : null;
-    const jit = opts.jit ? new TracingJit(opts.jitParams, traceLog) : null;
+    const jit = opts.jit ? new LazyJit(opts.jitParams, traceLog) : null;
     finishLog = () => {
       if (traceLog === null) return;
       // WAT comes from binaryen, loaded only for this level and only now, after the run.
-      if (!traceLog.wants("wasm") || jit === null) return traceLog.finish();
-      return dumpWasm(jit, traceLog).then(() => traceLog.finish());
+      const compiled = jit?.loaded?.compiled ?? [];
+      if (!traceLog.wants("wasm") || compiled.length === 0) return traceLog.finish();
+      return dumpWasm(compiled, traceLog).then(() => traceLog.finish());
     };
     const interp = new Interpreter(program, {
       jit,
@@ -272,9 +274,9 @@ export function main(argv: string[]): number {
 }
 
 /** The final code of every compiled tree, as WebAssembly text, into the trace log. */
-async function dumpWasm(jit: TracingJit, log: TraceLog): Promise<void> {
+async function dumpWasm(compiled: readonly CompiledTree[], log: TraceLog): Promise<void> {
   const { toWat } = await import("../backend/binaryen-tools");
-  for (const c of jit.compiled) {
+  for (const c of compiled) {
     let text: string;
     try {
       text = await toWat(c.bytes);
