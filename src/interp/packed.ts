@@ -58,7 +58,7 @@ export interface PackedOwner {
  * of another kind) before it stays boxed: packing is O(n), and an array a program keeps
  * handing to builtins between trace entries would be packed and unpacked at every entry.
  */
-export const MAX_UNPACKS = 4;
+export const MAX_UNPACKS = 2;
 
 export class PackedHeap {
   readonly memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });

@@ -680,11 +680,15 @@ export abstract class Runtime {
 }
 export const TAGS: RTagged["tag"][] = ["Ok", "Err", "Some", "None"];
 
-/** A packed (not holey) array of nulls: V8 keeps element access on the fast path. */
+/**
+ * A packed (not holey) array of nulls: V8 keeps element access on the fast path. Built by
+ * doubling with concat (which keeps it packed): 65536 pushes cost ~3 ms of every start-up.
+ */
 export function packedNulls(n: number): Value[] {
-  const a: Value[] = [];
-  for (let i = 0; i < n; i++) a.push(null);
-  return a;
+  if (n <= 0) return [];
+  let a: Value[] = [null];
+  while (a.length * 2 <= n) a = a.concat(a);
+  return a.length < n ? a.concat(a.slice(0, n - a.length)) : a;
 }
 
 export function notCallable(): RuffError {
