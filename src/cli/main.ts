@@ -9,7 +9,7 @@ import { Compiler, CompileError, type CompiledProgram } from "../frontend/compil
 import { disassemble } from "../interp/bytecode";
 import { Interpreter } from "../interp/interpreter";
 import { RuffError } from "../interp/value";
-import { formatRuntimeError } from "../interp/errors";
+import { ProgramExit, formatRuntimeError } from "../interp/errors";
 import { OutputBuffer, writeAllSync } from "./output";
 import type * as A from "../frontend/ast";
 import { defaultJitParams, jitParamHelp, setJitParam, type JitParams } from "../trace/params";
@@ -62,11 +62,7 @@ interface CliOptions {
 class UsageError extends Error {}
 
 /** Thrown by the `exit` builtin: unwinds everything, then the process exits. */
-class ExitRequest extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+class ExitRequest extends ProgramExit {}
 
 function parseArgs(argv: string[]): CliOptions | "help" | "version" {
   const opts: CliOptions = {

@@ -78,3 +78,13 @@ function callStackLines(names: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * What a host's `exit` callback throws to end the program (the CLI's, the tests'): it
+ * unwinds everything, the JIT's recorder included (a call it runs may exit).
+ */
+export class ProgramExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

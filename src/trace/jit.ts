@@ -7,6 +7,7 @@
 
 import type { FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
+import { ProgramExit } from "../interp/errors";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { assemble, hoistedHandleSlots, hoistedHandleSnapshot, type LinkTarget } from "./assemble";
@@ -443,7 +444,8 @@ export class TracingJit implements JitHook {
    */
   private recordFailed(rt: Runtime, recorder: Recorder, e: unknown, aborted: (reason: AbortReason, detail: string) => void): void {
     // The program's own errors (a recursive call the recorder ran raised) are the program's.
-    if (e instanceof RuffError || !(e instanceof Error)) throw e;
+    // So is exit() (the host's ProgramExit), which must end the program, not the recording.
+    if (e instanceof RuffError || e instanceof ProgramExit || !(e instanceof Error)) throw e;
     const backend = e instanceof EmitError || e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError;
     if (recorder.ended !== "return") rt.topFrame.pc = recorder.pc;
     if (e instanceof TraceAbort) aborted(e.reason, e.detail);
