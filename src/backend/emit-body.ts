@@ -11,7 +11,7 @@ import type { CodeWriter, ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
 import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
 import { FLOAT_EPSILON } from "../interp/ops";
-import { AHANDLE_BATCH, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH } from "../interp/packed";
+import { AHANDLE_BATCH, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED } from "../interp/packed";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -204,8 +204,7 @@ export function emitBody(ctx: BodyContext): void {
   };
   /** Exit if h's entry has any of the flags (shared: no stores; dead: nothing at all). */
   const exitIfFlags = (ref: Ref, h: Ref, flags: number): void => {
-    entry(h); w.i32_load(HANDLE_FIELDS.flags);
-    if (flags !== -1) w.i32_const(flags).i32_and();
+    entry(h); w.i32_load(HANDLE_FIELDS.flags).i32_const(flags).i32_and();
     exitIf(ref);
   };
   /** Push the byte address of element `index` (an i64 value) of h's array. */
@@ -328,12 +327,12 @@ export function emitBody(ctx: BodyContext): void {
         break;
       }
       case IrOp.PASET:
-        exitIfFlags(ref, a, -1);
+        exitIfFlags(ref, a, HANDLE_SHARED | HANDLE_DEAD);
         exitUnlessInBounds(ref, a, b);
         elementAddress(a, b); packedValue(trace.c[ref]); w.f64_store(0);
         break;
       case IrOp.PAPUSH:
-        exitIfFlags(ref, a, -1);
+        exitIfFlags(ref, a, HANDLE_SHARED | HANDLE_DEAD);
         // Full: the helper moves the elements to a bigger block (0: no room, exit).
         entry(a); w.i32_load(HANDLE_FIELDS.len); entry(a); w.i32_load(HANDLE_FIELDS.cap).i32_ge_u();
         w.if("i32"); get(a); w.f64_convert_i64_s().call(imports.agrow); w.else().i32_const(1).end();

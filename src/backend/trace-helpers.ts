@@ -106,7 +106,7 @@ export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
   agrow(entry: number): number;
 } {
   const take = (arr: unknown, kind: number): number => (arr instanceof RArray ? arr.pack(heap, kind as ElemKind) : -1);
-  const put = (k: number, arr: unknown, kind: number): boolean => {
+  const takeInto = (k: number, arr: unknown, kind: number): boolean => {
     if (arr === null) return true;
     const entry = take(arr, kind);
     heap.i32[(HANDLE_SCRATCH >> 2) + k] = entry;
@@ -119,7 +119,7 @@ export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
       return entry < 0 ? NaN : entry;
     },
     ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number {
-      return put(0, a0, k0) && put(1, a1, k1) && put(2, a2, k2) && put(3, a3, k3) ? 1 : 0;
+      return takeInto(0, a0, k0) && takeInto(1, a1, k1) && takeInto(2, a2, k2) && takeInto(3, a3, k3) ? 1 : 0;
     },
     agrow(entry: number): number {
       return heap.regrow(entry, Math.max(4, 2 * heap.i32[(entry >> 2) + HANDLE_FIELDS.len / 4])) ? 1 : 0;

@@ -153,7 +153,7 @@ export function iterationSource(v: Value): number | RArray | Value[] | RGenerato
   if (v instanceof RFloat) return Math.trunc(v.v);
   if (v instanceof RArray) {
     const s = v.shared;
-    v.shared = s === true ? true : s === false ? 1 : s + 1;
+    v.setShared(s === true ? true : s === false ? 1 : s + 1);
     return v;
   }
   if (typeof v === "string") return Array.from(v);
@@ -169,7 +169,7 @@ export function iterationSource(v: Value): number | RArray | Value[] | RGenerato
  */
 export function loopReleases(a: RArray): void {
   const s = a.shared;
-  if (typeof s === "number") a.shared = s === 1 ? false : s - 1;
+  if (typeof s === "number") a.setShared(s === 1 ? false : s - 1);
 }
 
 const TAG_PATTERNS: Record<string, RTagged["tag"]> = {

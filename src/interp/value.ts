@@ -45,8 +45,17 @@ export class RFloat {
  * use length / at / put / append; `items` gives the boxed JS array, unpacking first.
  */
 export class RArray {
-  private sharedFlag: boolean | number = false;
-  private boxed: Value[];
+  /**
+   * The copy-on-write flag (truthy: shared). A number n counts the running `for` loops
+   * that hold the array as their snapshot while nothing else shared it (see
+   * iterationSource): each loop that runs to its end gives its hold back, and the last
+   * one makes the array unshared again. Any other holder sets `true`, which stays.
+   * Set it through setShared: a packed array mirrors it in its handle entry, where traces
+   * check it before a store (a plain field, so the interpreter's reads stay plain loads).
+   */
+  shared: boolean | number = false;
+  /** The boxed elements; stale while packed (heap !== null): read them directly only when heap is null. */
+  boxed: Value[];
   /** Non-null while packed: the elements live in this heap (and `boxed` is stale). */
   heap: PackedHeap | null = null;
   /** While packed: the byte address of the handle entry, and what the elements are. */
@@ -59,18 +68,8 @@ export class RArray {
     this.boxed = items;
   }
 
-  /**
-   * The copy-on-write flag (truthy: shared). A number n counts the running `for` loops
-   * that hold the array as their snapshot while nothing else shared it (see
-   * iterationSource): each loop that runs to its end gives its hold back, and the last
-   * one makes the array unshared again. Any other holder sets `true`, which stays.
-   * A packed array mirrors it in its handle entry, where traces check it before a store.
-   */
-  get shared(): boolean | number {
-    return this.sharedFlag;
-  }
-  set shared(s: boolean | number) {
-    this.sharedFlag = s;
+  setShared(s: boolean | number): void {
+    this.shared = s;
     if (this.heap !== null) this.heap.i32[(this.entry >> 2) + 3] = s === false ? 0 : HANDLE_SHARED;
   }
 
@@ -133,10 +132,9 @@ export class RArray {
    */
   pack(heap: PackedHeap, kind: ElemKind): number {
     if (this.heap !== null) return this.heap === heap && this.kind === kind ? this.entry : -1;
-    if (this.unpacks >= MAX_UNPACKS) return -1;
+    if (!this.packable(kind)) return -1;
     const items = this.boxed;
     const n = items.length;
-    for (let i = 0; i < n; i++) if (packedNumber(kind, items[i]) === null) return -1;
     const entry = heap.allocate(this, n, Math.max(n, 4));
     if (entry < 0) return -1;
     const f64 = heap.f64;
@@ -146,8 +144,17 @@ export class RArray {
     this.entry = entry;
     this.kind = kind;
     this.boxed = [];
-    this.shared = this.sharedFlag;
+    this.setShared(this.shared);
     return entry;
+  }
+
+  /** Whether pack(kind) would take the array: packed as kind, or boxed with only elements of kind and not unpacked too often. */
+  packable(kind: ElemKind): boolean {
+    if (this.heap !== null) return this.kind === kind;
+    if (this.unpacks >= MAX_UNPACKS) return false;
+    const items = this.boxed;
+    for (let i = 0; i < items.length; i++) if (packedNumber(kind, items[i]) === null) return false;
+    return true;
   }
 
   /** Back to boxed elements; the handle entry dies (traces holding it exit at their next access). */
@@ -343,7 +350,8 @@ export function typeName(v: Value): string {
 
 /** Mark a value as having a second holder (no-op for immutable values). */
 export function share(v: Value): Value {
-  if (v instanceof RArray || v instanceof RDict || v instanceof RStruct) v.shared = true;
+  if (v instanceof RArray) v.setShared(true);
+  else if (v instanceof RDict || v instanceof RStruct) v.shared = true;
   return v;
 }
 

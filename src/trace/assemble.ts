@@ -255,19 +255,26 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
   return s.frames.map((f, k) => ({ proto: f.proto, base: f.base, pc: f.pc, slots: slots[k], closure: f.fn ?? undefined }));
 }
 
-/** The snapshot of a root loop trace's handles taken before LOOP (an exit only they use), or -1. */
-export function hoistedHandleSnapshot(trace: Trace): number {
-  for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {
-    if (trace.op[ref] === IrOp.AHANDLE) return trace.snap[ref];
-  }
-  return -1;
+/** A root loop trace's handles taken before LOOP: their snapshot (an exit only they use; -1: none) and the slots of their arrays. */
+export interface HoistedHandles {
+  snap: number;
+  slots: ReadonlySet<number>;
 }
 
-/** The slots whose array a root loop trace takes a handle of before LOOP (see LinkTarget.handleSlots). */
-export function hoistedHandleSlots(trace: Trace): Set<number> {
-  const slots = new Set<number>();
-  for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {
-    if (trace.op[ref] === IrOp.AHANDLE && trace.op[trace.a[ref]] === IrOp.SLOAD) slots.add(trace.a[trace.a[ref]]);
+const hoistedOf = new WeakMap<Trace, HoistedHandles>();
+
+/** The hoisted handles of a root loop trace (see LinkTarget.handleSlots), found once per trace. */
+export function hoistedHandles(trace: Trace): HoistedHandles {
+  let known = hoistedOf.get(trace);
+  if (known === undefined) {
+    let snap = -1;
+    const slots = new Set<number>();
+    for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {
+      if (trace.op[ref] !== IrOp.AHANDLE) continue;
+      snap = trace.snap[ref];
+      if (trace.op[trace.a[ref]] === IrOp.SLOAD) slots.add(trace.a[trace.a[ref]]);
+    }
+    hoistedOf.set(trace, (known = { snap, slots }));
   }
-  return slots;
+  return known;
 }

@@ -10,7 +10,7 @@ import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import { ProgramExit } from "../interp/errors";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
-import { assemble, hoistedHandleSlots, hoistedHandleSnapshot, type LinkTarget } from "./assemble";
+import { assemble, hoistedHandles, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
@@ -217,7 +217,7 @@ export class TracingJit implements JitHook {
     const last = applied[applied.length - 1];
     if (last === undefined || this.recording) return left;
     const t = last.trace;
-    if (t.parent === null && t.tree.kind === "loop" && last.snap === hoistedHandleSnapshot(t.trace)) {
+    if (t.parent === null && t.tree.kind === "loop" && last.snap === hoistedHandles(t.trace).snap) {
       // A refusal at entry: nothing ran, so no side trace; a tree that keeps refusing goes.
       if (t.exitCounts[last.snap] >= HANDLE_REFUSALS) this.retire(t.tree);
       return left;
@@ -344,7 +344,7 @@ export class TracingJit implements JitHook {
         const tr = src.trace.trace;
         inherited.set(slot, tr.op[src.ref] === IrOp.VSTRUCT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
       }
-      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, inherited, handleSlots: hoistedHandleSlots(tree.root.trace) } : { returnType: tree.resultType ?? undefined };
+      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, inherited, handleSlots: hoistedHandles(tree.root.trace).slots } : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
       if (tree.kind === "entry") {

@@ -20,7 +20,7 @@ import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, t
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
-import { ELEM_KIND_NAMES, ElemKind, MAX_UNPACKS } from "../interp/packed";
+import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
 
@@ -952,8 +952,8 @@ export class Recorder {
     const elem = ElemKind[kind];
     const known = this.handles.get(arr);
     if (known !== undefined) return known.kind === elem ? known.ref : null;
-    if (this.isObject(arr) || !packable(o, elem)) return null;
-    const entryLoad = [...this.entry.values()].includes(arr) && this.ops[arr].op === "SLOAD";
+    if (this.isObject(arr) || !o.packable(elem)) return null;
+    const entryLoad = this.ops[arr].op === "SLOAD"; // SLOADs are only ever entry loads
     this.ops.push({ op: "AHANDLE", type: "int", args: [arr], snap: this.snapshot(), elem, hoistSnap: entryLoad && this.headerSnap >= 0 ? this.headerSnap : undefined });
     const ref = this.ops.length - 1;
     this.handles.set(arr, { ref, kind: elem });
@@ -1020,16 +1020,4 @@ export class Recorder {
 
 function describe(v: Value): string {
   return v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v;
-}
-
-/** Whether o can be packed as kind (it is, or every element is of that kind). */
-function packable(o: RArray, kind: ElemKind): boolean {
-  if (o.heap !== null) return o.kind === kind;
-  if (o.unpacks >= MAX_UNPACKS) return false;
-  const want = kind === ElemKind.float ? "float" : kind === ElemKind.int ? "int" : "bool";
-  for (let i = 0; i < o.length; i++) {
-    const v = o.at(i);
-    if ((typeof v === "number" ? "int" : v instanceof RFloat ? "float" : typeof v === "boolean" ? "bool" : null) !== want) return false;
-  }
-  return true;
 }

@@ -3,39 +3,14 @@
 // for another loop's header tail-calls that loop's tree instead of exiting.
 
 import { describe, expect, it } from "vitest";
-import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
 import { livenessOf } from "../../src/trace/liveness";
 import { parseProgram } from "../../src/frontend/parser";
 import { Compiler } from "../../src/frontend/compiler";
 import { Op, type FunctionProto } from "../../src/interp/bytecode";
 
-const SIEVE = `
-func sieve(n) {
-    mut flags := []
-    mut i := 0
-    while i <= n {
-        flags = push(flags, true)
-        i += 1
-    }
-    mut count := 0
-    mut p := 2
-    mut m := 0
-    while p <= n {
-        if flags[p] {
-            count += 1
-            m = p * p
-            while m <= n {
-                flags[m] = false
-                m += p
-            }
-        }
-        p += 1
-    }
-    return count
-}
-print(sieve(20000))
-`;
+const SIEVE = sieveSource(20000);
 
 function compiledFunction(source: string, name: string): FunctionProto {
   const compiler = new Compiler(() => {

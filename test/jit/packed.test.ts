@@ -5,14 +5,14 @@
 // that keep the trace right when an array is copied, unpacked or changes kind.
 
 import { describe, expect, it } from "vitest";
-import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
 import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED, MAX_UNPACKS, PackedHeap } from "../../src/interp/packed";
 import { RArray, RFloat, share, type Value } from "../../src/interp/value";
 import { builder } from "../ir/support";
 import { IrOp, IrType } from "../../src/ir/ops";
 import { runTrace } from "../../src/ir/interp";
-import { hoistedHandleSlots } from "../../src/trace/assemble";
+import { hoistedHandles } from "../../src/trace/assemble";
 import { traceHelpersFor } from "../../src/backend/trace-helpers";
 import { validateWasm } from "../../src/backend/binaryen-tools";
 
@@ -191,7 +191,7 @@ print(xs, vs)
 
   it("names the slots whose handle is taken before LOOP: side traces that change them exit instead of linking", () => {
     const r = run(nbodyLike);
-    expect([...hoistedHandleSlots(r.jit.compiled[0].tree.root.trace)].sort()).toEqual([0, 1]); // xs, vs
+    expect([...hoistedHandles(r.jit.compiled[0].tree.root.trace).slots].sort()).toEqual([0, 1]); // xs, vs
   });
 
   it("emits trees with packed ops (and their batched handles) that binaryen validates", async () => {
@@ -236,31 +236,7 @@ print(xs)
   });
 
   it("pushes grow the block inside the trace (no exit per growth) and a sieve marks bools inline", () => {
-    const src = `
-func sieve(n) {
-    mut flags := []
-    mut i := 0
-    while i <= n {
-        flags = push(flags, true)
-        i += 1
-    }
-    mut count := 0
-    mut p := 2
-    while p <= n {
-        if flags[p] {
-            count += 1
-            mut m := p * p
-            while m <= n {
-                flags[m] = false
-                m += p
-            }
-        }
-        p += 1
-    }
-    return count
-}
-print(sieve(100000))
-`;
+    const src = sieveSource(100000);
     const r = run(src);
     expect(r.out).toBe("9592\n");
     const pushTree = r.jit.compiled.find((c) => /PAPUSH/.test(printTrace(c.tree.root.trace)))!.tree;

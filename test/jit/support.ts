@@ -62,3 +62,33 @@ export const summaryOf = (r: Run) => r.events.find((e) => e.event === "summary")
 
 /** The log's trace events of one kind (root, side, entry). */
 export const tracesOf = (r: Run, kind: string) => r.events.filter((e) => e.event === "trace" && e.kind === kind);
+
+/** The shared suite's sieve (bool array pushes, marking in an inner loop) up to n, printing the count. */
+export function sieveSource(n: number): string {
+  return `
+func sieve(n) {
+    mut flags := []
+    mut i := 0
+    while i <= n {
+        flags = push(flags, true)
+        i += 1
+    }
+    mut count := 0
+    mut p := 2
+    mut m := 0
+    while p <= n {
+        if flags[p] {
+            count += 1
+            m = p * p
+            while m <= n {
+                flags[m] = false
+                m += p
+            }
+        }
+        p += 1
+    }
+    return count
+}
+print(sieve(${n}))
+`;
+}
