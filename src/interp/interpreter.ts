@@ -483,10 +483,12 @@ export class Interpreter extends Runtime {
               const o = stack[base + code[pc + 2]];
               const k = stack[base + code[pc + 3]];
               if (o instanceof RArray && typeof k === "number") {
-                const n = o.length;
+                // Boxed elements are read directly (the common case), packed ones through at().
+                const items = o.heap === null ? o.boxed : null;
+                const n = items !== null ? items.length : o.length;
                 const i = k < 0 ? k + n : k;
                 if (i >= 0 && i < n) {
-                  stack[base + code[pc + 1]] = o.at(i);
+                  stack[base + code[pc + 1]] = items !== null ? items[i] : o.at(i);
                   pc += 4;
                   continue;
                 }
@@ -510,11 +512,13 @@ export class Interpreter extends Runtime {
               const k = stack[base + code[pc + 2]];
               const v = stack[base + code[pc + 3]];
               if (o instanceof RArray && !o.shared && typeof k === "number") {
-                const n = o.length;
+                const items = o.heap === null ? o.boxed : null;
+                const n = items !== null ? items.length : o.length;
                 const i = k < 0 ? k + n : k;
                 if (i >= 0 && i < n) {
                   if (typeof v === "object" && v !== null) share(v);
-                  o.put(i, v);
+                  if (items !== null) items[i] = v;
+                  else o.put(i, v);
                   pc += 4;
                   continue;
                 }
