@@ -96,6 +96,17 @@ export interface BodyContext {
   loop(): void;
   /** CALLT ref: call an entry trace and leave the result in ref's local. */
   callTrace(ref: Ref): void;
+  /**
+   * The i32 parameter that may bring AHANDLE ref's handle in (a hoisted one: a tree
+   * linking here passes the handle it holds for the same array, -1 when it has none);
+   * -1 when the handle is always taken from JS.
+   */
+  handleParam?(ref: Ref): number;
+  /**
+   * An i64 local that already holds AHANDLE ref's handle (the root's hoisted handle of the
+   * same array, which a side trace reuses), or -1.
+   */
+  heldHandle?(ref: Ref): number;
 }
 
 /** Push the value of ref of trace, with constants inline. */
@@ -232,16 +243,44 @@ export function emitBody(ctx: BodyContext): void {
    * AHANDLEs in a row with one snapshot (those hoisted before LOOP, taken at every entry
    * and link into the tree) cost one call to JS instead of one each.
    */
-  const handleBatch = (first: Ref): number => {
-    let n = 1;
-    while (n < AHANDLE_BATCH && first + n < trace.end && trace.op[first + n] === IrOp.AHANDLE && trace.snap[first + n] === trace.snap[first]) n++;
-    if (n === 1) return 1;
+  const takeHandles = (first: Ref, n: number): void => {
+    if (n === 1) {
+      get(trace.a[first]); w.f64_const(trace.b[first]).call(imports.ahandle);
+      setHelperNumber(first);
+      return;
+    }
     for (let k = 0; k < AHANDLE_BATCH; k++) {
       if (k < n) { get(trace.a[first + k]); w.f64_const(trace.b[first + k]); } else w.ref_null("extern").f64_const(0);
     }
     w.call(imports.ahandle4).i32_eqz();
     exitIf(first);
     for (let k = 0; k < n; k++) w.i32_const(0).i64_load32_u(HANDLE_SCRATCH + 4 * k).local_set(local[first + k]);
+  };
+  /** AHANDLEs from first (those of one batch): how many were emitted. */
+  const held = (ref: Ref): number => ctx.heldHandle?.(ref) ?? -1;
+  const handleBatch = (first: Ref): number => {
+    if (held(first) >= 0) {
+      // Dead or not, it is the handle JS would have given for this array while it was
+      // packed; a dead one makes the first access exit.
+      w.local_get(held(first)).local_set(local[first]);
+      return 1;
+    }
+    let n = 1;
+    while (n < AHANDLE_BATCH && first + n < trace.end && trace.op[first + n] === IrOp.AHANDLE && trace.snap[first + n] === trace.snap[first] && held(first + n) < 0) n++;
+    const params: number[] = [];
+    for (let k = 0; k < n; k++) params.push(ctx.handleParam?.(first + k) ?? -1);
+    if (params.some((p) => p < 0)) {
+      takeHandles(first, n);
+      return n;
+    }
+    // Handles passed in are used as they are (one that died since makes the trace exit
+    // at its first access); JS is asked only when one is missing (negative).
+    params.forEach((p, k) => { w.local_get(p); if (k > 0) w.i32_or(); });
+    w.i32_const(0).i32_lt_s().if();
+    takeHandles(first, n);
+    w.else();
+    params.forEach((p, k) => w.local_get(p).i64_extend_i32_u().local_set(local[first + k]));
+    w.end();
     return n;
   };
 
@@ -303,16 +342,9 @@ export function emitBody(ctx: BodyContext): void {
         exitIf(ref);
         break;
       }
-      case IrOp.AHANDLE: {
-        const n = handleBatch(ref);
-        if (n > 1) {
-          ref += n - 1;
-          break;
-        }
-        get(a); w.f64_const(b).call(imports.ahandle);
-        setHelperNumber(ref);
+      case IrOp.AHANDLE:
+        ref += handleBatch(ref) - 1;
         break;
-      }
       case IrOp.PALEN:
         exitIfFlags(ref, a, HANDLE_DEAD);
         entry(a); w.i64_load32_u(HANDLE_FIELDS.len).local_set(local[ref]);

@@ -17,6 +17,7 @@ import { FIRST_REF, type Ref } from "../ir/trace";
 import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, needsLocal, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
 import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
+import { hoistedHandles, type HoistedHandle } from "../trace/assemble";
 
 export { abiType };
 
@@ -90,7 +91,9 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   void memory;
 
   const slots = [...tree.slots.keys()].sort((x, y) => x - y);
-  const paramTypes = slots.map((s) => abiType(TYPE_CODE[tree.slots.get(s)!]));
+  // A loop tree's hoisted handles are parameters too, after the slots (see handleParams).
+  const handles = handleParams(tree);
+  const paramTypes: ValType[] = [...slots.map((s) => abiType(TYPE_CODE[tree.slots.get(s)!])), ...handles.map((): ValType => "i32")];
   const isEntry = tree.kind === "entry";
   const resultTypes: ValType[] = isEntry ? ["i32", abiType(TYPE_CODE[tree.resultType ?? "int"])] : ["i32"];
   const fnType = mod.addType(paramTypes, resultTypes);
@@ -99,7 +102,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const locals: ValType[] = [];
   const allocLocal = (t: ValType): number => {
     locals.push(t);
-    return slots.length + locals.length - 1;
+    return paramTypes.length + locals.length - 1;
   };
   const w = new CodeWriter();
   // Slot locals: int parameters arrive as f64 and live in i64 locals.
@@ -157,6 +160,15 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     const getSource = (src: ValueSource): void => {
       if ("slot" in src) w.local_get(slotLocal.get(src.slot)!);
       else getValue(contextOf(src.trace), src.ref);
+    };
+    /** src, or where the slot it loads comes from when it is an entry load (SLOAD). */
+    const loadedFrom = (src: ValueSource): ValueSource => {
+      while (!("slot" in src) && src.trace.trace.op[src.ref] === IrOp.SLOAD) {
+        const t = src.trace;
+        const slot = t.trace.a[src.ref];
+        src = t.parent === null ? { slot } : tree.startValue(t, slot);
+      }
+      return src;
     };
     const typeOf = (src: ValueSource): number => ("slot" in src ? TYPE_CODE[tree.slots.get(src.slot)!] : src.trace.trace.type[src.ref]);
 
@@ -222,11 +234,22 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
           return "slot" in src && (tree.refClasses.get(src.slot) ?? "array") === (target.tree.refClasses.get(slot) ?? "array");
         });
         if (!fits) continue;
-        const params = targetSlots.map((slot) => abiType(TYPE_CODE[target.tree.slots.get(slot)!]));
+        const targetHandles = handleParams(target.tree);
+        const params: ValType[] = [...targetSlots.map((slot) => abiType(TYPE_CODE[target.tree.slots.get(slot)!])), ...targetHandles.map((): ValType => "i32")];
         for (const slot of targetSlots) {
           const src = values.get(slot)!;
           getSource(src);
           if (typeOf(src) === IrType.int) w.f64_convert_i64_s();
+        }
+        // The handles this tree holds for arrays the target takes from the same slot
+        // (unchanged since this tree's entry: the array the handle was taken for).
+        for (const h of targetHandles) {
+          const mine = handles.find((m) => m.slot === h.slot && m.elem === h.elem);
+          const src = values.get(h.slot);
+          const from = src === undefined ? undefined : loadedFrom(src);
+          if (mine !== undefined && from !== undefined && "slot" in from && from.slot === h.slot) getValue(contextOf(tree.root), mine.ref);
+          else w.i64_const(-1);
+          w.i32_wrap_i64();
         }
         w.i32_const(target.tableSlot).return_call_indirect(typeIndex(params, ["i32"]), fnTable);
         links.set(u.id, target.tree);
@@ -236,6 +259,18 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     };
     const ctx: BodyContext = {
       w, trace, local, imports, scratchF64,
+      handleParam: u === tree.root ? (ref) => {
+        const k = handles.findIndex((h) => h.ref === ref);
+        return k < 0 ? -1 : slots.length + k;
+      } : undefined,
+      // A side trace's handle of an array still in the slot the root hoisted its handle
+      // for (hoisted slots keep their array for the whole tree: see LinkTarget.handleSlots).
+      heldHandle: u === tree.root ? undefined : (ref) => {
+        const from = loadedFrom({ trace: u, ref: trace.a[ref] });
+        if (!("slot" in from)) return -1;
+        const mine = handles.find((h) => h.slot === from.slot && h.elem === trace.b[ref]);
+        return mine === undefined ? -1 : contextOf(tree.root).local[mine.ref];
+      },
       // An entry load is the value where this trace starts: a slot local or a parent's value.
       getLoad: (ref) => getSource(u.parent === null ? { slot: trace.a[ref] } : tree.startValue(u, trace.a[ref])),
       exitIf: (ref) => {
@@ -255,6 +290,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
           w.local_get(slotLocal.get(s)!);
           if (tree.slots.get(s) === "int") w.f64_convert_i64_s();
         }
+        for (const h of handles) w.local_get(local[h.ref]).i32_wrap_i64();
         w.return_call(selfIndex).end();
       },
       callTrace: (ref) => {
@@ -326,6 +362,15 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   if (fn !== selfIndex) throw new EmitError("the tree function is not where CALLT expects it");
   mod.exportFunction("trace", fn);
   return { bytes: mod.finish(), guards, maxRecordBytes, maxRecordRefs, links };
+}
+
+/**
+ * The handle parameters of a tree's function, in order: a loop tree's hoisted handles of
+ * arrays in its slots. A caller passes the handle it holds for the same array and kind,
+ * or -1 (the tree then asks JS, as at an entry from the interpreter).
+ */
+export function handleParams(tree: Tree): readonly HoistedHandle[] {
+  return tree.kind === "loop" ? hoistedHandles(tree.root.trace).list : [];
 }
 
 function zeroOf(w: CodeWriter, t: ValType): void {

@@ -105,7 +105,10 @@ export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
   ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number;
   agrow(entry: number): number;
 } {
-  const take = (arr: unknown, kind: number): number => (arr instanceof RArray ? arr.pack(heap, kind as ElemKind) : -1);
+  const take = (arr: unknown, kind: number): number => {
+    heap.takes++;
+    return arr instanceof RArray ? arr.pack(heap, kind as ElemKind) : -1;
+  };
   const takeInto = (k: number, arr: unknown, kind: number): boolean => {
     if (arr === null) return true;
     const entry = take(arr, kind);

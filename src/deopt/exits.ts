@@ -9,7 +9,7 @@
 
 import { RArray, RDict, RFloat, RFunction, RStruct, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
-import { EXIT_STACK, RECORD_CALL_PENDING } from "../backend/emit-tree";
+import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-tree";
 import { EXT_SLOT_BASE } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
 import type { PackedHeap } from "../interp/packed";
@@ -84,6 +84,8 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
   lines.push(`const words = heap.i32;`);
   lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.depth >> 2}] = 0; words[${EXIT_STACK.refTop >> 2}] = 0;`);
   lines.push(`words[${EXIT_STACK.limit >> 2}] = limit();`);
+  // No handles to pass in: the tree takes them itself (see emit-tree's handleParams).
+  for (let k = 0; k < handleParams(tree).length; k++) args.push("-1");
   lines.push(`return fn(${args.join(", ")});`);
   const make = new Function("fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "heap", "limit",
     `return function enterTree${tree.root.id}(stack, base) {\n${lines.join("\n")}\n};`);

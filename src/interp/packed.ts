@@ -71,6 +71,8 @@ export class PackedHeap {
   private resetAt = ARENA_START + RESET_AFTER_BYTES;
   /** Trees running now (entered from the interpreter, not yet returned). */
   activeTrees = 0;
+  /** Handles traces asked JS for (AHANDLE through a helper): for tests and the trace log's curious. */
+  takes = 0;
 
   /** A new entry for `len` elements with room for `cap`; -1 when out of handles or memory. */
   allocate(owner: PackedOwner, len: number, cap: number): number {

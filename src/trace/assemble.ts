@@ -255,10 +255,22 @@ function framesOf(s: RecSnapshot, ref: (r: number) => Ref, loads: Map<number, Re
   return s.frames.map((f, k) => ({ proto: f.proto, base: f.base, pc: f.pc, slots: slots[k], closure: f.fn ?? undefined }));
 }
 
-/** A root loop trace's handles taken before LOOP: their snapshot (an exit only they use; -1: none) and the slots of their arrays. */
+/**
+ * A root loop trace's handles taken before LOOP: their snapshot (an exit only they use;
+ * -1: none), the slots of their arrays, and the handles in IR order (the order of the
+ * tree function's handle parameters, see emit-tree).
+ */
 export interface HoistedHandles {
   snap: number;
   slots: ReadonlySet<number>;
+  list: readonly HoistedHandle[];
+}
+
+export interface HoistedHandle {
+  ref: Ref;
+  slot: number;
+  /** The element kind the handle was taken for (AHANDLE's second operand). */
+  elem: number;
 }
 
 const hoistedOf = new WeakMap<Trace, HoistedHandles>();
@@ -269,12 +281,15 @@ export function hoistedHandles(trace: Trace): HoistedHandles {
   if (known === undefined) {
     let snap = -1;
     const slots = new Set<number>();
+    const list: HoistedHandle[] = [];
     for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {
       if (trace.op[ref] !== IrOp.AHANDLE) continue;
       snap = trace.snap[ref];
-      if (trace.op[trace.a[ref]] === IrOp.SLOAD) slots.add(trace.a[trace.a[ref]]);
+      if (trace.op[trace.a[ref]] !== IrOp.SLOAD) continue;
+      slots.add(trace.a[trace.a[ref]]);
+      list.push({ ref, slot: trace.a[trace.a[ref]], elem: trace.b[ref] });
     }
-    hoistedOf.set(trace, (known = { snap, slots }));
+    hoistedOf.set(trace, (known = { snap, slots, list }));
   }
   return known;
 }

@@ -17,7 +17,7 @@ import type { JitParams } from "./params";
 import type { TraceLog, SourcePos } from "./log";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
-import { emitTree, abiType, type LinkableTree } from "../backend/emit-tree";
+import { emitTree, abiType, handleParams, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpersFor } from "../backend/trace-helpers";
@@ -92,7 +92,8 @@ export class TracingJit implements JitHook {
     return this.sharedRuntime;
   }
 
-  private get heap(): PackedHeap {
+  /** Where the arrays traces index live unboxed (made with the JIT's shared runtime). */
+  get heap(): PackedHeap {
     return this.shared.heap;
   }
 
@@ -572,7 +573,7 @@ export class TracingJit implements JitHook {
     // What a link relies on besides the parameters: the checks it makes for the tree, the
     // frames the tree may inline (the linker's entry left room for its own), no CALLT.
     const signature = [...tree.slots.keys()].sort((x, y) => x - y).map((s) => `${s}:${tree.slots.get(s)}:${tree.refClasses.get(s) ?? ""}`).join(",")
-      + `|${tree.checks.length}|${tree.maxInlineDepth}|${hasCallT(tree)}`;
+      + `|${tree.checks.length}|${tree.maxInlineDepth}|${hasCallT(tree)}|${handleParams(tree).length}`;
     let entry = this.loopSlots.get(tree);
     const changed = entry !== undefined && entry.signature !== signature;
     if (entry === undefined) this.loopSlots.set(tree, (entry = { signature, slot: this.newTableSlot() }));
