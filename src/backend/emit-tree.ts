@@ -5,7 +5,10 @@
 // the loop (loop trees), by returning (entry trees), or by exiting.
 //
 // Exits write a record on the shared exit stack (linear memory, see src/deopt/exits.ts)
-// and return status 1. Entry trees return (status, result): 0 with the result, 1 after
+// and return status 1. Most of a record is the tree's slots, which every exit of a tree
+// stores alike: an exit stores only its other values and branches to one shared tail
+// that stores the slots and the site number, and returns (exit code was 80-90% of a
+// tree's bytes when each exit stored everything). Entry trees return (status, result): 0 with the result, 1 after
 // an exit, 2 when refused at entry (too deep: nothing was done). A CALLT calls an entry
 // tree directly (its own) or through the shared function table, and on a non-zero
 // status writes its caller's record and returns 1 too, so an exit deep in a recursion
@@ -18,6 +21,7 @@ import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, needsLocal, valT
 import type { FunctionProto } from "../interp/bytecode";
 import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
 import { hoistedHandles, type HoistedHandle } from "../trace/assemble";
+import type { ExitSite } from "../deopt/exits";
 
 export { abiType };
 
@@ -28,8 +32,11 @@ export const EXIT_STACK = {
   limit: 8,
   refTop: 12,
   records: 16,
-  /** A record: trace id, snapshot id, kind, then the non-constant entries (8 bytes each). */
-  header: 3,
+  /**
+   * A record (8 bytes an entry): its exit site's number (ExitSite), the tree's slots,
+   * then the site's other non-constant values in layout order.
+   */
+  header: 1,
 } as const;
 
 /** Record kinds: resume at the snapshot's pc, or after the pending call of a CALLT. */
@@ -48,6 +55,8 @@ export interface EmittedTree {
 }
 
 export interface TreeEmitOptions {
+  /** The number of a new exit site (the first word of the records it writes). */
+  exitSite(site: ExitSite): number;
   /** The shared-table slot of fn's entry tree (CALLT to another function). */
   tableSlot(fn: FunctionProto): number;
   /** The wasm signature (params, results) of fn's entry tree. */
@@ -149,6 +158,35 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const links = new Map<number, Tree>();
 
   let loopLabel = -1;
+  const siteLocal = allocLocal("i32");
+  /** The block whose end is the exits' shared tail (opened before the root trace). */
+  let tailLabel = -1;
+  const slotRefs = slots.filter((s) => tree.slots.get(s) === "ref").length;
+
+  const getSource = (src: ValueSource): void => {
+    if ("slot" in src) w.local_get(slotLocal.get(src.slot)!);
+    else getValue(contextOf(src.trace), src.ref);
+  };
+  const typeOf = (src: ValueSource): number => ("slot" in src ? TYPE_CODE[tree.slots.get(src.slot)!] : src.trace.trace.type[src.ref]);
+  /** Store a value at byte offset `at` of the record at recordTop (as an f64; a ref's table index). True for a ref. */
+  const storeValue = (src: ValueSource, at: number): boolean => {
+    const t = typeOf(src);
+    if (t === IrType.ref) {
+      // The table index goes in the record; the object into the shared table.
+      w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratchI32());
+      getSource(src);
+      w.table_set(refTable);
+      w.local_get(recordTop).local_get(scratchI32()).f64_convert_i32_u().f64_store(at);
+      w.i32_const(0).local_get(scratchI32()).i32_const(1).i32_add().i32_store(EXIT_STACK.refTop);
+      return true;
+    }
+    w.local_get(recordTop);
+    getSource(src);
+    if (t === IrType.int) w.f64_convert_i64_s();
+    else if (t === IrType.bool) w.f64_convert_i32_u();
+    w.f64_store(at);
+    return false;
+  };
 
   const emitUnit = (u: TreeTrace): void => {
     const trace = u.trace;
@@ -157,10 +195,6 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     const slotOfLoad = new Map<Ref, number>();
     for (const [slot, ref] of u.loads) slotOfLoad.set(ref, slot);
 
-    const getSource = (src: ValueSource): void => {
-      if ("slot" in src) w.local_get(slotLocal.get(src.slot)!);
-      else getValue(contextOf(src.trace), src.ref);
-    };
     /** src, or where the slot it loads comes from when it is an entry load (SLOAD). */
     const loadedFrom = (src: ValueSource): ValueSource => {
       while (!("slot" in src) && src.trace.trace.op[src.ref] === IrOp.SLOAD) {
@@ -170,38 +204,25 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       }
       return src;
     };
-    const typeOf = (src: ValueSource): number => ("slot" in src ? TYPE_CODE[tree.slots.get(src.slot)!] : src.trace.trace.type[src.ref]);
 
-    /** Write the exit record of snapshot snapId (kind: RECORD_*) and return status 1. */
+    /**
+     * Write the exit record of snapshot snapId (kind: RECORD_*): the values that are not
+     * tree slots here, the rest in the shared tail, which returns status 1.
+     */
     const writeRecord = (snapId: number, kind: number): void => {
       const layout = tree.exitLayout(u, snapId);
       w.i32_const(0).i32_load(EXIT_STACK.top).local_set(recordTop);
-      const header = [u.id, snapId, kind];
-      header.forEach((v, k) => w.local_get(recordTop).f64_const(v).f64_store(8 * k));
-      let k = EXIT_STACK.header;
-      let refs = 0;
-      for (const e of layout.flatMap(storedValues)) {
-        const t = typeOf(e.source);
-        if (t === IrType.ref) {
-          // The table index goes in the record; the object into the shared table.
-          w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratchI32());
-          getSource(e.source);
-          w.table_set(refTable);
-          w.local_get(recordTop).local_get(scratchI32()).f64_convert_i32_u().f64_store(8 * k++);
-          w.i32_const(0).local_get(scratchI32()).i32_const(1).i32_add().i32_store(EXIT_STACK.refTop);
-          refs++;
-          continue;
+      let k = EXIT_STACK.header + slots.length;
+      let refs = slotRefs;
+      for (const e of layout) {
+        for (const v of storedValues(e)) {
+          if ("slot" in v.source) continue;
+          if (storeValue(v.source, 8 * k++)) refs++;
         }
-        w.local_get(recordTop);
-        getSource(e.source);
-        if (t === IrType.int) w.f64_convert_i64_s();
-        else if (t === IrType.bool) w.f64_convert_i32_u();
-        w.f64_store(8 * k++);
       }
       w.i32_const(0).local_get(recordTop).i32_const(8 * k).i32_add().i32_store(EXIT_STACK.top);
-      w.i32_const(1);
-      if (isEntry) zeroOf(w, resultTypes[1]);
-      w.return();
+      w.i32_const(opts.exitSite({ trace: u, snap: snapId, kind, length: k, slotOrder: slots, layout })).local_set(siteLocal);
+      w.br_to(tailLabel);
       maxRecordBytes = Math.max(maxRecordBytes, 8 * k);
       maxRecordRefs = Math.max(maxRecordRefs, refs);
       guards++;
@@ -356,8 +377,16 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     return scratchI32Local;
   }
 
+  w.block();
+  tailLabel = w.depth;
   emitUnit(tree.root);
-  w.unreachable();
+  w.unreachable().end();
+  // The exits' tail: the site number and the tree's slots, then status 1.
+  w.local_get(recordTop).local_get(siteLocal).f64_convert_i32_u().f64_store(0);
+  slots.forEach((s, i) => storeValue({ slot: s }, 8 * (EXIT_STACK.header + i)));
+  w.i32_const(1);
+  if (isEntry) zeroOf(w, resultTypes[1]);
+  w.return();
   const fn = mod.addFunction(fnType, locals, w);
   if (fn !== selfIndex) throw new EmitError("the tree function is not where CALLT expects it");
   mod.exportFunction("trace", fn);

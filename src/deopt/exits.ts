@@ -2,10 +2,11 @@
 // generated per tree compile (new Function), so V8 sees the slot numbers and types as
 // constants: it checks the types and identities the tree was specialised to and passes
 // the slot values as wasm parameters. Leaving: every exit wrote a record on the shared
-// exit stack (innermost native frame first, see src/backend/emit-tree.ts); the records
-// are applied outermost first, each writing its slots back (boxing floats and bools)
-// and pushing the interpreter frames its snapshot holds, so the interpreter resumes in
-// the innermost frame with the exact stack it would have had.
+// exit stack (innermost native frame first, see src/backend/emit-tree.ts) that starts
+// with the number of its exit site (ExitSites: which trace, snapshot and layout); the
+// records are applied outermost first, each writing its slots back (boxing floats and
+// bools) and pushing the interpreter frames its snapshot holds, so the interpreter
+// resumes in the innermost frame with the exact stack it would have had.
 
 import { RArray, RDict, RFloat, RFunction, RStruct, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
@@ -23,17 +24,49 @@ export interface SharedRuntime {
   helpers: Record<string, (...args: never[]) => number>;
   refs: WebAssembly.Table;
   fns: WebAssembly.Table;
+  sites: ExitSites;
 }
 
-/** A compiled tree: its wasm function, entry stub and exit restorers. */
+/**
+ * One place in a compiled tree that writes an exit record. The record is
+ * [site number, the tree's slots in slotOrder, the layout's other stored values]; its
+ * site number is all the reader needs (the layout is the one the code was emitted for).
+ */
+export interface ExitSite {
+  trace: TreeTrace;
+  snap: number;
+  /** RECORD_EXIT or RECORD_CALL_PENDING. */
+  kind: number;
+  /** The record's length in f64 words. */
+  length: number;
+  /** The tree's slots when the code was emitted, in the order the record holds them. */
+  slotOrder: readonly number[];
+  layout: readonly ExitEntry[];
+  restorer?: Restorer;
+}
+
+/** Every exit site of every tree compiled so far, by number (a record's first word). */
+export class ExitSites {
+  private readonly sites: ExitSite[] = [];
+
+  add(site: ExitSite): number {
+    return this.sites.push(site) - 1;
+  }
+
+  get(n: number): ExitSite {
+    const site = this.sites[n];
+    if (site === undefined) throw new Error(`exit record of unknown site ${n}`);
+    return site;
+  }
+}
+
+/** A compiled tree: its wasm function and entry stub. */
 export interface CompiledTree {
   tree: Tree;
   fn: (...args: unknown[]) => unknown;
   bytes: Uint8Array;
   /** Checks types and identities, then runs the tree; returns what the wasm function returned, or null (not entered). */
   enter: (stack: Value[], base: number) => unknown;
-  /** The restorer of an exit (made on first use: most exits are never taken). */
-  restorer(t: TreeTrace, snap: number): Restorer;
 }
 
 /** Writes one record's slots back; returns the record's length in f64 words. */
@@ -92,41 +125,32 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
   return make(fn, objects, tree.places, RFloat, RArray, RDict, RStruct, shared.heap, limit) as CompiledTree["enter"];
 }
 
-/**
- * Restorers for the exits of a tree as compiled now, made when first needed. The layouts
- * are taken now: the code that writes the records is this compile's.
- */
-export function restorers(tree: Tree): CompiledTree["restorer"] {
-  const layouts = new Map(tree.traces.map((t) => [t.id, t.trace.snapshots.map((_, i) => tree.exitLayout(t, i))]));
-  const made = new Map<number, Restorer[]>();
-  return (t, snap) => {
-    let byTrace = made.get(t.id);
-    if (byTrace === undefined) made.set(t.id, (byTrace = []));
-    return (byTrace[snap] ??= restorer(tree, t, snap, layouts.get(t.id)![snap]));
-  };
+/** The restorer of an exit site (made on first use: most exits are never taken): writes the record's entries to their slots. */
+function restorerOf(site: ExitSite): Restorer {
+  return (site.restorer ??= restorer(site.trace.tree, site));
 }
 
-/** The restorer of one exit: writes the record's entries to their slots. */
-function restorer(tree: Tree, t: TreeTrace, snap: number, layout: readonly ExitEntry[]): Restorer {
+function restorer(tree: Tree, site: ExitSite): Restorer {
   const lines: string[] = [];
   const objects: unknown[] = [];
-  let k = EXIT_STACK.header;
+  let k = EXIT_STACK.header + site.slotOrder.length;
   const object = (o: object): string => `objects[${objects.push(o) - 1}]`;
-  // The JS expression of a value, read from the record (in layout order) or a constant.
+  // The JS expression of a value, read from the record or a constant. A tree slot's
+  // value is in the slot part; the others follow in layout order.
   const valueOf = (e: ExitValue): string => {
     if (e.constant !== undefined) {
       if (typeof e.constant === "object") return object(e.constant);
       return e.type === "float" ? `new RFloat(${num(e.constant as number)})` : String(e.constant);
     }
-    const raw = `area[at + ${k++}]`;
+    const raw = "slot" in e.source ? `area[at + ${EXIT_STACK.header + site.slotOrder.indexOf(e.source.slot)}]` : `area[at + ${k++}]`;
     return e.type === "int" ? raw : e.type === "float" ? `new RFloat(${raw})` : e.type === "ref" ? `refs.get(${raw})` : `${raw} !== 0`;
   };
-  for (const e of layout) {
+  for (const e of site.layout) {
     // A struct the trace never made is made now, from its fields (allocation sinking).
     const value = e.struct !== undefined ? `new RStruct(${object(e.struct.layout)}, [${e.struct.fields.map(valueOf).join(", ")}])` : valueOf(e);
     lines.push(`${place(e.slot)} = ${value};`);
   }
-  const make = new Function("RFloat", "RStruct", "places", "objects", `return function exit${t.id}_${snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
+  const make = new Function("RFloat", "RStruct", "places", "objects", `return function exit${site.trace.id}_${site.snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
   return make(RFloat, RStruct, tree.places, objects) as Restorer;
 }
 
@@ -147,26 +171,21 @@ export interface AppliedExit {
  * (the tree JS entered, whose root frame is on top of the interpreter's stack at
  * `base`) inwards. Returns the applied exits, outermost first.
  */
-export function applyExits(rt: Runtime, shared: SharedRuntime, traceById: (id: number) => TreeTrace, compiledOf: (tree: Tree) => CompiledTree, base: number): AppliedExit[] {
+export function applyExits(rt: Runtime, shared: SharedRuntime, base: number): AppliedExit[] {
   const area = new Float64Array(shared.memory.buffer);
   const words = new Int32Array(shared.memory.buffer);
   const end = words[EXIT_STACK.top >> 2] >> 3;
   // Find the records (innermost first) by walking their lengths.
   const starts: number[] = [];
-  for (let at = EXIT_STACK.records >> 3; at < end; ) {
-    starts.push(at);
-    const t = traceById(area[at]);
-    at += EXIT_STACK.header + t.tree.storedEntries(t, area[at + 1]);
-  }
+  for (let at = EXIT_STACK.records >> 3; at < end; at += shared.sites.get(area[at]).length) starts.push(at);
   const applied: AppliedExit[] = [];
   const stack = rt.stack;
   let rootBase = base;
   for (let i = starts.length - 1; i >= 0; i--) {
     const at = starts[i];
-    const t = traceById(area[at]);
-    const snapId = area[at + 1];
-    const kind = area[at + 2];
-    const tree = t.tree;
+    const site = shared.sites.get(area[at]);
+    const t = site.trace;
+    const snapId = site.snap;
     if (i < starts.length - 1) {
       // A callee's record: its function frame goes on top of the caller's pending call.
       const caller = rt.topFrame;
@@ -185,8 +204,8 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, traceById: (id: n
       const f = frames[k];
       rt.jitPushFrame(f.closure as RFunction, rootBase + f.base, rootBase + f.base - 1, f.pc);
     }
-    compiledOf(tree).restorer(t, snapId)(stack, rootBase, area, at, shared.refs);
-    if (kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
+    restorerOf(site)(stack, rootBase, area, at, shared.refs);
+    if (site.kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
     applied.push({ trace: t, snap: snapId, rootDepth });
   }
   return applied;

@@ -22,7 +22,7 @@ import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpersFor } from "../backend/trace-helpers";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
-import { applyExits, entryStub, restorers, type CompiledTree, type SharedRuntime } from "../deopt/exits";
+import { ExitSites, applyExits, entryStub, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
 
@@ -87,6 +87,7 @@ export class TracingJit implements JitHook {
         helpers: traceHelpersFor(heap),
         refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
         fns: new WebAssembly.Table({ element: "anyfunc", initial: 16 }),
+        sites: new ExitSites(),
       };
     }
     return this.sharedRuntime;
@@ -205,7 +206,7 @@ export class TracingJit implements JitHook {
   /** Returns the tree whose code left (the outermost record's: after links, not always the one entered). */
   private exited(rt: Runtime, base: number): Tree | undefined {
     const depthBefore = rt.frameDepth;
-    const applied = applyExits(rt, this.shared, (id) => this.traceById[id], (tree) => this.compiledOf.get(tree)!, base);
+    const applied = applyExits(rt, this.shared, base);
     // Frames the exit rebuilt: the root frame's and every frame it pushed.
     const frames = 1 + rt.frameDepth - depthBefore;
     if (this.log && frames >= 2 && applied.length > 0) this.log.deopt(applied[0].trace.id, applied[0].snap, frames);
@@ -517,6 +518,7 @@ export class TracingJit implements JitHook {
   private compileTree(tree: Tree): void {
     this.widenLinkTargets(tree);
     const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop,
+      exitSite: (site) => this.shared.sites.add(site),
       loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
     });
     if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
@@ -537,7 +539,7 @@ export class TracingJit implements JitHook {
     // Native depth: bounded by V8's stack, by the exit stack's memory, and by --max-depth
     // (with room for the frames an exit rebuilds), so deep recursion behaves as without the JIT.
     const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((EXIT_REGION_BYTES - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
-    const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, restorer: restorers(tree), enter: entryStub(tree, fn, this.shared, limit) };
+    const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, enter: entryStub(tree, fn, this.shared, limit) };
     if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), fn as unknown as WebAssembly.ExportValue as never);
     for (const [id, target] of emitted.links) {
       this.linkOf.set(id, target);

@@ -75,11 +75,11 @@ export class Tree {
   /**
    * Memo tables: every guard of every compile asks for its exit layout, and each answer
    * walks the trace's ancestors. Snapshots never change, so listed() is memoised for
-   * good; layouts depend on the tree's slots too, so add() forgets them.
+   * good; layouts depend on the tree's slots too, so they are forgotten when those change
+   * (a new trace's own layouts are new; the others' stay as they were).
    */
   private readonly listedMemo = new Map<TreeTrace, Map<number, Ref>[]>();
   private readonly layoutMemo = new Map<TreeTrace, ExitEntry[][]>();
-  private readonly storedMemo = new Map<TreeTrace, number[]>();
   /** The slot state before the last add(), so that removeLast() can undo it. */
   private lastAdded: SlotState | null = null;
 
@@ -98,6 +98,7 @@ export class Tree {
   /** Add a trace (the root first); its loads and carried slots become tree slots. */
   add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number, writes: Iterable<number>): TreeTrace {
     this.lastAdded = this.saveSlots();
+    const slotsBefore = this.slots.size; // add() only adds slots: a new size is a change
     const t: TreeTrace = {
       id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(), writes: new Set(writes),
       exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
@@ -112,7 +113,7 @@ export class Tree {
     for (const s of asm.trace.snapshots) this.maxInlineDepth = Math.max(this.maxInlineDepth, s.frames.length - 1);
     if (parent !== null) parent.sides.set(parentExit, t);
     this.traces.push(t);
-    this.forgetLayouts();
+    if (this.slots.size !== slotsBefore) this.forgetLayouts();
     return t;
   }
 
@@ -148,7 +149,6 @@ export class Tree {
 
   private forgetLayouts(): void {
     this.layoutMemo.clear();
-    this.storedMemo.clear();
   }
 
   /**
@@ -217,13 +217,6 @@ export class Tree {
     let memo = this.layoutMemo.get(t);
     if (memo === undefined) this.layoutMemo.set(t, (memo = []));
     return (memo[snap] ??= this.computeExitLayout(t, snap));
-  }
-
-  /** Values an exit's record stores (constants are not stored; a made struct stores its fields). */
-  storedEntries(t: TreeTrace, snap: number): number {
-    let memo = this.storedMemo.get(t);
-    if (memo === undefined) this.storedMemo.set(t, (memo = []));
-    return (memo[snap] ??= this.exitLayout(t, snap).reduce((n, e) => n + storedValues(e).length, 0));
   }
 
   private computeExitLayout(t: TreeTrace, snap: number): ExitEntry[] {

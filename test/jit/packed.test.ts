@@ -14,7 +14,7 @@ import { IrOp, IrType } from "../../src/ir/ops";
 import { runTrace } from "../../src/ir/interp";
 import { hoistedHandles } from "../../src/trace/assemble";
 import { traceHelpersFor } from "../../src/backend/trace-helpers";
-import { validateWasm } from "../../src/backend/binaryen-tools";
+import { toWat, validateWasm } from "../../src/backend/binaryen-tools";
 
 const floats = (...xs: number[]): RArray => new RArray(xs.map((x) => new RFloat(x)));
 const word = (heap: PackedHeap, entry: number, field: number): number => heap.i32[(entry + field) >> 2];
@@ -249,6 +249,22 @@ run([1.0, 2.0, 3.0, 4.0], [0.5, 0.0, -0.5, 0.25], 3000)
     expect(r.out).toBe(runWithoutJit(src));
     const forced = run(src, { hotloop: 1, hotexit: 1 });
     expect(forced.out).toBe(r.out);
+  });
+
+  it("exits store only their own values and branch to one tail that stores the tree's slots", async () => {
+    const r = run(nbodyLike, { hotloop: 1, hotexit: 1 });
+    expect(r.out).toBe(runWithoutJit(nbodyLike));
+    const c = r.jit.compiled[0];
+    const refSlots = [...c.tree.slots.values()].filter((t) => t === "ref").length;
+    expect(refSlots).toBe(2); // xs, vs
+    const wat = await toWat(c.bytes);
+    const exits = (wat.match(/\(br \$block\)/g) ?? []).length;
+    expect(exits).toBeGreaterThanOrEqual(5);
+    // Every exit's record holds xs and vs: with their stores at each exit there would be
+    // refSlots * exits table stores; the tail has refSlots, exits only their own refs.
+    const tableSets = (wat.match(/table\.set/g) ?? []).length;
+    expect(tableSets).toBeGreaterThanOrEqual(refSlots);
+    expect(tableSets).toBeLessThan(refSlots + exits);
   });
 
   it("a store of another kind between entries: the tree exits at the handle, the interpreter goes on", () => {
