@@ -107,6 +107,44 @@ export interface BodyContext {
    * same array, which a side trace reuses), or -1.
    */
   heldHandle?(ref: Ref): number;
+  /** A new local (for the handle-field cache of a loop trace; without it there is none). */
+  allocLocal?(t: ValType): number;
+}
+
+/**
+ * Ops after LOOP that may change a packed array's entry (its base, length or flags) or
+ * run JS that may: with none of them in a root loop trace, the entries of the arrays it
+ * indexes are read once per iteration, at the loop top, instead of at every access.
+ * (Side traces, which may, branch back to the top, where the fields are read again.)
+ */
+const ENTRY_WRITERS: ReadonlySet<number> = new Set([
+  IrOp.ALEN, IrOp.AGET, IrOp.ASET, IrOp.FLOAD, IrOp.CALLH, IrOp.CALLT, IrOp.AHANDLE, IrOp.PAPUSH,
+]);
+
+/** Locals holding a handle's entry fields, read at the top of each iteration. */
+interface EntryFields {
+  base: number;
+  /** i64, as the index it is compared with. */
+  len: number;
+  flags: number;
+}
+
+/** The handles a root loop trace indexes after LOOP whose entries may be cached there (empty: none). */
+function cachedEntries(ctx: BodyContext): Map<Ref, EntryFields> {
+  const { trace } = ctx;
+  const out = new Map<Ref, EntryFields>();
+  if (ctx.allocLocal === undefined) return out;
+  let loop = -1;
+  for (let ref = FIRST_REF; ref < trace.end; ref++) if (trace.op[ref] === IrOp.LOOP) loop = ref;
+  if (loop < 0) return out;
+  const used: Ref[] = [];
+  for (let ref = loop + 1; ref < trace.end; ref++) {
+    const op = trace.op[ref];
+    if (ENTRY_WRITERS.has(op)) return out;
+    if ((op === IrOp.PAGET || op === IrOp.PASET || op === IrOp.PALEN) && !used.includes(trace.a[ref])) used.push(trace.a[ref]);
+  }
+  for (const h of used) out.set(h, { base: ctx.allocLocal("i32"), len: ctx.allocLocal("i64"), flags: ctx.allocLocal("i32") });
+  return out;
 }
 
 /** Push the value of ref of trace, with constants inline. */
@@ -208,19 +246,33 @@ export function emitBody(ctx: BodyContext): void {
   };
   // Packed arrays: a handle (an i64 value) is the byte address of its entry.
   const entry = (h: Ref): void => { get(h); w.i32_wrap_i64(); };
+  const cache = cachedEntries(ctx);
+  let pastLoop = false;
+  /** h's entry fields in locals, once the loop has read them. */
+  const cached = (h: Ref): EntryFields | undefined => (pastLoop ? cache.get(h) : undefined);
+  const pushLen = (h: Ref): void => {
+    const c = cached(h);
+    if (c !== undefined) w.local_get(c.len);
+    else { entry(h); w.i64_load32_u(HANDLE_FIELDS.len); }
+  };
   /** Exit unless 0 <= index < the length in h's entry (unsigned: a negative index is huge). */
   const exitUnlessInBounds = (ref: Ref, h: Ref, index: Ref): void => {
-    get(index); entry(h); w.i64_load32_u(HANDLE_FIELDS.len).i64_ge_u();
+    get(index); pushLen(h); w.i64_ge_u();
     exitIf(ref);
   };
   /** Exit if h's entry has any of the flags (shared: no stores; dead: nothing at all). */
   const exitIfFlags = (ref: Ref, h: Ref, flags: number): void => {
-    entry(h); w.i32_load(HANDLE_FIELDS.flags).i32_const(flags).i32_and();
+    const c = cached(h);
+    if (c !== undefined) w.local_get(c.flags);
+    else { entry(h); w.i32_load(HANDLE_FIELDS.flags); }
+    w.i32_const(flags).i32_and();
     exitIf(ref);
   };
   /** Push the byte address of element `index` (an i64 value) of h's array. */
   const elementAddress = (h: Ref, index: Ref): void => {
-    entry(h); w.i32_load(HANDLE_FIELDS.base);
+    const c = cached(h);
+    if (c !== undefined) w.local_get(c.base);
+    else { entry(h); w.i32_load(HANDLE_FIELDS.base); }
     get(index); w.i32_wrap_i64().i32_const(3).i32_shl().i32_add();
   };
   /** Push v as the f64 a packed array stores. */
@@ -295,7 +347,15 @@ export function emitBody(ctx: BodyContext): void {
       case IrOp.CONV_INT_FLOAT:
         if (local[ref] >= 0) { get(a); w.f64_convert_i64_s().local_set(local[ref]); }
         break;
-      case IrOp.LOOP: ctx.loop(); break;
+      case IrOp.LOOP:
+        ctx.loop();
+        for (const [h, c] of cache) {
+          entry(h); w.i32_load(HANDLE_FIELDS.base).local_set(c.base);
+          entry(h); w.i64_load32_u(HANDLE_FIELDS.len).local_set(c.len);
+          entry(h); w.i32_load(HANDLE_FIELDS.flags).local_set(c.flags);
+        }
+        pastLoop = true;
+        break;
       case IrOp.ADD: get(a); get(b); w.i64_add(); setCheckedSum(ref, sumDirection(a, b, 1)); break;
       case IrOp.SUB: get(a); get(b); w.i64_sub(); setCheckedSum(ref, sumDirection(a, b, -1)); break;
       case IrOp.MUL: mulOverflowExit(ref, a, b); get(a); get(b); w.i64_mul().local_set(local[ref]); break;
@@ -347,7 +407,7 @@ export function emitBody(ctx: BodyContext): void {
         break;
       case IrOp.PALEN:
         exitIfFlags(ref, a, HANDLE_DEAD);
-        entry(a); w.i64_load32_u(HANDLE_FIELDS.len).local_set(local[ref]);
+        pushLen(a); w.local_set(local[ref]);
         break;
       case IrOp.PAGET: {
         exitUnlessInBounds(ref, a, b);

@@ -280,6 +280,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     };
     const ctx: BodyContext = {
       w, trace, local, imports, scratchF64,
+      allocLocal: u === tree.root ? allocLocal : undefined,
       handleParam: u === tree.root ? (ref) => {
         const k = handles.findIndex((h) => h.ref === ref);
         return k < 0 ? -1 : slots.length + k;

@@ -251,6 +251,19 @@ run([1.0, 2.0, 3.0, 4.0], [0.5, 0.0, -0.5, 0.25], 3000)
     expect(forced.out).toBe(r.out);
   });
 
+  it("reads each array's entry (base, length, flags) once per iteration when nothing in the loop can change it", async () => {
+    const r = run(nbodyLike);
+    expect(r.out).toBe(runWithoutJit(nbodyLike));
+    const c = r.jit.compiled[0];
+    expect(c.tree.traces).toHaveLength(1);
+    const afterLoop = printTrace(c.tree.root.trace).split(/ LOOP\n/)[1];
+    expect((afterLoop.match(/ (PAGET|PASET|PALEN) /g) ?? []).length).toBeGreaterThanOrEqual(7);
+    // Lengths are read at offset 4 of an entry: once per handle at the loop top, not at
+    // each bounds check.
+    const wat = await toWat(c.bytes);
+    expect(wat.match(/offset=4\b/g) ?? []).toHaveLength(2);
+  });
+
   it("exits store only their own values and branch to one tail that stores the tree's slots", async () => {
     const r = run(nbodyLike, { hotloop: 1, hotexit: 1 });
     expect(r.out).toBe(runWithoutJit(nbodyLike));
