@@ -120,9 +120,23 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
   // No handles to pass in: the tree takes them itself (see emit-tree's handleParams).
   for (let k = 0; k < handleParams(tree).length; k++) args.push("-1");
   lines.push(`return fn(${args.join(", ")});`);
-  const make = new Function("fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "heap", "limit",
+  const make = factory(["fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "heap", "limit"],
     `return function enterTree${tree.root.id}(stack, base) {\n${lines.join("\n")}\n};`);
   return make(fn, objects, tree.places, RFloat, RArray, RDict, RStruct, shared.heap, limit) as CompiledTree["enter"];
+}
+
+const factories = new Map<string, (...args: unknown[]) => unknown>();
+
+/**
+ * A function made from JS text (new Function), once per distinct text: a tree compiled
+ * again (for each side trace) mostly has the same entry stub and exit restorers, and
+ * V8 parses and compiles each new text from scratch (~0.1-0.5 ms cold).
+ */
+function factory(params: string[], body: string): (...args: unknown[]) => unknown {
+  const key = `${params.join(",")}\n${body}`;
+  let made = factories.get(key);
+  if (made === undefined) factories.set(key, (made = new Function(...params, body) as (...args: unknown[]) => unknown));
+  return made;
 }
 
 /** The restorer of an exit site (made on first use: most exits are never taken): writes the record's entries to their slots. */
@@ -150,7 +164,7 @@ function restorer(tree: Tree, site: ExitSite): Restorer {
     const value = e.struct !== undefined ? `new RStruct(${object(e.struct.layout)}, [${e.struct.fields.map(valueOf).join(", ")}])` : valueOf(e);
     lines.push(`${place(e.slot)} = ${value};`);
   }
-  const make = new Function("RFloat", "RStruct", "places", "objects", `return function exit${site.trace.id}_${site.snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
+  const make = factory(["RFloat", "RStruct", "places", "objects"], `return function exit${site.trace.id}_${site.snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
   return make(RFloat, RStruct, tree.places, objects) as Restorer;
 }
 
