@@ -6,10 +6,13 @@
 //
 // Exits write a record on the shared exit stack (linear memory, see src/deopt/exits.ts)
 // and return status 1. Most of a record is the tree's slots, which every exit of a tree
-// stores alike: an exit stores only its other values and branches to one shared tail
-// that stores the slots and the site number, and returns (exit code was 80-90% of a
-// tree's bytes when each exit stored everything). Entry trees return (status, result): 0 with the result, 1 after
-// an exit, 2 when refused at entry (too deep: nothing was done). A CALLT calls an entry
+// stores alike: an exit stores only its other values and tail-calls the module's second
+// function, which stores the site number and the slots it is passed and returns (exit
+// code was 80-90% of a tree's bytes when each exit stored everything). Not a branch to
+// one block: TurboFan then merges every local at that block from every exit, which
+// grew its time and memory with exits x locals (24 GB, and a V8 crash, on a loop with
+// 60 branches). Entry trees return (status, result): 0 with the result, 1 after an
+// exit, 2 when refused at entry (too deep: nothing was done). A CALLT calls an entry
 // tree directly (its own) or through the shared function table, and on a non-zero
 // status writes its caller's record and returns 1 too, so an exit deep in a recursion
 // unwinds into one record per native frame.
@@ -158,9 +161,8 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const links = new Map<number, Tree>();
 
   let loopLabel = -1;
-  const siteLocal = allocLocal("i32");
-  /** The block whose end is the exits' shared tail (opened before the root trace). */
-  let tailLabel = -1;
+  /** The exits' tail function (see the header): it follows the tree function. */
+  const tailIndex = selfIndex + 1;
   const slotRefs = slots.filter((s) => tree.slots.get(s) === "ref").length;
 
   const getSource = (src: ValueSource): void => {
@@ -221,8 +223,9 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         }
       }
       w.i32_const(0).local_get(recordTop).i32_const(8 * k).i32_add().i32_store(EXIT_STACK.top);
-      w.i32_const(opts.exitSite({ trace: u, snap: snapId, kind, length: k, slotOrder: slots, layout })).local_set(siteLocal);
-      w.br_to(tailLabel);
+      w.i32_const(opts.exitSite({ trace: u, snap: snapId, kind, length: k, slotOrder: slots, layout })).local_get(recordTop);
+      for (const slot of slots) w.local_get(slotLocal.get(slot)!);
+      w.return_call(tailIndex);
       maxRecordBytes = Math.max(maxRecordBytes, 8 * k);
       maxRecordRefs = Math.max(maxRecordRefs, refs);
       guards++;
@@ -378,20 +381,51 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     return scratchI32Local;
   }
 
-  w.block();
-  tailLabel = w.depth;
   emitUnit(tree.root);
-  w.unreachable().end();
-  // The exits' tail: the site number and the tree's slots, then status 1.
-  w.local_get(recordTop).local_get(siteLocal).f64_convert_i32_u().f64_store(0);
-  slots.forEach((s, i) => storeValue({ slot: s }, 8 * (EXIT_STACK.header + i)));
-  w.i32_const(1);
-  if (isEntry) zeroOf(w, resultTypes[1]);
-  w.return();
+  w.unreachable();
   const fn = mod.addFunction(fnType, locals, w);
   if (fn !== selfIndex) throw new EmitError("the tree function is not where CALLT expects it");
+  const [tailParams, tailResults, tailLocals, tailBody] = exitTail(tree, slots, isEntry ? resultTypes[1] : null, refTable);
+  if (mod.addFunction(mod.addType(tailParams, tailResults), tailLocals, tailBody) !== tailIndex) {
+    throw new EmitError("the exit tail is not where exits expect it");
+  }
   mod.exportFunction("trace", fn);
   return { bytes: mod.finish(), guards, maxRecordBytes, maxRecordRefs, links };
+}
+
+/**
+ * The exits' tail function, as [params, results, locals, body]: (site, record address,
+ * the tree's slots in their local types) -> status 1 (and a zero result for an entry
+ * tree), after storing the site number and the slots in the record.
+ */
+function exitTail(tree: Tree, slots: readonly number[], result: ValType | null, refTable: number): [ValType[], ValType[], ValType[], CodeWriter] {
+  const slotTypes = slots.map((s) => valType(TYPE_CODE[tree.slots.get(s)!]));
+  const params: ValType[] = ["i32", "i32", ...slotTypes];
+  const site = 0;
+  const recordTop = 1;
+  const scratch = params.length;
+  const w = new CodeWriter();
+  w.local_get(recordTop).local_get(site).f64_convert_i32_u().f64_store(0);
+  slots.forEach((s, i) => {
+    const at = 8 * (EXIT_STACK.header + i);
+    const param = 2 + i;
+    const type = tree.slots.get(s);
+    if (type === "ref") {
+      // The table index goes in the record; the object into the shared table.
+      w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratch);
+      w.local_get(param).table_set(refTable);
+      w.local_get(recordTop).local_get(scratch).f64_convert_i32_u().f64_store(at);
+      w.i32_const(0).local_get(scratch).i32_const(1).i32_add().i32_store(EXIT_STACK.refTop);
+      return;
+    }
+    w.local_get(recordTop).local_get(param);
+    if (type === "int") w.f64_convert_i64_s();
+    else if (type === "bool") w.f64_convert_i32_u();
+    w.f64_store(at);
+  });
+  w.i32_const(1);
+  if (result !== null) zeroOf(w, result);
+  return [params, result === null ? ["i32"] : ["i32", result], ["i32"], w];
 }
 
 /**

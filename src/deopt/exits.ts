@@ -69,7 +69,7 @@ export interface CompiledTree {
   enter: (stack: Value[], base: number) => unknown;
 }
 
-/** Writes one record's slots back; returns the record's length in f64 words. */
+/** Writes one record's slots back (the record starts at area[at]). */
 export type Restorer = (stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table) => void;
 
 /** The class an entry stub checks a ref slot for, by the slot's RefClass. */

@@ -11,8 +11,9 @@
 // Memory: [0, EXIT_REGION_BYTES) is the exit stack (src/backend/emit-tree.ts), then the
 // handle table, then the element arena, bump-allocated and grown on demand. A handle is
 // a 16-byte entry (HANDLE_FIELDS); traces hold the entry's byte address and re-read
-// base and length at every access, so moving or unpacking an array under a running
-// trace only makes that trace's next access to it exit.
+// base, length and flags at every access (or at the top of each iteration, when nothing
+// in the loop can change them), so moving or unpacking an array under a running trace
+// only makes that trace's next access to it exit.
 //
 // Invariant: an entry is never reused while a trace may hold it. Unpacking marks the
 // entry dead (length 0, flags SHARED|DEAD: every access exits) and a later pack takes a

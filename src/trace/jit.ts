@@ -55,7 +55,6 @@ export class TracingJit implements JitHook {
   /** Every tree compiled, with its latest compile (for the tests and the log). */
   readonly compiled: CompiledTree[] = [];
   private readonly compiledOf = new Map<Tree, CompiledTree>();
-  private readonly traceById: TreeTrace[] = [];
   /** Loop (function, header) -> side exits whose recording ran into it before it had a tree. */
   private readonly waitingForLoop = new Map<object, Map<number, { trace: TreeTrace; snap: number }[]>>();
   /** Trace id -> the loop tree its final EXIT tail-calls (for the log); tree -> the trees that tail-call it. */
@@ -272,7 +271,6 @@ export class TracingJit implements JitHook {
       if (mode.kind === "entry") this.tableSlot(proto);
       this.compile(tree);
       this.nextTraceId++;
-      this.traceById[id] = t;
       state.trees.push(tree);
       this.stateOfTree.set(tree, state);
       if (mode.kind === "loop") {
@@ -370,7 +368,6 @@ export class TracingJit implements JitHook {
         throw e;
       }
       this.nextTraceId++;
-      this.traceById[id] = t;
       this.logTrace(t, asm.irBefore, started, rec);
       // The interpreter continues where recording ended (a return already popped the frame).
       if (rec.end.kind !== "return") rt.topFrame.pc = recorder.pc;
@@ -554,8 +551,8 @@ export class TracingJit implements JitHook {
     // Installed before the linkers are compiled again: one of them may compile this tree
     // again (carrying a slot for its link), and that newer code must be what stays.
     if (tree.kind === "loop" && this.setLoopSlot(tree, fn)) {
-      // Trees that tail-call this one were emitted for its old parameters (and checks),
-      // and its exit records are now read with the new layouts: they are compiled again.
+      // Trees that tail-call this one were emitted for its old parameters (and checks):
+      // they are compiled again.
       for (const linker of [...(this.linkersOf.get(tree) ?? [])]) if (linker !== tree) this.compile(linker);
     }
   }

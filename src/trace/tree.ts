@@ -7,7 +7,9 @@
 // The value of a slot at an exit is: what the exit's snapshot lists, or else the slot's
 // value where the trace started (for a side trace, the parent's value at its exit).
 // exitLayout() computes the entries an exit writes and where each value comes from; the
-// emitter stores them and the restorer reads them in that order (both per compile).
+// emitter stores them (values that are tree slots in the slot part of the record, the
+// others after it in layout order) and the restorer reads them back, both from the exit
+// site the compile made (src/deopt/exits.ts).
 
 import type { FunctionProto } from "../interp/bytecode";
 import { IR_TYPE_NAMES, IrOp, type IrTypeName } from "../ir/ops";
@@ -212,7 +214,7 @@ export class Tree {
     return { slot };
   }
 
-  /** What an exit writes back, in record order (shared: do not modify). */
+  /** What an exit writes back, in slot order (shared: do not modify). */
   exitLayout(t: TreeTrace, snap: number): readonly ExitEntry[] {
     let memo = this.layoutMemo.get(t);
     if (memo === undefined) this.layoutMemo.set(t, (memo = []));
@@ -245,7 +247,7 @@ function exitValue(source: ValueSource, slotType: IrTypeName): ExitValue {
   return value;
 }
 
-/** The values of an entry its exit record holds, in record order. */
+/** The values of an entry its exit record holds (not constants), in record order among the entry's own. */
 export function storedValues(e: ExitEntry): ExitValue[] {
   if (e.struct !== undefined) return e.struct.fields.filter((f) => f.constant === undefined);
   return e.constant === undefined ? [e] : [];
