@@ -209,7 +209,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
 
     /**
      * Write the exit record of snapshot snapId (kind: RECORD_*): the values that are not
-     * tree slots here, the rest in the shared tail, which returns status 1.
+     * tree slots here; the exit tail function it tail-calls stores the rest and returns status 1.
      */
     const writeRecord = (snapId: number, kind: number): void => {
       const layout = tree.exitLayout(u, snapId);
