@@ -105,7 +105,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const slots = [...tree.slots.keys()].sort((x, y) => x - y);
   // A loop tree's hoisted handles are parameters too, after the slots (see handleParams).
   const handles = handleParams(tree);
-  const paramTypes: ValType[] = [...slots.map((s) => abiType(TYPE_CODE[tree.slots.get(s)!])), ...handles.map((): ValType => "i32")];
+  const paramTypes = treeParamTypes(tree);
   const isEntry = tree.kind === "entry";
   const resultTypes: ValType[] = isEntry ? ["i32", abiType(TYPE_CODE[tree.resultType ?? "int"])] : ["i32"];
   const fnType = mod.addType(paramTypes, resultTypes);
@@ -170,24 +170,20 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     else getValue(contextOf(src.trace), src.ref);
   };
   const typeOf = (src: ValueSource): number => ("slot" in src ? TYPE_CODE[tree.slots.get(src.slot)!] : src.trace.trace.type[src.ref]);
-  /** Store a value at byte offset `at` of the record at recordTop (as an f64; a ref's table index). True for a ref. */
+  /** Store a value at byte offset `at` of the record at recordTop. True for a ref. */
   const storeValue = (src: ValueSource, at: number): boolean => {
     const t = typeOf(src);
-    if (t === IrType.ref) {
-      // The table index goes in the record; the object into the shared table.
-      w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratchI32());
-      getSource(src);
-      w.table_set(refTable);
-      w.local_get(recordTop).local_get(scratchI32()).f64_convert_i32_u().f64_store(at);
-      w.i32_const(0).local_get(scratchI32()).i32_const(1).i32_add().i32_store(EXIT_STACK.refTop);
-      return true;
+    storeRecordValue(w, t, () => getSource(src), recordTop, at, refTable, t === IrType.ref ? scratchI32() : -1);
+    return t === IrType.ref;
+  };
+  /** src, or where the slot it loads comes from when it is an entry load (SLOAD). */
+  const loadedFrom = (src: ValueSource): ValueSource => {
+    while (!("slot" in src) && src.trace.trace.op[src.ref] === IrOp.SLOAD) {
+      const t = src.trace;
+      const slot = t.trace.a[src.ref];
+      src = t.parent === null ? { slot } : tree.startValue(t, slot);
     }
-    w.local_get(recordTop);
-    getSource(src);
-    if (t === IrType.int) w.f64_convert_i64_s();
-    else if (t === IrType.bool) w.f64_convert_i32_u();
-    w.f64_store(at);
-    return false;
+    return src;
   };
 
   const emitUnit = (u: TreeTrace): void => {
@@ -196,16 +192,6 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     for (let ref = FIRST_REF; ref < trace.end; ref++) if (needsLocal(trace, ref)) local[ref] = allocLocal(valType(trace.type[ref]));
     const slotOfLoad = new Map<Ref, number>();
     for (const [slot, ref] of u.loads) slotOfLoad.set(ref, slot);
-
-    /** src, or where the slot it loads comes from when it is an entry load (SLOAD). */
-    const loadedFrom = (src: ValueSource): ValueSource => {
-      while (!("slot" in src) && src.trace.trace.op[src.ref] === IrOp.SLOAD) {
-        const t = src.trace;
-        const slot = t.trace.a[src.ref];
-        src = t.parent === null ? { slot } : tree.startValue(t, slot);
-      }
-      return src;
-    };
 
     /**
      * Write the exit record of snapshot snapId (kind: RECORD_*): the values that are not
@@ -259,7 +245,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         });
         if (!fits) continue;
         const targetHandles = handleParams(target.tree);
-        const params: ValType[] = [...targetSlots.map((slot) => abiType(TYPE_CODE[target.tree.slots.get(slot)!])), ...targetHandles.map((): ValType => "i32")];
+        const params = treeParamTypes(target.tree);
         for (const slot of targetSlots) {
           const src = values.get(slot)!;
           getSource(src);
@@ -407,25 +393,38 @@ function exitTail(tree: Tree, slots: readonly number[], result: ValType | null, 
   const w = new CodeWriter();
   w.local_get(recordTop).local_get(site).f64_convert_i32_u().f64_store(0);
   slots.forEach((s, i) => {
-    const at = 8 * (EXIT_STACK.header + i);
-    const param = 2 + i;
-    const type = tree.slots.get(s);
-    if (type === "ref") {
-      // The table index goes in the record; the object into the shared table.
-      w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratch);
-      w.local_get(param).table_set(refTable);
-      w.local_get(recordTop).local_get(scratch).f64_convert_i32_u().f64_store(at);
-      w.i32_const(0).local_get(scratch).i32_const(1).i32_add().i32_store(EXIT_STACK.refTop);
-      return;
-    }
-    w.local_get(recordTop).local_get(param);
-    if (type === "int") w.f64_convert_i64_s();
-    else if (type === "bool") w.f64_convert_i32_u();
-    w.f64_store(at);
+    storeRecordValue(w, TYPE_CODE[tree.slots.get(s)!], () => w.local_get(2 + i), recordTop, 8 * (EXIT_STACK.header + i), refTable, scratch);
   });
   w.i32_const(1);
   if (result !== null) zeroOf(w, result);
   return [params, result === null ? ["i32"] : ["i32", result], ["i32"], w];
+}
+
+/**
+ * Store a value of IR type `type` (pushed by `push`, in its local type) at byte offset
+ * `at` of the record whose address is in local `recordTop`: as an f64, or for a ref its
+ * index in the shared ref table, where the object goes (`scratch`: an i32 local).
+ */
+function storeRecordValue(w: CodeWriter, type: number, push: () => void, recordTop: number, at: number, refTable: number, scratch: number): void {
+  if (type === IrType.ref) {
+    w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratch);
+    push();
+    w.table_set(refTable);
+    w.local_get(recordTop).local_get(scratch).f64_convert_i32_u().f64_store(at);
+    w.i32_const(0).local_get(scratch).i32_const(1).i32_add().i32_store(EXIT_STACK.refTop);
+    return;
+  }
+  w.local_get(recordTop);
+  push();
+  if (type === IrType.int) w.f64_convert_i64_s();
+  else if (type === IrType.bool) w.f64_convert_i32_u();
+  w.f64_store(at);
+}
+
+/** The parameter types of a tree's function: its slots (ints as f64), then its handle parameters. */
+function treeParamTypes(tree: Tree): ValType[] {
+  const slots = [...tree.slots.keys()].sort((x, y) => x - y);
+  return [...slots.map((s) => abiType(TYPE_CODE[tree.slots.get(s)!])), ...handleParams(tree).map((): ValType => "i32")];
 }
 
 /**
