@@ -7,7 +7,7 @@
 // results convert at the call. Every int is a safe int (|v| <= 2^53-1), so those
 // conversions are exact, ADD/SUB cannot wrap i64, and MUL is checked before it could.
 
-import type { CodeWriter, ValType } from "./wasm-encoder";
+import type { CodeWriter, ModuleBuilder, ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
 import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
 import { FLOAT_EPSILON } from "../interp/ops";
@@ -18,7 +18,7 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export class EmitError extends Error {}
 
 /**
- * JS helpers every trace module imports, by name, with their wasm signatures (JS numbers:
+ * JS helpers trace modules may import, by name, with their wasm signatures (JS numbers:
  * int indexes, keys, values and results are f64 here; the call sites convert). Array
  * reads return a value that cannot be valid to mean "exit" (NaN for numbers, 2 for
  * bools): a NaN float element therefore leaves the trace too, which is always safe.
@@ -53,6 +53,58 @@ export const TRACE_IMPORTS = {
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 
+const ELEMENT_SUFFIX: Readonly<Record<number, "int" | "float" | "bool">> = { [IrType.int]: "int", [IrType.float]: "float", [IrType.bool]: "bool" };
+
+/** The helper of an element access of IR type t (aget_int, aset_bool, ...). */
+function elementHelperName(base: "aget" | "aset", t: number): ImportName {
+  const suffix = ELEMENT_SUFFIX[t];
+  if (suffix === undefined) throw new EmitError(`no ${base} helper for IR type ${t}`);
+  return `${base}_${suffix}`;
+}
+
+/**
+ * The helpers instruction ref may call (AHANDLE: both, as its batch decides). Read by
+ * importHelpers; emitBody's switch is the other half and must agree with it.
+ */
+function helpersOf(trace: Trace, ref: Ref): readonly ImportName[] {
+  switch (trace.op[ref]) {
+    case IrOp.FMOD: return ["fmod"];
+    case IrOp.ALEN: return ["alen"];
+    case IrOp.AGET: return [elementHelperName("aget", trace.type[ref])];
+    case IrOp.ASET: return [elementHelperName("aset", trace.type[trace.c[ref]])];
+    case IrOp.CALLH: {
+      const name = trace.helpers[trace.a[ref]] as ImportName;
+      if (!(name in TRACE_IMPORTS)) throw new EmitError(`no trace helper ${name}`);
+      return [name];
+    }
+    case IrOp.AHANDLE: return ["ahandle", "ahandle4"];
+    case IrOp.PAPUSH: return ["agrow"];
+    default: return [];
+  }
+}
+
+/**
+ * Import the helpers the traces call, and only those (in TRACE_IMPORTS order): V8
+ * compiles an import wrapper per distinct helper signature for every module, measured at
+ * 0.8 ms a module for all of them (1.5 ms for the first), most of a small trace's compile.
+ * Returns the function index of a helper; asking for one not imported is a bug of ours.
+ */
+export function importHelpers(mod: ModuleBuilder, traces: Iterable<Trace>): (name: ImportName) => number {
+  const used = new Set<ImportName>();
+  for (const trace of traces) {
+    for (let ref = FIRST_REF; ref < trace.end; ref++) for (const name of helpersOf(trace, ref)) used.add(name);
+  }
+  const index = new Map<ImportName, number>();
+  for (const [name, [params, results]] of Object.entries(TRACE_IMPORTS)) {
+    if (used.has(name as ImportName)) index.set(name as ImportName, mod.importFunction("env", name, mod.addType(params, results)));
+  }
+  return (name) => {
+    const i = index.get(name);
+    if (i === undefined) throw new Error(`trace helper ${name} called but not imported (helpersOf misses it)`);
+    return i;
+  };
+}
+
 /** The wasm type of a value of IR type t inside a trace function. */
 export function valType(t: number): ValType {
   const w = IR_TYPE_WASM[t];
@@ -82,8 +134,8 @@ export interface BodyContext {
   trace: Trace;
   /** ref -> its local (for refs needsLocal says have one). */
   local: Int32Array;
-  /** Function indices of the imported helpers. */
-  imports: Record<ImportName, number>;
+  /** The function index of an imported helper (see importHelpers). */
+  helper(name: ImportName): number;
   /** An f64 local for helper results before their refusal check. */
   scratchF64: number;
   /** Push the value of ref (a non-constant SLOAD is the caller's to resolve). */
@@ -162,7 +214,7 @@ export function getValue(ctx: BodyContext, ref: Ref): void {
 
 /** Emit every instruction of ctx.trace (PHIs are the caller's: they end a loop). */
 export function emitBody(ctx: BodyContext): void {
-  const { w, trace, local, imports } = ctx;
+  const { w, trace, local, helper } = ctx;
   const get = (ref: Ref): void => getValue(ctx, ref);
   const getF64 = (ref: Ref): void => {
     get(ref);
@@ -170,7 +222,7 @@ export function emitBody(ctx: BodyContext): void {
   };
   const getAbi = (ref: Ref): void => (trace.type[ref] === IrType.int ? getF64(ref) : get(ref));
   const exitIf = (ref: Ref): void => ctx.exitIf(ref);
-  const elementHelper = (base: "aget" | "aset", t: number): number => imports[`${base}_${t === IrType.int ? "int" : t === IrType.float ? "float" : "bool"}`];
+  const elementHelper = (base: "aget" | "aset", t: number): number => helper(elementHelperName(base, t));
   /**
    * With an i64 x on the stack: exit unless |x| <= limit. One compare: x + limit, read
    * as unsigned, exceeds 2 * limit exactly when x is outside [-limit, limit] (no i64
@@ -297,14 +349,14 @@ export function emitBody(ctx: BodyContext): void {
    */
   const takeHandles = (first: Ref, n: number): void => {
     if (n === 1) {
-      get(trace.a[first]); w.f64_const(trace.b[first]).call(imports.ahandle);
+      get(trace.a[first]); w.f64_const(trace.b[first]).call(helper("ahandle"));
       setHelperNumber(first);
       return;
     }
     for (let k = 0; k < AHANDLE_BATCH; k++) {
       if (k < n) { get(trace.a[first + k]); w.f64_const(trace.b[first + k]); } else w.ref_null("extern").f64_const(0);
     }
-    w.call(imports.ahandle4).i32_eqz();
+    w.call(helper("ahandle4")).i32_eqz();
     exitIf(first);
     for (let k = 0; k < n; k++) w.i32_const(0).i64_load32_u(HANDLE_SCRATCH + 4 * k).local_set(local[first + k]);
   };
@@ -368,8 +420,8 @@ export function emitBody(ctx: BodyContext): void {
       case IrOp.FSUB: get(a); get(b); w.f64_sub().local_set(local[ref]); break;
       case IrOp.FMUL: get(a); get(b); w.f64_mul().local_set(local[ref]); break;
       case IrOp.FDIV: floatDivisorZeroExit(ref); get(a); get(b); w.f64_div().local_set(local[ref]); break;
-      case IrOp.FMOD: floatDivisorZeroExit(ref); get(a); get(b); w.call(imports.fmod).local_set(local[ref]); break;
-      case IrOp.ALEN: get(a); w.call(imports.alen).i64_trunc_sat_f64_s().local_set(local[ref]); break;
+      case IrOp.FMOD: floatDivisorZeroExit(ref); get(a); get(b); w.call(helper("fmod")).local_set(local[ref]); break;
+      case IrOp.ALEN: get(a); w.call(helper("alen")).i64_trunc_sat_f64_s().local_set(local[ref]); break;
       case IrOp.AGET: {
         const t = trace.type[ref];
         get(a); getF64(b); w.call(elementHelper("aget", t));
@@ -380,10 +432,8 @@ export function emitBody(ctx: BodyContext): void {
         break;
       }
       case IrOp.CALLH: {
-        const name = trace.helpers[a] as ImportName;
-        if (!(name in TRACE_IMPORTS)) throw new EmitError(`no trace helper ${name}`);
         for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);
-        w.call(imports[name]);
+        w.call(helper(trace.helpers[a] as ImportName));
         const t = trace.type[ref];
         // Refusal: NaN for numbers, 2 for bools, 0 (not ok) for helpers without a result.
         if (t === IrType.int || t === IrType.float) {
@@ -427,7 +477,7 @@ export function emitBody(ctx: BodyContext): void {
         exitIfFlags(ref, a, HANDLE_SHARED | HANDLE_DEAD);
         // Full: the helper moves the elements to a bigger block (0: no room, exit).
         entry(a); w.i32_load(HANDLE_FIELDS.len); entry(a); w.i32_load(HANDLE_FIELDS.cap).i32_ge_u();
-        w.if("i32"); get(a); w.f64_convert_i64_s().call(imports.agrow); w.else().i32_const(1).end();
+        w.if("i32"); get(a); w.f64_convert_i64_s().call(helper("agrow")); w.else().i32_const(1).end();
         w.i32_eqz();
         exitIf(ref);
         // base + 8 * len = b; len += 1

@@ -10,7 +10,7 @@
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
 import { IrOp, IrType } from "../ir/ops";
 import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
-import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, needsLocal, valType, type BodyContext, type ImportName } from "./emit-body";
+import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, importHelpers, needsLocal, valType, type BodyContext } from "./emit-body";
 
 export { EmitError, TRACE_IMPORTS };
 
@@ -27,8 +27,7 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     if (trace.op[ref] === IrOp.AHANDLE) throw new EmitError("packed arrays need the shared heap: emit the trace as a tree");
   }
   const mod = new ModuleBuilder();
-  const imports = {} as Record<ImportName, number>;
-  for (const [name, [p, r]] of Object.entries(TRACE_IMPORTS)) imports[name as ImportName] = mod.importFunction("env", name, mod.addType(p, r));
+  const helper = importHelpers(mod, [trace]);
   const memory = mod.addMemory({ min: 1 });
   mod.addExport("exits", "memory", memory);
   // Object references of an exit's snapshot go to this table, at the entry's index.
@@ -62,7 +61,7 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
   let guards = 0;
   let loopOpen = false;
   const ctx: BodyContext = {
-    w, trace, local, imports, scratchF64: allocLocal("f64"),
+    w, trace, local, helper, scratchF64: allocLocal("f64"),
     getLoad: (ref) => w.local_get(local[ref]),
     exitIf: (ref) => {
       w.if();

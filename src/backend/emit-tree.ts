@@ -20,7 +20,7 @@
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
 import { IrOp, IrType } from "../ir/ops";
 import { FIRST_REF, type Ref } from "../ir/trace";
-import { EmitError, TRACE_IMPORTS, abiType, emitBody, getValue, needsLocal, valType, type BodyContext, type ImportName } from "./emit-body";
+import { EmitError, abiType, emitBody, getValue, importHelpers, needsLocal, valType, type BodyContext } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
 import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
 import { hoistedHandles, type HoistedHandle } from "../trace/assemble";
@@ -93,10 +93,7 @@ const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, nu
 
 export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const mod = new ModuleBuilder();
-  const imports = {} as Record<ImportName, number>;
-  for (const [name, [params, results]] of Object.entries(TRACE_IMPORTS)) {
-    imports[name as ImportName] = mod.importFunction("env", name, mod.addType(params, results));
-  }
+  const helper = importHelpers(mod, tree.traces.map((u) => u.trace));
   const memory = mod.importMemory("rt", "mem", { min: 1 });
   const refTable = mod.importTable("rt", "refs", { element: "externref", min: 1 });
   const fnTable = mod.importTable("rt", "fns", { element: "funcref", min: 1 });
@@ -109,7 +106,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const isEntry = tree.kind === "entry";
   const resultTypes: ValType[] = isEntry ? ["i32", abiType(TYPE_CODE[tree.resultType ?? "int"])] : ["i32"];
   const fnType = mod.addType(paramTypes, resultTypes);
-  const selfIndex = Object.keys(TRACE_IMPORTS).length; // the one function follows the imports
+  const selfIndex = mod.counts.functions; // the tree function follows the imported helpers
 
   const locals: ValType[] = [];
   const allocLocal = (t: ValType): number => {
@@ -268,7 +265,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       return false;
     };
     const ctx: BodyContext = {
-      w, trace, local, imports, scratchF64,
+      w, trace, local, helper, scratchF64,
       allocLocal: u === tree.root ? allocLocal : undefined,
       handleParam: u === tree.root ? (ref) => {
         const k = handles.findIndex((h) => h.ref === ref);

@@ -2,7 +2,7 @@
 // (0 ok, 2 usage, 3 lex/parse error, 4 runtime error, 5 I/O error, 6 internal error).
 
 import { readFileSync, statSync } from "node:fs";
-import * as path from "node:path";
+import { dirname, join } from "node:path";
 import { parseProgram } from "../frontend/parser";
 import { ParseError } from "../frontend/parse-error";
 import { Compiler, CompileError, type CompiledProgram } from "../frontend/compiler";
@@ -161,8 +161,8 @@ function parseFile(file: string): A.Program {
 }
 
 function loadModule(segments: string[], fromFile: string): A.Program {
-  const dir = path.dirname(fromFile);
-  const candidates = [path.join(dir, ...segments) + ".ruff", path.join(dir, segments.join(".") + ".ruff")];
+  const dir = dirname(fromFile);
+  const candidates = [join(dir, ...segments) + ".ruff", join(dir, segments.join(".") + ".ruff")];
   for (const candidate of candidates) {
     if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return parseFile(candidate);
   }

@@ -93,8 +93,12 @@ export interface InterpreterOptions {
 }
 
 export abstract class Runtime {
-  /** The value stack: frame registers are stack[base + r]. Exposed to the JIT's recorder and exits. */
-  readonly stack: Value[] = packedNulls(1 << 16);
+  /**
+   * The value stack: frame registers are stack[base + r]. Exposed to the JIT's recorder and
+   * exits. It starts small (64k slots cost ~1 ms to make, at every start-up) and grows in
+   * place as frames are pushed (ensureStack).
+   */
+  readonly stack: Value[] = packedNulls(1 << 12);
   protected readonly jit: JitHook | null;
   protected frames: Frame[] = [];
   protected fp = -1;

@@ -15,6 +15,7 @@ import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
 import type { TraceLog, SourcePos } from "./log";
+import { clockMs } from "./clock";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
 import { emitTree, abiType, handleParams, type LinkableTree } from "../backend/emit-tree";
@@ -187,7 +188,7 @@ export class TracingJit implements JitHook {
   /** Call a tree's entry stub for the frame at base: what the wasm returned, or null (it did not fit). */
   private runTree(rt: Runtime, tree: Tree, base: number): unknown {
     this.room = rt.maxFrameDepth - rt.frameDepth;
-    const started = this.log ? performance.now() : 0;
+    const started = this.log ? clockMs() : 0;
     const heap = this.heap;
     heap.maybeReset();
     heap.activeTrees++;
@@ -197,7 +198,7 @@ export class TracingJit implements JitHook {
     } finally {
       heap.activeTrees--;
     }
-    if (this.log) this.log.traceMs += performance.now() - started;
+    if (this.log) this.log.traceMs += clockMs() - started;
     return result;
   }
 
@@ -251,7 +252,7 @@ export class TracingJit implements JitHook {
   private recordRoot(rt: Runtime, frames: { frame: Frame; fn: RFunction | null }[], pc: number, mode: RecordMode, state: StartState, setCounter: (n: number) => void): void {
     const proto = frames[0].frame.proto;
     const recorder = new Recorder(rt, frames, pc, mode, this.env());
-    const started = performance.now();
+    const started = clockMs();
     this.recording = true;
     try {
       const rec = recorder.record();
@@ -320,7 +321,7 @@ export class TracingJit implements JitHook {
       if (typeof v === "object") recorder.seedObject(slot, v);
       else recorder.seedConstant(slot, type === IrType.int ? "int" : type === IrType.float ? "float" : "bool", typeof v === "boolean" ? (v ? 1 : 0) : v);
     }
-    const started = performance.now();
+    const started = clockMs();
     this.recording = true;
     try {
       const rec = recorder.record();
@@ -449,7 +450,9 @@ export class TracingJit implements JitHook {
     if (recorder.ended !== "return") rt.topFrame.pc = recorder.pc;
     if (e instanceof TraceAbort) aborted(e.reason, e.detail);
     else if (backend) aborted("backend", e.message);
-    // Anything else is a bug of ours: never the program's problem; it shows in the log.
+    // Anything else is a bug of ours: never the program's problem; it shows in the log
+    // (and ends the run under strict=1, as the tests run forced programs).
+    else if (this.params.strict) throw e;
     else aborted("jit_error", `${e.name}: ${e.message}`);
   }
 
@@ -617,7 +620,7 @@ export class TracingJit implements JitHook {
     this.log.trace({
       id: t.id, kind, at: this.pos(rec.proto, rec.startPc), parent: t.parent ? { trace: t.parent.id, exit: t.parentExit } : undefined,
       irBefore, irAfter: tr.size, guards: tr.snapshots.length, wasmBytes: this.compiledOf.get(t.tree)!.bytes.length,
-      compileMs: performance.now() - started,
+      compileMs: clockMs() - started,
       link: t.end.kind === "loop" ? (t.parent === null ? "loop" : String(t.tree.root.id)) : t.end.kind === "return" ? "return"
         : this.linkOf.has(t.id) ? String(this.linkOf.get(t.id)!.root.id) : "exit",
     });

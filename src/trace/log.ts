@@ -5,6 +5,7 @@
 
 import { writeFileSync, appendFileSync } from "node:fs";
 import { abortDescription, type AbortReason } from "./abort";
+import { clockMs } from "./clock";
 
 export const TRACE_LOG_SCHEMA_VERSION = 1;
 
@@ -58,7 +59,7 @@ export class TraceLog {
   private inlined = 0;
   compileMs = 0;
   traceMs = 0;
-  private readonly startedAt = performance.now();
+  private readonly startedAt = clockMs();
 
   constructor(
     readonly level: TraceLogLevel,
@@ -150,7 +151,7 @@ export class TraceLog {
 
   /** The end-of-run summary; then everything is flushed. */
   finish(): void {
-    const totalMs = performance.now() - this.startedAt;
+    const totalMs = clockMs() - this.startedAt;
     const exits = [...this.exits.values()].sort((a, b) => b.count - a.count).slice(0, 10);
     const aborts = [...this.aborts.values()].sort((a, b) => b.weight - a.weight);
     if (this.format === "json") {

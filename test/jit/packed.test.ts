@@ -72,16 +72,24 @@ describe("packed array representation", () => {
     expect(again.pack(heap, ElemKind.int)).not.toBe(entry);
   });
 
-  it("grows by moving the elements to a bigger block; the handle stays", () => {
+  it("grows in place while its block ends the arena, else by moving the elements; the handle stays", () => {
     const heap = new PackedHeap();
     const xs = new RArray([]);
     const entry = xs.pack(heap, ElemKind.int);
     const firstBase = word(heap, entry, HANDLE_FIELDS.base);
     for (let i = 0; i < 100; i++) xs.append(i * 7);
     expect(xs.entry).toBe(entry);
-    expect(word(heap, entry, HANDLE_FIELDS.base)).not.toBe(firstBase);
+    expect(word(heap, entry, HANDLE_FIELDS.base)).toBe(firstBase);
     expect(word(heap, entry, HANDLE_FIELDS.cap)).toBeGreaterThanOrEqual(100);
-    expect(Array.from({ length: 100 }, (_, i) => xs.at(i))).toEqual(Array.from({ length: 100 }, (_, i) => i * 7));
+    // Another array's block now follows: growing further moves xs past it.
+    const ys = new RArray([1, 2]);
+    const other = ys.pack(heap, ElemKind.int);
+    const cap = word(heap, entry, HANDLE_FIELDS.cap);
+    for (let i = 100; i <= cap; i++) xs.append(i * 7);
+    expect(xs.entry).toBe(entry);
+    expect(word(heap, entry, HANDLE_FIELDS.base)).toBeGreaterThan(word(heap, other, HANDLE_FIELDS.base));
+    expect(Array.from({ length: cap + 1 }, (_, i) => xs.at(i))).toEqual(Array.from({ length: cap + 1 }, (_, i) => i * 7));
+    expect([ys.at(0), ys.at(1)]).toEqual([1, 2]);
   });
 
   it("mirrors the copy-on-write flag in the handle entry, where traces check it", () => {

@@ -9,11 +9,15 @@ export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const BUNDLE = path.join(REPO_ROOT, "dist/launch.cjs");
 export const SHARED_BENCHMARKS = path.resolve(REPO_ROOT, "../shared/benchmarks");
 
-/** Flags per mode. "forced" sets every JIT threshold to 1 so traces start at once (and loop trees call themselves every iteration). */
+/**
+ * Flags per mode. "forced" sets every JIT threshold to 1 so traces start at once (and loop
+ * trees call themselves every iteration). Both JIT modes run strict: an internal JIT error
+ * fails the test (exit code 6) instead of hiding behind the interpreter's right answer.
+ */
 export const MODES = {
   off: ["--no-jit"],
-  on: [],
-  forced: ["--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1", "--jit-param", "tierloop=1"],
+  on: ["--jit-param", "strict=1"],
+  forced: ["--jit-param", "strict=1", "--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1", "--jit-param", "tierloop=1"],
 } as const;
 export type Mode = keyof typeof MODES;
 

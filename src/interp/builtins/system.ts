@@ -1,7 +1,7 @@
 // Process builtins: args() and exit() through the host, the env family (env, env_or,
 // env_int, env_float, env_bool, env_required, env_set, env_list) and os_* helpers.
 
-import * as fs from "node:fs";
+import { rmdirSync } from "node:fs";
 import { RArray, RDict, RFloat, type Value, dictFromText } from "../value";
 import { attempt } from "./files";
 import { f64ToI64, fail, native, parseRustF64, parseRustI64, type BuiltinHost, type NativeSpec } from "./support";
@@ -99,7 +99,7 @@ export function systemBuiltins(host: BuiltinHost): NativeSpec[] {
     native("os_rmdir", 1, 1, (a) => {
       if (typeof a[0] !== "string") fail("os_rmdir requires a string argument (path)");
       const path = a[0];
-      attempt(`Cannot remove directory '${path}'`, () => fs.rmdirSync(path));
+      attempt(`Cannot remove directory '${path}'`, () => rmdirSync(path));
       return true;
     }),
   ];
