@@ -44,10 +44,8 @@ export const TRACE_IMPORTS = {
   sget_int: [["externref", "f64", "f64"], ["f64"]],
   sget_float: [["externref", "f64", "f64"], ["f64"]],
   sget_bool: [["externref", "f64", "f64"], ["i32"]],
-  // Packed arrays: the handle of an array (NaN: cannot pack), a full array's new block (0: cannot grow).
-  ahandle: [["externref", "f64"], ["f64"]],
-  // Up to AHANDLE_BATCH handles in one call (null: unused); 0 when one cannot be had, else
-  // the handles are at HANDLE_SCRATCH (i32 each).
+  // Packed arrays: up to AHANDLE_BATCH handles in one call (null: unused); 0 when one cannot
+  // be had, else the handles are at HANDLE_SCRATCH (i32 each). A full array's new block (0: cannot grow).
   ahandle4: [["externref", "f64", "externref", "f64", "externref", "f64", "externref", "f64"], ["i32"]],
   agrow: [["f64"], ["i32"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
@@ -63,7 +61,7 @@ function elementHelperName(base: "aget" | "aset", t: number): ImportName {
 }
 
 /**
- * The helpers instruction ref may call (AHANDLE: both, as its batch decides). Read by
+ * The helpers instruction ref may call. Read by
  * importHelpers; emitBody's switch is the other half and must agree with it.
  */
 function helpersOf(trace: Trace, ref: Ref): readonly ImportName[] {
@@ -77,7 +75,7 @@ function helpersOf(trace: Trace, ref: Ref): readonly ImportName[] {
       if (!(name in TRACE_IMPORTS)) throw new EmitError(`no trace helper ${name}`);
       return [name];
     }
-    case IrOp.AHANDLE: return ["ahandle", "ahandle4"];
+    case IrOp.AHANDLE: return ["ahandle4"];
     case IrOp.PAPUSH: return ["agrow"];
     default: return [];
   }
@@ -345,14 +343,10 @@ export function emitBody(ctx: BodyContext): void {
 
   /**
    * AHANDLEs in a row with one snapshot (those hoisted before LOOP, taken at every entry
-   * and link into the tree) cost one call to JS instead of one each.
+   * and link into the tree) cost one call to JS instead of one each. A single one goes
+   * through the same helper: one helper signature less for V8 to wrap in every module.
    */
   const takeHandles = (first: Ref, n: number): void => {
-    if (n === 1) {
-      get(trace.a[first]); w.f64_const(trace.b[first]).call(helper("ahandle"));
-      setHelperNumber(first);
-      return;
-    }
     for (let k = 0; k < AHANDLE_BATCH; k++) {
       if (k < n) { get(trace.a[first + k]); w.f64_const(trace.b[first + k]); } else w.ref_null("extern").f64_const(0);
     }

@@ -101,7 +101,6 @@ export const traceHelpers = {
 
 /** The helpers of the JIT whose packed arrays live in heap: traceHelpers and the packing ones. */
 export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
-  ahandle(arr: unknown, kind: number): number;
   ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number;
   agrow(entry: number): number;
 } {
@@ -117,10 +116,6 @@ export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
   };
   return {
     ...traceHelpers,
-    ahandle(arr: unknown, kind: number): number {
-      const entry = take(arr, kind);
-      return entry < 0 ? NaN : entry;
-    },
     ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number {
       return takeInto(0, a0, k0) && takeInto(1, a1, k1) && takeInto(2, a2, k2) && takeInto(3, a3, k3) ? 1 : 0;
     },

@@ -3,7 +3,7 @@
 // of calling a JS helper per element (PyPy's list strategies, V8's elements kinds). One
 // f64 per element, whatever the kind: ints are exact safe integers, bools are 0 and 1.
 //
-// Only the JIT packs an array (the `ahandle` helper a trace calls before it indexes
+// Only the JIT packs an array (the `ahandle4` helper a trace calls before it indexes
 // it); the interpreter then reads and writes the elements in place (RArray.at, put,
 // append) and unpacks the array (back to a JS array of boxed values) when something
 // needs the boxed items or stores a value of another kind.

@@ -134,8 +134,9 @@ describe("the packing helpers", () => {
     expect(heap.i32[HANDLE_SCRATCH >> 2]).toBe(xs.entry);
     expect(heap.i32[(HANDLE_SCRATCH >> 2) + 1]).toBe(ys.entry);
     expect(h.ahandle4(xs, ElemKind.float, ys, ElemKind.float, null, 0, null, 0)).toBe(0); // ys holds ints
-    expect(Number.isNaN(h.ahandle(ys, ElemKind.bool))).toBe(true);
-    expect(h.ahandle(ys, ElemKind.int)).toBe(ys.entry);
+    expect(h.ahandle4(ys, ElemKind.bool, null, 0, null, 0, null, 0)).toBe(0);
+    expect(h.ahandle4(null, 0, ys, ElemKind.int, null, 0, null, 0)).toBe(1);
+    expect(heap.i32[(HANDLE_SCRATCH >> 2) + 1]).toBe(ys.entry);
   });
 });
 
