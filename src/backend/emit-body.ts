@@ -9,9 +9,9 @@
 
 import type { CodeWriter, ModuleBuilder, ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
-import { FIRST_REF, type Ref, type Trace } from "../ir/trace";
+import { FIRST_REF, handleKind, type Ref, type Trace } from "../ir/trace";
 import { FLOAT_EPSILON } from "../interp/ops";
-import { AHANDLE_BATCH, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED } from "../interp/packed";
+import { AHANDLE_BATCH, ELEM_SHIFT, ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED } from "../interp/packed";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -318,18 +318,31 @@ export function emitBody(ctx: BodyContext): void {
     w.i32_const(flags).i32_and();
     exitIf(ref);
   };
+  /** Whether h's array holds bools: one byte each (i32 0/1), where the others hold an f64. */
+  const byteElements = (h: Ref): boolean => handleKind(trace, h) === ElemKind.bool;
+  /** Push base + (i << shift) for h's array, with i an i32 on top of the stack and base pushed by pushBase. */
+  const scaleIndex = (h: Ref): void => {
+    const shift = ELEM_SHIFT[handleKind(trace, h) as ElemKind];
+    if (shift !== 0) w.i32_const(shift).i32_shl();
+    w.i32_add();
+  };
   /** Push the byte address of element `index` (an i64 value) of h's array. */
   const elementAddress = (h: Ref, index: Ref): void => {
     const c = cached(h);
     if (c !== undefined) w.local_get(c.base);
     else { entry(h); w.i32_load(HANDLE_FIELDS.base); }
-    get(index); w.i32_wrap_i64().i32_const(3).i32_shl().i32_add();
+    get(index); w.i32_wrap_i64();
+    scaleIndex(h);
   };
-  /** Push v as the f64 a packed array stores. */
-  const packedValue = (v: Ref): void => {
+  /** Store v (the kind of h's array) at the address on the stack. */
+  const storeElement = (h: Ref, v: Ref): void => {
     get(v);
+    if (byteElements(h)) {
+      w.i32_store8(0);
+      return;
+    }
     if (trace.type[v] === IrType.int) w.f64_convert_i64_s();
-    else if (trace.type[v] === IrType.bool) w.f64_convert_i32_u();
+    w.f64_store(0);
   };
 
   /** A comparison of two numbers: i64 when both are ints, else f64 (ints convert exactly). */
@@ -455,17 +468,19 @@ export function emitBody(ctx: BodyContext): void {
         break;
       case IrOp.PAGET: {
         exitUnlessInBounds(ref, a, b);
-        elementAddress(a, b); w.f64_load(0);
-        const t = trace.type[ref];
-        if (t === IrType.int) w.i64_trunc_f64_s();
-        else if (t === IrType.bool) w.f64_const(0).f64_ne();
+        elementAddress(a, b);
+        if (byteElements(a)) w.i32_load8_u(0);
+        else {
+          w.f64_load(0);
+          if (trace.type[ref] === IrType.int) w.i64_trunc_f64_s();
+        }
         w.local_set(local[ref]);
         break;
       }
       case IrOp.PASET:
         exitIfFlags(ref, a, HANDLE_SHARED | HANDLE_DEAD);
         exitUnlessInBounds(ref, a, b);
-        elementAddress(a, b); packedValue(trace.c[ref]); w.f64_store(0);
+        elementAddress(a, b); storeElement(a, trace.c[ref]);
         break;
       case IrOp.PAPUSH:
         exitIfFlags(ref, a, HANDLE_SHARED | HANDLE_DEAD);
@@ -474,9 +489,9 @@ export function emitBody(ctx: BodyContext): void {
         w.if("i32"); get(a); w.f64_convert_i64_s().call(helper("agrow")); w.else().i32_const(1).end();
         w.i32_eqz();
         exitIf(ref);
-        // base + 8 * len = b; len += 1
-        entry(a); w.i32_load(HANDLE_FIELDS.base); entry(a); w.i32_load(HANDLE_FIELDS.len).i32_const(3).i32_shl().i32_add();
-        packedValue(b); w.f64_store(0);
+        // element len = b; len += 1
+        entry(a); w.i32_load(HANDLE_FIELDS.base); entry(a); w.i32_load(HANDLE_FIELDS.len);
+        scaleIndex(a); storeElement(a, b);
         entry(a); entry(a); w.i32_load(HANDLE_FIELDS.len).i32_const(1).i32_add().i32_store(HANDLE_FIELDS.len);
         break;
       case IrOp.FNEG: get(a); w.f64_neg().local_set(local[ref]); break;

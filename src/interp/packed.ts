@@ -1,7 +1,8 @@
 // Packed arrays: the elements of an array that compiled traces index, kept unboxed in
 // the wasm memory all traces share, so that traces load and store them inline instead
 // of calling a JS helper per element (PyPy's list strategies, V8's elements kinds). One
-// f64 per element, whatever the kind: ints are exact safe integers, bools are 0 and 1.
+// f64 per element for ints (exact safe integers) and floats; one byte (0 or 1) per bool,
+// so that a bool array (a sieve's flags) touches an eighth of the memory.
 //
 // Only the JIT packs an array (the `ahandle4` helper a trace calls before it indexes
 // it); the interpreter then reads and writes the elements in place (RArray.at, put,
@@ -25,6 +26,13 @@
 export const ElemKind = { none: 0, int: 1, float: 2, bool: 3 } as const;
 export type ElemKind = (typeof ElemKind)[keyof typeof ElemKind];
 export const ELEM_KIND_NAMES = ["none", "int", "float", "bool"] as const;
+/** log2 of an element's bytes, by kind: index << shift is its offset in the block. */
+export const ELEM_SHIFT: Readonly<Record<ElemKind, number>> = [3, 3, 3, 0];
+
+/** Bytes of a block for `cap` elements of shift, rounded up so every block starts 8-aligned. */
+function blockBytes(cap: number, shift: number): number {
+  return ((Math.max(cap, 1) << shift) + 7) & ~7;
+}
 
 /** Byte offsets of the fields of a handle entry. */
 export const HANDLE_FIELDS = { base: 0, len: 4, cap: 8, flags: 12, size: 16 } as const;
@@ -66,8 +74,11 @@ export class PackedHeap {
   /** Views of the memory, replaced whenever it grows: never keep one across a call that may allocate. */
   f64 = new Float64Array(this.memory.buffer);
   i32 = new Int32Array(this.memory.buffer);
+  u8 = new Uint8Array(this.memory.buffer);
   /** Handle number -> the array it was given to (null once dead). */
   private owners: (PackedOwner | null)[] = [];
+  /** Handle number -> ELEM_SHIFT of its elements. */
+  private shifts: number[] = [];
   private top = ARENA_START;
   private resetAt = ARENA_START + RESET_AFTER_BYTES;
   /** Trees running now (entered from the interpreter, not yet returned). */
@@ -75,13 +86,25 @@ export class PackedHeap {
   /** Handles traces asked JS for (AHANDLE through a helper): for tests and the trace log's curious. */
   takes = 0;
 
-  /** A new entry for `len` elements with room for `cap`; -1 when out of handles or memory. */
-  allocate(owner: PackedOwner, len: number, cap: number): number {
+  /** Element i (raw: 0/1 for bools) of the block at byte address base holding kind. */
+  load(base: number, kind: ElemKind, i: number): number {
+    return kind === ElemKind.bool ? this.u8[base + i] : this.f64[(base >> 3) + i];
+  }
+
+  store(base: number, kind: ElemKind, i: number, x: number): void {
+    if (kind === ElemKind.bool) this.u8[base + i] = x;
+    else this.f64[(base >> 3) + i] = x;
+  }
+
+  /** A new entry for `len` elements of kind with room for `cap`; -1 when out of handles or memory. */
+  allocate(owner: PackedOwner, kind: ElemKind, len: number, cap: number): number {
     if (this.owners.length >= MAX_HANDLES) return -1;
-    const base = this.reserve(cap);
+    const shift = ELEM_SHIFT[kind];
+    const base = this.bump(blockBytes(cap, shift));
     if (base < 0) return -1;
     const entry = HANDLE_TABLE + this.owners.length * HANDLE_FIELDS.size;
     this.owners.push(owner);
+    this.shifts.push(shift);
     const w = entry >> 2;
     this.i32[w] = base;
     this.i32[w + 1] = len;
@@ -99,17 +122,19 @@ export class PackedHeap {
    */
   regrow(entry: number, cap: number): boolean {
     const w = entry >> 2;
+    const shift = this.shifts[(entry - HANDLE_TABLE) / HANDLE_FIELDS.size];
     const oldBase = this.i32[w];
-    const oldCap = this.i32[w + 2];
-    if (oldBase + Math.max(oldCap, 1) * 8 === this.top && cap > oldCap) {
-      if (this.bump((cap - Math.max(oldCap, 1)) * 8) < 0) return false;
+    const oldBytes = blockBytes(this.i32[w + 2], shift);
+    const bytes = blockBytes(cap, shift);
+    if (oldBase + oldBytes === this.top && bytes >= oldBytes) {
+      if (this.bump(bytes - oldBytes) < 0) return false;
       this.i32[w + 2] = cap;
       return true;
     }
-    const base = this.reserve(cap);
+    const base = this.bump(bytes);
     if (base < 0) return false;
-    const from = this.i32[w] >> 3;
-    this.f64.copyWithin(base >> 3, from, from + this.i32[w + 1]);
+    const from = this.i32[w];
+    this.u8.copyWithin(base, from, from + (this.i32[w + 1] << shift));
     this.i32[w] = base;
     this.i32[w + 2] = cap;
     return true;
@@ -128,6 +153,7 @@ export class PackedHeap {
     if (this.activeTrees !== 0 || (this.top < this.resetAt && this.owners.length < MAX_HANDLES / 2)) return;
     for (const o of this.owners) o?.unpack(true);
     this.owners = [];
+    this.shifts = [];
     // Arrays still in use pack again (allocating anew): reset again only after twice
     // what was in use now, so a reset never costs more than the packing before it.
     this.resetAt = ARENA_START + Math.max(RESET_AFTER_BYTES, 2 * (this.top - ARENA_START));
@@ -135,12 +161,7 @@ export class PackedHeap {
     this.i32.fill(0, HANDLE_TABLE >> 2, ARENA_START >> 2);
   }
 
-  /** The byte address of a block of `cap` f64 slots (8-aligned), growing the memory if needed; -1 if it cannot. */
-  private reserve(cap: number): number {
-    return this.bump(Math.max(cap, 1) * 8);
-  }
-
-  /** Take `bytes` (a multiple of 8) at the top of the arena; its address, or -1. */
+  /** Take `bytes` (a multiple of 8) at the top of the arena, growing the memory if needed; its address, or -1. */
   private bump(bytes: number): number {
     const end = this.top + bytes;
     if (end > this.memory.buffer.byteLength) {
@@ -155,6 +176,7 @@ export class PackedHeap {
       }
       this.f64 = new Float64Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
+      this.u8 = new Uint8Array(this.memory.buffer);
     }
     const base = this.top;
     this.top = end;

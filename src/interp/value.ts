@@ -91,7 +91,7 @@ export class RArray {
   at(i: number): Value {
     const heap = this.heap;
     if (heap === null) return this.boxed[i];
-    const x = heap.f64[(heap.i32[this.entry >> 2] >> 3) + i];
+    const x = heap.load(heap.i32[this.entry >> 2], this.kind, i);
     return this.kind === ElemKind.float ? new RFloat(x) : this.kind === ElemKind.int ? x : x !== 0;
   }
 
@@ -101,7 +101,7 @@ export class RArray {
     if (heap !== null) {
       const x = packedNumber(this.kind, v);
       if (x !== null) {
-        heap.f64[(heap.i32[this.entry >> 2] >> 3) + i] = x;
+        heap.store(heap.i32[this.entry >> 2], this.kind, i, x);
         return;
       }
       this.unpack();
@@ -117,7 +117,7 @@ export class RArray {
       const w = this.entry >> 2;
       const len = heap.i32[w + 1];
       if (x !== null && (len < heap.i32[w + 2] || heap.regrow(this.entry, 2 * len))) {
-        heap.f64[(heap.i32[w] >> 3) + len] = x;
+        heap.store(heap.i32[w], this.kind, len, x);
         heap.i32[w + 1] = len + 1;
         return;
       }
@@ -135,11 +135,10 @@ export class RArray {
     if (!this.packable(kind)) return -1;
     const items = this.boxed;
     const n = items.length;
-    const entry = heap.allocate(this, n, Math.max(n, 4));
+    const entry = heap.allocate(this, kind, n, Math.max(n, 4));
     if (entry < 0) return -1;
-    const f64 = heap.f64;
-    const at = heap.i32[entry >> 2] >> 3;
-    for (let i = 0; i < n; i++) f64[at + i] = packedNumber(kind, items[i])!;
+    const base = heap.i32[entry >> 2];
+    for (let i = 0; i < n; i++) heap.store(base, kind, i, packedNumber(kind, items[i])!);
     this.heap = heap;
     this.entry = entry;
     this.kind = kind;

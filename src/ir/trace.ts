@@ -213,3 +213,9 @@ export function forEachRefOperand(trace: Trace, ref: Ref, fn: (operand: Ref, ind
     if (v !== NO_REF) fn(v, i);
   }
 }
+
+/** The element kind (an ElemKind) of the packed array whose handle is h: the AHANDLE that took it says. */
+export function handleKind(trace: Trace, h: Ref): number {
+  if (trace.op[h] !== IrOp.AHANDLE) throw new Error(`ref ${h} is not an AHANDLE, so not a handle`);
+  return trace.b[h];
+}

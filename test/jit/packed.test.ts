@@ -39,6 +39,25 @@ describe("packed array representation", () => {
     expect(word(heap, entry, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED | HANDLE_DEAD);
   });
 
+  it("keeps a bool one byte (0/1) and an int or float eight, every block 8-aligned", () => {
+    const heap = new PackedHeap();
+    const bools = new RArray(Array.from({ length: 20 }, (_, i) => i % 3 === 0));
+    const ints = new RArray([5, 6]);
+    const b = bools.pack(heap, ElemKind.bool);
+    const n = ints.pack(heap, ElemKind.int);
+    const boolBase = word(heap, b, HANDLE_FIELDS.base);
+    expect(word(heap, n, HANDLE_FIELDS.base)).toBe(boolBase + 24); // 20 bytes, rounded up to 8
+    expect(Array.from(heap.u8.subarray(boolBase, boolBase + 4))).toEqual([1, 0, 0, 1]);
+    bools.put(1, true);
+    expect(heap.u8[boolBase + 1]).toBe(1);
+    // Grows by moving (the int block follows it), by bytes: the elements come along.
+    for (let i = 20; i < 40; i++) bools.append(i % 2 === 0);
+    expect(word(heap, b, HANDLE_FIELDS.base) % 8).toBe(0);
+    expect(word(heap, b, HANDLE_FIELDS.base)).toBeGreaterThan(word(heap, n, HANDLE_FIELDS.base));
+    expect(bools.items).toEqual([...Array.from({ length: 20 }, (_, i) => i % 3 === 0 || i === 1), ...Array.from({ length: 20 }, (_, i) => i % 2 === 0)]);
+    expect(ints.items).toEqual([5, 6]);
+  });
+
   it("stays boxed after MAX_UNPACKS unpacks of its own (not those of a reset)", () => {
     const heap = new PackedHeap();
     const xs = new RArray([1, 2, 3]);
