@@ -31,7 +31,8 @@ export const ELEM_SHIFT: Readonly<Record<ElemKind, number>> = [3, 3, 3, 0];
 
 /** Bytes of a block for `cap` elements of shift, rounded up so every block starts 8-aligned. */
 function blockBytes(cap: number, shift: number): number {
-  return ((Math.max(cap, 1) << shift) + 7) & ~7;
+  // Arithmetic, not 32-bit shifts: a cap of 2^28 f64s must not wrap negative.
+  return Math.ceil((Math.max(cap, 1) * 2 ** shift) / 8) * 8;
 }
 
 /** Byte offsets of the fields of a handle entry. */

@@ -446,12 +446,14 @@ export class TracingJit implements JitHook {
     // The program's own errors (a recursive call the recorder ran raised) are the program's.
     // So is exit() (the host's ProgramExit), which must end the program, not the recording.
     if (e instanceof RuffError || e instanceof ProgramExit || !(e instanceof Error)) throw e;
-    const backend = e instanceof EmitError || e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError;
+    // Wasm V8 refuses is always a bug of our emitter; an EmitError may be a trace the
+    // backend does not take (yet). Bugs end the run under strict=1, as the tests run programs.
+    const invalidWasm = e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError;
     if (recorder.ended !== "return") rt.topFrame.pc = recorder.pc;
     if (e instanceof TraceAbort) aborted(e.reason, e.detail);
-    else if (backend) aborted("backend", e.message);
-    // Anything else is a bug of ours: never the program's problem; it shows in the log
-    // (and ends the run under strict=1, as the tests run forced programs).
+    else if (invalidWasm && this.params.strict) throw e;
+    else if (invalidWasm || e instanceof EmitError) aborted("backend", e.message);
+    // Anything else is a bug of ours: never the program's problem; it shows in the log.
     else if (this.params.strict) throw e;
     else aborted("jit_error", `${e.name}: ${e.message}`);
   }
