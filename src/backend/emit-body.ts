@@ -60,10 +60,7 @@ function elementHelperName(base: "aget" | "aset", t: number): ImportName {
   return `${base}_${suffix}`;
 }
 
-/**
- * The helpers instruction ref may call. Read by
- * importHelpers; emitBody's switch is the other half and must agree with it.
- */
+/** The helpers instruction ref may call: importHelpers reads it, emitBody's switch must agree. */
 function helpersOf(trace: Trace, ref: Ref): readonly ImportName[] {
   switch (trace.op[ref]) {
     case IrOp.FMOD: return ["fmod"];
@@ -320,9 +317,9 @@ export function emitBody(ctx: BodyContext): void {
   };
   /** Whether h's array holds bools: one byte each (i32 0/1), where the others hold an f64. */
   const byteElements = (h: Ref): boolean => handleKind(trace, h) === ElemKind.bool;
-  /** Push base + (i << shift) for h's array, with i an i32 on top of the stack and base pushed by pushBase. */
+  /** With a block's base and an element index (i32s) on the stack: the element's byte address in h's array. */
   const scaleIndex = (h: Ref): void => {
-    const shift = ELEM_SHIFT[handleKind(trace, h) as ElemKind];
+    const shift = ELEM_SHIFT[handleKind(trace, h)];
     if (shift !== 0) w.i32_const(shift).i32_shl();
     w.i32_add();
   };

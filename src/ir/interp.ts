@@ -7,7 +7,7 @@ import { RArray, RStruct, share, type Value } from "../interp/value";
 import { HANDLE_DEAD, type ElemKind, type PackedHeap } from "../interp/packed";
 import { IR_OPERANDS, IrOp, IrType, isRefOperand, type IrOpcode } from "./ops";
 import { EXITS, VALUE_EVAL, boxAs, unboxAs, type RawValue } from "./semantics";
-import { FIRST_REF, NO_REF, handleKind as kindOfHandle, type Ref, type Trace } from "./trace";
+import { FIRST_REF, NO_REF, handleKind, type Ref, type Trace } from "./trace";
 
 /** A JS helper for CALLH: returns its result (undefined for none), or EXITS to fail without effect. */
 export type HelperFn = (...args: RawValue[]) => RawValue | undefined | typeof EXITS;
@@ -176,15 +176,16 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
         }
         if (op === IrOp.PAPUSH) {
           if (flags !== 0 || (len >= heap.i32[w + 2] && !heap.regrow(w << 2, 2 * len))) return exitAt(ref);
-          heap.store(heap.i32[w], (kindOfHandle(trace, a) as ElemKind), len, packedRaw(types[b] as IrType, values[b] as RawValue));
+          heap.store(heap.i32[w], handleKind(trace, a), len, packedRaw(types[b] as IrType, values[b] as RawValue));
           heap.i32[w + 1] = len + 1;
           break;
         }
         const i = values[b] as number;
         if (!(i >= 0 && i < len) || (op === IrOp.PASET && flags !== 0)) return exitAt(ref);
         const base = heap.i32[w];
-        if (op === IrOp.PASET) heap.store(base, (kindOfHandle(trace, a) as ElemKind), i, packedRaw(types[opC[ref]] as IrType, values[opC[ref]] as RawValue));
-        else values[ref] = types[ref] === IrType.bool ? heap.load(base, (kindOfHandle(trace, a) as ElemKind), i) !== 0 : heap.load(base, (kindOfHandle(trace, a) as ElemKind), i);
+        const kind = handleKind(trace, a);
+        if (op === IrOp.PASET) heap.store(base, kind, i, packedRaw(types[opC[ref]] as IrType, values[opC[ref]] as RawValue));
+        else values[ref] = types[ref] === IrType.bool ? heap.load(base, kind, i) !== 0 : heap.load(base, kind, i);
         break;
       }
       case IrOp.VSTRUCT: // only snapshots use it: its layout stands for it here

@@ -3,6 +3,7 @@
 // pools and metadata. Raw storage only: folding, CSE and checks live in builder.ts.
 
 import type { FunctionProto } from "../interp/bytecode";
+import type { ElemKind } from "../interp/packed";
 import { IR_OPERANDS, IrOp, IrType, isRefOperand, type IrOpcode } from "./ops";
 
 /** An instruction reference: an index into the trace's columns. */
@@ -214,8 +215,8 @@ export function forEachRefOperand(trace: Trace, ref: Ref, fn: (operand: Ref, ind
   }
 }
 
-/** The element kind (an ElemKind) of the packed array whose handle is h: the AHANDLE that took it says. */
-export function handleKind(trace: Trace, h: Ref): number {
+/** The element kind of the packed array whose handle is h: the AHANDLE that took it says. */
+export function handleKind(trace: Trace, h: Ref): ElemKind {
   if (trace.op[h] !== IrOp.AHANDLE) throw new Error(`ref ${h} is not an AHANDLE, so not a handle`);
-  return trace.b[h];
+  return trace.b[h] as ElemKind;
 }
