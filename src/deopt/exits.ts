@@ -115,7 +115,7 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
   });
   // The heap's views change when the memory grows: read them at each entry.
   lines.push(`const words = heap.i32;`);
-  lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.depth >> 2}] = 0; words[${EXIT_STACK.refTop >> 2}] = 0;`);
+  lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.refTop >> 2}] = 0;`);
   lines.push(`words[${EXIT_STACK.limit >> 2}] = limit();`);
   // No handles to pass in: the tree takes them itself (see emit-tree's handleParams).
   for (let k = 0; k < handleParams(tree).length; k++) args.push("-1");

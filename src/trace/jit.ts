@@ -18,7 +18,7 @@ import type { TraceLog, SourcePos } from "./log";
 import { clockMs } from "./clock";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
-import { emitTree, abiType, handleParams, type LinkableTree } from "../backend/emit-tree";
+import { emitTree, entrySignature, handleParams, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpersFor } from "../backend/trace-helpers";
@@ -542,7 +542,8 @@ export class TracingJit implements JitHook {
     // (with room for the frames an exit rebuilds), so deep recursion behaves as without the JIT.
     const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((EXIT_REGION_BYTES - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
     const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, enter: entryStub(tree, fn, this.shared, limit) };
-    if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), fn as unknown as WebAssembly.ExportValue as never);
+    // Entry trees are called natively through their `native` export (see entrySignature).
+    if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), instance.exports.native as never);
     for (const [id, target] of emitted.links) {
       this.linkOf.set(id, target);
       let linkers = this.linkersOf.get(target);
@@ -608,8 +609,7 @@ export class TracingJit implements JitHook {
   private signature(fn: FunctionProto): [ValType[], ValType[]] {
     const tree = this.entries.get(fn)?.trees[0];
     if (tree === undefined) throw new EmitError(`no entry tree for ${fn.name}`);
-    const slots = [...tree.slots.keys()].sort((x, y) => x - y);
-    return [slots.map((s) => abiType(IrType[tree.slots.get(s)!])), ["i32", abiType(IrType[tree.resultType ?? "int"])]];
+    return entrySignature(tree);
   }
 
   // ---------------------------------------------------------------------------

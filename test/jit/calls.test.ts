@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { printTrace } from "../../src/ir/printer";
-import { validateWasm } from "../../src/backend/binaryen-tools";
+import { toWat, validateWasm } from "../../src/backend/binaryen-tools";
+import { EXIT_STACK } from "../../src/backend/emit-tree";
 import { run, runWithoutJit, summaryOf } from "./support";
 
 const byEvent = (events: Record<string, unknown>[], name: string) => events.filter((e) => e.event === name);
@@ -70,6 +71,28 @@ print(t)
     expect(summaryOf(r).exits).toEqual([expect.objectContaining({ trace: traces[0].id, count: 10 })]);
     const v = await validateWasm(r.jit.compiled[0].bytes);
     expect(v.errors).toBe("");
+  });
+
+  it("an entry tree runs natively with i64 ints and its depth as a parameter; JS enters through `trace`", async () => {
+    const r = run(FIB, { recunroll: 0 });
+    const c = r.jit.compiled[0];
+    const wat = await toWat(c.bytes);
+    expect(wat).toMatch(/\(func \$0 \(type \$\d+\) \(param \$0 i64\) \(param \$1 i32\) \(result i32 i64\)/);
+    expect(wat).toContain('(export "native" (func $0))');
+    // The JS entry takes and returns numbers and starts at native depth 1; every call
+    // deeper than the limit in memory is refused (status 2) before it does anything,
+    // and its callers leave (status 1) with their records.
+    const words = new Int32Array(r.jit["shared"].memory.buffer);
+    const enter = (n: number, limit: number): unknown => {
+      words[EXIT_STACK.top >> 2] = EXIT_STACK.records;
+      words[EXIT_STACK.limit >> 2] = limit;
+      return c.fn(n);
+    };
+    expect(enter(1, 1000)).toEqual([0, 1]);
+    expect(enter(20, 1000)).toEqual([0, 6765]);
+    expect(enter(20, 20)).toEqual([0, 6765]); // fib(20) is 20 native frames deep at most (fib(1) at the bottom)
+    expect(enter(20, 19)).toEqual([1, 0]);
+    expect(enter(20, 0)).toEqual([2, 0]);
   });
 
   it("recursion unrolled recunroll times inlines fib into itself before calling the entry tree", () => {
