@@ -18,9 +18,12 @@
 //
 // Invariant: an entry is never reused while a trace may hold it. Unpacking marks the
 // entry dead (length 0, flags SHARED|DEAD: every access exits) and a later pack takes a
-// new one; entries and arena are recycled only by reset(), which unpacks every array and
-// runs only while no trace is running (the JIT calls maybeReset before entering a tree
-// from the interpreter).
+// new one; entries and arena are recycled only by reset(), which runs only while no
+// trace is running (the JIT calls maybeReset before entering a tree from the
+// interpreter). Reset parks every array the heap holds in memory of its own (ParkedBlock:
+// one copy of the bytes). It cannot tell the arrays still in use from garbage (a WeakRef
+// keeps its target alive to the end of the job, and a program is one job), and boxing
+// them all, as it did, cost a program that builds a big array per call 70+ ms at a reset.
 
 /** What an array's elements are while packed (stored in RArray.kind). */
 export const ElemKind = { none: 0, int: 1, float: 2, bool: 3 } as const;
@@ -54,13 +57,75 @@ const ARENA_START = HANDLE_TABLE + MAX_HANDLES * HANDLE_FIELDS.size;
 const INITIAL_PAGES = ARENA_START / PAGE + 16;
 /** 1 GiB in all: an array that does not fit stays boxed (its traces use helpers). */
 const MAX_PAGES = 16384;
-/** Arena bytes in use before reset() is worth its cost (it unpacks every array). */
-const RESET_AFTER_BYTES = 64 << 20;
 
-/** What the heap needs from a packed array: to be made boxed again. */
+/** What the heap needs from a packed array: to take its elements elsewhere (see ParkedBlock). */
 export interface PackedOwner {
-  /** byReset: the heap is recycling its memory (not the array's own doing). */
-  unpack(byReset?: boolean): void;
+  park(heap: PackedHeap): void;
+}
+
+/**
+ * Where the elements of a packed array are: the heap, or a block of the array's own. Both
+ * keep a handle entry (HANDLE_FIELDS words in i32 at the array's entry address) and
+ * address elements from its base alike.
+ */
+export interface ElementStore {
+  readonly i32: Int32Array;
+  load(base: number, kind: ElemKind, i: number): number;
+  store(base: number, kind: ElemKind, i: number, x: number): void;
+  /** Room for `cap` elements; false when there is none. */
+  regrow(entry: number, cap: number): boolean;
+  kill(entry: number): void;
+}
+
+/** The entry of a parked block is at 0, its elements right after it. */
+const PARKED_BASE = HANDLE_FIELDS.size;
+
+/**
+ * The elements of an array the heap let go of at reset, parked in an ArrayBuffer of their
+ * own with the entry at 0: the interpreter reads and writes them as in the heap, and the
+ * next trace to take the array moves them back with one copy (PackedHeap.adopt).
+ */
+export class ParkedBlock implements ElementStore {
+  i32: Int32Array;
+  private f64: Float64Array;
+  private u8: Uint8Array;
+
+  constructor(private readonly shift: number, elements: Uint8Array, len: number, cap: number) {
+    const buffer = new ArrayBuffer(PARKED_BASE + blockBytes(cap, shift));
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.u8.set(elements, PARKED_BASE);
+    this.i32.set([PARKED_BASE, len, cap, 0]);
+  }
+
+  /** The bytes of its elements. */
+  get elements(): Uint8Array {
+    return this.u8.subarray(PARKED_BASE, PARKED_BASE + (this.i32[1] << this.shift));
+  }
+
+  load(base: number, kind: ElemKind, i: number): number {
+    return kind === ElemKind.bool ? this.u8[base + i] : this.f64[(base >> 3) + i];
+  }
+
+  store(base: number, kind: ElemKind, i: number, x: number): void {
+    if (kind === ElemKind.bool) this.u8[base + i] = x;
+    else this.f64[(base >> 3) + i] = x;
+  }
+
+  regrow(_entry: number, cap: number): boolean {
+    const grown = new ParkedBlock(this.shift, this.elements, this.i32[1], cap);
+    grown.i32[3] = this.i32[3];
+    this.i32 = grown.i32;
+    this.f64 = grown.f64;
+    this.u8 = grown.u8;
+    return true;
+  }
+
+  kill(): void {
+    this.i32[1] = 0;
+    this.i32[3] = HANDLE_SHARED | HANDLE_DEAD;
+  }
 }
 
 /**
@@ -70,7 +135,12 @@ export interface PackedOwner {
  */
 export const MAX_UNPACKS = 2;
 
-export class PackedHeap {
+export class PackedHeap implements ElementStore {
+  /** resetAfterBytes: arena bytes in use before a reset is worth its cost (it copies out every array). */
+  constructor(private readonly resetAfterBytes = 64 << 20) {
+    this.resetAt = ARENA_START + resetAfterBytes;
+  }
+
   readonly memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
   /** Views of the memory, replaced whenever it grows: never keep one across a call that may allocate. */
   f64 = new Float64Array(this.memory.buffer);
@@ -81,11 +151,13 @@ export class PackedHeap {
   /** Handle number -> ELEM_SHIFT of its elements. */
   private shifts: number[] = [];
   private top = ARENA_START;
-  private resetAt = ARENA_START + RESET_AFTER_BYTES;
+  private resetAt: number;
   /** Trees running now (entered from the interpreter, not yet returned). */
   activeTrees = 0;
   /** Handles traces asked JS for (AHANDLE through a helper): for tests and the trace log's curious. */
   takes = 0;
+  /** Arrays parked by resets so far (for tests). */
+  parked = 0;
 
   /** Element i (raw: 0/1 for bools) of the block at byte address base holding kind. */
   load(base: number, kind: ElemKind, i: number): number {
@@ -141,6 +213,25 @@ export class PackedHeap {
     return true;
   }
 
+  /** The elements of the entry, copied into a block of their own (for PackedOwner.park). */
+  parkedCopy(entry: number): ParkedBlock {
+    const w = entry >> 2;
+    const shift = this.shifts[(entry - HANDLE_TABLE) / HANDLE_FIELDS.size];
+    const base = this.i32[w];
+    const len = this.i32[w + 1];
+    this.parked++;
+    return new ParkedBlock(shift, this.u8.subarray(base, base + (len << shift)), len, Math.max(len, 4));
+  }
+
+  /** A new entry for owner's parked elements of kind (one copy back), or -1 (see allocate). */
+  adopt(owner: PackedOwner, kind: ElemKind, block: ParkedBlock): number {
+    const elements = block.elements;
+    const len = block.i32[1];
+    const entry = this.allocate(owner, kind, len, Math.max(len, 4));
+    if (entry >= 0) this.u8.set(elements, this.i32[entry >> 2]);
+    return entry;
+  }
+
   /** The entry is no longer in use: every access through it exits from now on. */
   kill(entry: number): void {
     const w = entry >> 2;
@@ -149,15 +240,15 @@ export class PackedHeap {
     this.owners[(entry - HANDLE_TABLE) / HANDLE_FIELDS.size] = null;
   }
 
-  /** Unpack everything and start afresh, if the arena is worth recycling and no trace runs. */
+  /** Park every array and start afresh, if the arena is worth recycling and no trace runs. */
   maybeReset(): void {
     if (this.activeTrees !== 0 || (this.top < this.resetAt && this.owners.length < MAX_HANDLES / 2)) return;
-    for (const o of this.owners) o?.unpack(true);
+    for (const o of this.owners) o?.park(this);
     this.owners = [];
     this.shifts = [];
     // Arrays still in use pack again (allocating anew): reset again only after twice
     // what was in use now, so a reset never costs more than the packing before it.
-    this.resetAt = ARENA_START + Math.max(RESET_AFTER_BYTES, 2 * (this.top - ARENA_START));
+    this.resetAt = ARENA_START + Math.max(this.resetAfterBytes, 2 * (this.top - ARENA_START));
     this.top = ARENA_START;
     this.i32.fill(0, HANDLE_TABLE >> 2, ARENA_START >> 2);
   }

@@ -16,7 +16,7 @@
 // that a `for` loop's hold on an array is given back when the loop ends (RArray.shared).
 
 import type { FunctionProto } from "./bytecode";
-import { ElemKind, HANDLE_SHARED, MAX_UNPACKS, type PackedHeap } from "./packed";
+import { ElemKind, HANDLE_SHARED, MAX_UNPACKS, ParkedBlock, type ElementStore, type PackedHeap } from "./packed";
 
 export type Value =
   | number
@@ -56,9 +56,9 @@ export class RArray {
   shared: boolean | number = false;
   /** The boxed elements; stale while packed (heap !== null): read them directly only when heap is null. */
   boxed: Value[];
-  /** Non-null while packed: the elements live in this heap (and `boxed` is stale). */
-  heap: PackedHeap | null = null;
-  /** While packed: the byte address of the handle entry, and what the elements are. */
+  /** Non-null while packed: the elements live in this store (and `boxed` is stale): the JIT's heap, or a block parked at its reset. */
+  heap: ElementStore | null = null;
+  /** While packed: the byte address of the handle entry in the store, and what the elements are. */
   entry = 0;
   kind: ElemKind = ElemKind.none;
   /** Unpacks by its own use so far (see MAX_UNPACKS). */
@@ -131,7 +131,16 @@ export class RArray {
    * entry's address, or -1 (an element of another kind, packed otherwise, no room).
    */
   pack(heap: PackedHeap, kind: ElemKind): number {
-    if (this.heap !== null) return this.heap === heap && this.kind === kind ? this.entry : -1;
+    const store = this.heap;
+    if (store !== null) {
+      if (store === heap || this.kind !== kind || !(store instanceof ParkedBlock)) return store === heap && this.kind === kind ? this.entry : -1;
+      const entry = heap.adopt(this, kind, store);
+      if (entry < 0) return -1;
+      this.heap = heap;
+      this.entry = entry;
+      this.setShared(this.shared);
+      return entry;
+    }
     if (!this.packable(kind)) return -1;
     const items = this.boxed;
     const n = items.length;
@@ -156,11 +165,18 @@ export class RArray {
     return true;
   }
 
+  /** The heap is recycling its memory: take the elements into a block of their own. */
+  park(heap: PackedHeap): void {
+    this.heap = heap.parkedCopy(this.entry);
+    this.entry = 0;
+    this.setShared(this.shared);
+  }
+
   /** Back to boxed elements; the handle entry dies (traces holding it exit at their next access). */
-  unpack(byReset = false): void {
+  unpack(): void {
     const heap = this.heap;
     if (heap === null) return;
-    if (!byReset) this.unpacks++;
+    this.unpacks++;
     const n = this.length;
     const items: Value[] = new Array(n);
     for (let i = 0; i < n; i++) items[i] = this.at(i);

@@ -80,7 +80,7 @@ export class TracingJit implements JitHook {
   /** The memory and tables all trees share, made with the first tree (not at start-up). */
   private get shared(): SharedRuntime {
     if (this.sharedRuntime === null) {
-      const heap = new PackedHeap();
+      const heap = new PackedHeap(this.params.packreset << 20);
       this.sharedRuntime = {
         memory: heap.memory,
         heap,

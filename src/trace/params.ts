@@ -13,6 +13,7 @@ const PARAM_TABLE = [
   ["recunroll", 1, 0, 100, "times a recursive call is inlined before it calls the entry trace (2 unrolls fib into many hot leaf exits)"],
   ["tierloop", 4096, 0, 1 << 30, "iterations of a loop tree between calls of itself, where V8 switches it to optimised code (0: never)"],
   ["maxblacklist", 10, 1, 1000, "aborts of one start point before it is blacklisted"],
+  ["packreset", 64, 1, 1024, "MiB of packed array elements before the JIT's heap is recycled (every array copied out)"],
   ["strict", 0, 0, 1, "1: an internal JIT error ends the run (for tests) instead of falling back to the interpreter"],
 ] as const satisfies readonly (readonly [string, number, number, number, string])[];
 

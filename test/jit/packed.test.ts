@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
-import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED, MAX_UNPACKS, PackedHeap } from "../../src/interp/packed";
+import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED, MAX_UNPACKS, PackedHeap, ParkedBlock } from "../../src/interp/packed";
 import { RArray, RFloat, share, type Value } from "../../src/interp/value";
 import { builder } from "../ir/support";
 import { IrOp, IrType } from "../../src/ir/ops";
@@ -17,7 +17,7 @@ import { traceHelpersFor } from "../../src/backend/trace-helpers";
 import { toWat, validateWasm } from "../../src/backend/binaryen-tools";
 
 const floats = (...xs: number[]): RArray => new RArray(xs.map((x) => new RFloat(x)));
-const word = (heap: PackedHeap, entry: number, field: number): number => heap.i32[(entry + field) >> 2];
+const word = (heap: { i32: Int32Array }, entry: number, field: number): number => heap.i32[(entry + field) >> 2];
 
 describe("packed array representation", () => {
   it("packs elements of one kind, reads and writes them in place, boxes them again on demand", () => {
@@ -58,13 +58,14 @@ describe("packed array representation", () => {
     expect(ints.items).toEqual([5, 6]);
   });
 
-  it("stays boxed after MAX_UNPACKS unpacks of its own (not those of a reset)", () => {
+  it("stays boxed after MAX_UNPACKS unpacks of its own (a reset parks it: not counted)", () => {
     const heap = new PackedHeap();
     const xs = new RArray([1, 2, 3]);
     for (let k = 0; k < 3; k++) {
       expect(xs.pack(heap, ElemKind.int)).toBeGreaterThan(0);
-      xs.unpack(true); // a reset: not counted
+      xs.park(heap); // what a reset does
     }
+    expect(xs.unpacks).toBe(0);
     for (let k = 0; k < MAX_UNPACKS; k++) {
       expect(xs.pack(heap, ElemKind.int)).toBeGreaterThan(0);
       xs.unpack();
@@ -124,7 +125,7 @@ describe("packed array representation", () => {
     expect(word(heap, e2, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED);
   });
 
-  it("reset unpacks every array, only while no tree runs", () => {
+  it("reset parks every array in a block of its own (nothing boxed), only while no tree runs; parked arrays work and pack back", () => {
     const heap = new PackedHeap();
     const arrays: RArray[] = [];
     // Enough packed bytes to pass the reset threshold (64 MiB).
@@ -133,13 +134,38 @@ describe("packed array representation", () => {
       expect(xs.pack(heap, ElemKind.int)).toBeGreaterThan(0);
       arrays.push(xs);
     }
+    const bools = new RArray([true, false, true]);
+    const entry = bools.pack(heap, ElemKind.bool);
+    share(bools);
     heap.activeTrees = 1;
     heap.maybeReset();
     expect(arrays.every((a) => a.heap === heap)).toBe(true);
+    expect(heap.parked).toBe(0);
     heap.activeTrees = 0;
     heap.maybeReset();
-    expect(arrays.every((a) => a.heap === null)).toBe(true);
+    expect(heap.parked).toBe(10);
+    expect([...arrays, bools].every((a) => a.heap instanceof ParkedBlock && a.unpacks === 0)).toBe(true);
+    expect(arrays[8].boxed).toEqual([]); // still unboxed
     expect(arrays[8].at((1 << 20) - 1)).toBe(8);
+    expect(word(bools.heap as ParkedBlock, 0, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED); // copy-on-write state kept
+    // The interpreter's reads, writes and appends (the block grows) on a parked array.
+    const ys = arrays[3];
+    ys.put(5, 99);
+    for (let i = 0; i < 5; i++) ys.append(-i - 1);
+    expect(ys.length).toBe((1 << 20) + 5);
+    expect([ys.at(4), ys.at(5), ys.at(1 << 20), ys.at((1 << 20) + 4)]).toEqual([3, 99, -1, -5]);
+    // A trace takes it back: a new entry in the heap, the same elements, one copy.
+    const back = ys.pack(heap, ElemKind.int);
+    expect(back).toBeGreaterThan(0);
+    expect(ys.heap).toBe(heap);
+    expect(word(heap, back, HANDLE_FIELDS.len)).toBe((1 << 20) + 5);
+    expect([ys.at(5), ys.at((1 << 20) + 4)]).toEqual([99, -5]);
+    expect(ys.pack(heap, ElemKind.float)).toBe(-1); // still ints
+    const again = bools.pack(heap, ElemKind.bool);
+    expect(again).not.toBe(entry);
+    expect(word(heap, again, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED);
+    expect(bools.items).toEqual([true, false, true]);
+    expect(bools.unpacks).toBe(1); // the unpack by its own use (items) counts
   });
 });
 
@@ -187,6 +213,50 @@ describe("packed ops in the reference IR interpreter", () => {
 });
 
 describe("packed arrays in traces", () => {
+  it("arrays outlive the heap's resets: parked (not boxed), changed by the interpreter, taken back by traces", () => {
+    // Each call packs a fresh 20k-float array (160 KB); with packreset=1 the heap resets
+    // every few calls while earlier arrays are garbage, one is kept, and flags (bools) is
+    // written between resets by the interpreter and read by a trace afterwards.
+    const src = `
+func build(n, k) {
+    mut xs := []
+    mut i := 0
+    while i < n {
+        xs = push(xs, i * 0.5 + k)
+        i += 1
+    }
+    return xs
+}
+func total(xs) {
+    mut s := 0.0
+    mut i := 0
+    while i < len(xs) {
+        s = s + xs[i]
+        i += 1
+    }
+    return s
+}
+mut flags := []
+for i in 100 { flags = push(flags, i % 3 == 0) }
+mut kept := []
+mut t := 0.0
+for k in 16 {
+    let xs := build(20000, k)
+    t = t + total(xs)
+    if k == 5 { kept = xs }
+    flags[k] = !flags[k]
+}
+mut trues := 0
+for f in flags { if f { trues += 1 } }
+print(t, total(kept), kept[19999], len(kept), trues)
+`;
+    const r = run(src, { packreset: 1 });
+    expect(r.out).toBe(runWithoutJit(src));
+    const heap = r.jit["shared"].heap as PackedHeap;
+    expect(heap.parked).toBeGreaterThanOrEqual(4);
+    expect(r.jit.compiled.length).toBeGreaterThanOrEqual(2);
+  });
+
   const nbodyLike = `
 func step(xs, vs, n) {
     mut i := 0
