@@ -420,6 +420,8 @@ export function emitBody(ctx: BodyContext): void {
       case IrOp.DIV: intDivisorZeroExit(ref); get(a); get(b); w.i64_div_s().local_set(local[ref]); break;
       case IrOp.MOD: intDivisorZeroExit(ref); get(a); get(b); w.i64_rem_s().local_set(local[ref]); break;
       case IrOp.NEG: w.i64_const(0); get(a); w.i64_sub().local_set(local[ref]); break;
+      case IrOp.ADD_SAFE: get(a); get(b); w.i64_add().local_set(local[ref]); break;
+      case IrOp.SUB_SAFE: get(a); get(b); w.i64_sub().local_set(local[ref]); break;
       case IrOp.FADD: get(a); get(b); w.f64_add().local_set(local[ref]); break;
       case IrOp.FSUB: get(a); get(b); w.f64_sub().local_set(local[ref]); break;
       case IrOp.FMUL: get(a); get(b); w.f64_mul().local_set(local[ref]); break;

@@ -92,6 +92,8 @@ const IR_DEFS = [
   ["DIV",            ["int", "int"],             "int",    "pure guard",              "core", "trunc(a / b) (0 for -0); exits when b == 0"],
   ["MOD",            ["int", "int"],             "int",    "pure guard",              "core", "a - trunc(a / b) * b, sign of a (0 for -0); exits when b == 0"],
   ["NEG",            ["int"],                    "int",    "pure",                    "core", "-a (0 for 0); cannot leave the safe range"],
+  ["ADD_SAFE",       ["int", "int"],             "int",    "pure commutative",        "core", "a + b where range facts (src/ir/ranges.ts) show |result| <= 2^53-1: no check"],
+  ["SUB_SAFE",       ["int", "int"],             "int",    "pure",                    "core", "a - b where range facts show |result| <= 2^53-1: no check"],
 
   ["FADD",           ["float", "float"],         "float",  "pure commutative",        "core", "a + b in f64"],
   ["FSUB",           ["float", "float"],         "float",  "pure",                    "core", "a - b in f64"],

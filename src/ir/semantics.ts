@@ -15,6 +15,12 @@ export type EvalResult = RawValue | typeof EXITS;
 
 export const MAX_SAFE_INT = Number.MAX_SAFE_INTEGER;
 
+/** An int result that range facts proved safe: a violation is a wrong proof (a JIT bug), never an exit. */
+function provenResult(r: number): number {
+  if (r > MAX_SAFE_INT || r < -MAX_SAFE_INT) throw new Error(`range fact violated: ${r} is outside the safe range`);
+  return r + 0;
+}
+
 /** An int result: exact when inside the safe range (rounding is monotone), +0 for -0. */
 function intResult(r: number): number | typeof EXITS {
   return r <= MAX_SAFE_INT && r >= -MAX_SAFE_INT ? r + 0 : EXITS;
@@ -31,6 +37,8 @@ const EVAL_BY_NAME: Partial<Record<IrOpName, Eval>> = {
   DIV: (a: number, b: number) => (b === 0 ? EXITS : Math.trunc(a / b) + 0),
   MOD: (a: number, b: number) => (b === 0 ? EXITS : (a % b) + 0),
   NEG: (a: number) => 0 - a,
+  ADD_SAFE: (a: number, b: number) => provenResult(a + b),
+  SUB_SAFE: (a: number, b: number) => provenResult(a - b),
   FADD: (a: number, b: number) => a + b,
   FSUB: (a: number, b: number) => a - b,
   FMUL: (a: number, b: number) => a * b,

@@ -9,6 +9,7 @@
 import { livenessOf } from "./liveness";
 import { IrBuilder, GuardAlwaysFails, type SnapshotFrameInput } from "../ir/builder";
 import { eliminateDeadCode } from "../ir/dce";
+import { removeProvenOverflowChecks } from "../ir/ranges";
 import { IrOp, IrType, type IrTypeName } from "../ir/ops";
 import { FIRST_REF, NO_REF, newTrace, type Ref, type Trace, type TraceKind } from "../ir/trace";
 import { TraceAbort } from "./abort";
@@ -188,6 +189,7 @@ export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: 
   }
 
   const irBefore = trace.size;
+  removeProvenOverflowChecks(trace);
   const keep: Ref[] = end.kind === "loop" ? [...end.values.values()] : end.kind === "return" ? [end.value] : [];
   const dce = eliminateDeadCode(trace, keep);
   const remap = (r: Ref): Ref => (r === NO_REF ? NO_REF : dce.refMap[r]);

@@ -67,6 +67,10 @@ print(t)
     expect(tree.kind).toBe("entry");
     expect(tree.traces).toHaveLength(2);
     expect(printTrace(tree.traces[1].trace).match(/CALLT/g)).toHaveLength(2);
+    // n >= 2 there (the parent's leaf guard failed, and the side trace checks again):
+    // n - 1 and n - 2 cannot overflow, so they carry no check (src/ir/ranges.ts).
+    expect(printTrace(tree.traces[1].trace).match(/SUB_SAFE/g)).toHaveLength(2);
+    expect(printTrace(tree.traces[1].trace)).not.toMatch(/ SUB /);
     // Exits before the side trace existed: exactly hotexit of them, all at the leaf guard.
     expect(summaryOf(r).exits).toEqual([expect.objectContaining({ trace: traces[0].id, count: 10 })]);
     const v = await validateWasm(r.jit.compiled[0].bytes);
