@@ -132,8 +132,11 @@ export class RArray {
    */
   pack(heap: PackedHeap, kind: ElemKind): number {
     const store = this.heap;
-    if (store !== null) {
-      if (store === heap || this.kind !== kind || !(store instanceof ParkedBlock)) return store === heap && this.kind === kind ? this.entry : -1;
+    if (store instanceof ParkedBlock && this.kind !== kind) {
+      // Parked, asked for as another kind: boxed, as a reset used to leave it (not an unpack of its own).
+      this.box();
+    } else if (store !== null) {
+      if (store === heap || !(store instanceof ParkedBlock)) return store === heap && this.kind === kind ? this.entry : -1;
       const entry = heap.adopt(this, kind, store);
       if (entry < 0) return -1;
       this.heap = heap;
@@ -174,9 +177,13 @@ export class RArray {
 
   /** Back to boxed elements; the handle entry dies (traces holding it exit at their next access). */
   unpack(): void {
-    const heap = this.heap;
-    if (heap === null) return;
+    if (this.heap === null) return;
     this.unpacks++;
+    this.box();
+  }
+
+  private box(): void {
+    const heap = this.heap!;
     const n = this.length;
     const items: Value[] = new Array(n);
     for (let i = 0; i < n; i++) items[i] = this.at(i);

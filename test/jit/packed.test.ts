@@ -161,6 +161,13 @@ describe("packed array representation", () => {
     expect(word(heap, back, HANDLE_FIELDS.len)).toBe((1 << 20) + 5);
     expect([ys.at(5), ys.at((1 << 20) + 4)]).toEqual([99, -5]);
     expect(ys.pack(heap, ElemKind.float)).toBe(-1); // still ints
+    // Parked and asked for as another kind: boxed again, not an unpack of its own; an
+    // empty one then packs as the new kind.
+    const empty = new RArray([]);
+    empty.pack(heap, ElemKind.int);
+    empty.park(heap);
+    expect(empty.pack(heap, ElemKind.float)).toBeGreaterThan(0);
+    expect([empty.kind, empty.unpacks]).toEqual([ElemKind.float, 0]);
     const again = bools.pack(heap, ElemKind.bool);
     expect(again).not.toBe(entry);
     expect(word(heap, again, HANDLE_FIELDS.flags)).toBe(HANDLE_SHARED);
