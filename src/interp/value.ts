@@ -182,6 +182,7 @@ export class RArray {
     this.box();
   }
 
+  /** Box the elements and let the store's entry die (unpack, or a parked array taken as another kind). */
   private box(): void {
     const heap = this.heap!;
     const n = this.length;
