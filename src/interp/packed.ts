@@ -32,6 +32,16 @@ export const ELEM_KIND_NAMES = ["none", "int", "float", "bool"] as const;
 /** log2 of an element's bytes, by kind: index << shift is its offset in the block. */
 export const ELEM_SHIFT: Readonly<Record<ElemKind, number>> = [3, 3, 3, 0];
 
+/** Element i (raw: 0/1 for bools) of the block at byte address base holding kind, in the views of one memory. */
+function loadElement(u8: Uint8Array, f64: Float64Array, base: number, kind: ElemKind, i: number): number {
+  return kind === ElemKind.bool ? u8[base + i] : f64[(base >> 3) + i];
+}
+
+function storeElement(u8: Uint8Array, f64: Float64Array, base: number, kind: ElemKind, i: number, x: number): void {
+  if (kind === ElemKind.bool) u8[base + i] = x;
+  else f64[(base >> 3) + i] = x;
+}
+
 /** Bytes of a block for `cap` elements of shift, rounded up so every block starts 8-aligned. */
 function blockBytes(cap: number, shift: number): number {
   // Arithmetic, not 32-bit shifts: a cap of 2^28 f64s must not wrap negative.
@@ -105,12 +115,11 @@ export class ParkedBlock implements ElementStore {
   }
 
   load(base: number, kind: ElemKind, i: number): number {
-    return kind === ElemKind.bool ? this.u8[base + i] : this.f64[(base >> 3) + i];
+    return loadElement(this.u8, this.f64, base, kind, i);
   }
 
   store(base: number, kind: ElemKind, i: number, x: number): void {
-    if (kind === ElemKind.bool) this.u8[base + i] = x;
-    else this.f64[(base >> 3) + i] = x;
+    storeElement(this.u8, this.f64, base, kind, i, x);
   }
 
   regrow(_entry: number, cap: number): boolean {
@@ -161,12 +170,11 @@ export class PackedHeap implements ElementStore {
 
   /** Element i (raw: 0/1 for bools) of the block at byte address base holding kind. */
   load(base: number, kind: ElemKind, i: number): number {
-    return kind === ElemKind.bool ? this.u8[base + i] : this.f64[(base >> 3) + i];
+    return loadElement(this.u8, this.f64, base, kind, i);
   }
 
   store(base: number, kind: ElemKind, i: number, x: number): void {
-    if (kind === ElemKind.bool) this.u8[base + i] = x;
-    else this.f64[(base >> 3) + i] = x;
+    storeElement(this.u8, this.f64, base, kind, i, x);
   }
 
   /** A new entry for `len` elements of kind with room for `cap`; -1 when out of handles or memory. */

@@ -26,6 +26,9 @@ interface Range {
 
 const FULL: Range = { lo: -MAX, hi: MAX };
 
+/** The comparison that holds when `cmp` is false (ints: no NaN). */
+const NEGATED: Partial<Record<IrOpcode, IrOpcode>> = { [IrOp.LT]: IrOp.GE, [IrOp.LE]: IrOp.GT, [IrOp.GT]: IrOp.LE, [IrOp.GE]: IrOp.LT, [IrOp.NE]: IrOp.EQ };
+
 /** Turn the ADDs and SUBs that range facts show cannot overflow into ADD_SAFE / SUB_SAFE; returns how many. */
 export function removeProvenOverflowChecks(trace: Trace): number {
   const ranges = new Map<Ref, Range>();
@@ -57,9 +60,6 @@ export function removeProvenOverflowChecks(trace: Trace): number {
       case IrOp.EQ: narrow(x, ry.lo, ry.hi); narrow(y, rx.lo, rx.hi); break;
     }
   };
-  /** The comparison that holds when `cmp` is false (ints: no NaN). */
-  const NEGATED: Partial<Record<IrOpcode, IrOpcode>> = { [IrOp.LT]: IrOp.GE, [IrOp.LE]: IrOp.GT, [IrOp.GT]: IrOp.LE, [IrOp.GE]: IrOp.LT, [IrOp.NE]: IrOp.EQ };
-
   let proven = 0;
   for (let ref = FIRST_REF; ref < trace.end; ref++) {
     const op = trace.op[ref] as IrOpcode;
