@@ -1,8 +1,8 @@
 // One IR trace alone -> one wasm module with one function (the tests' and the
 // differential fuzzer's view of a trace; the JIT compiles whole trees, emit-tree.ts).
-// Entry loads are the parameters; every other value gets a local; LOOP opens a wasm
-// `loop` and the PHIs at the end move the loop-carried values (all at once) before
-// branching back. A guard that fails stores its snapshot's values into the module's
+// Entry loads are the parameters; every other value gets a local; LOOP moves the PHIs'
+// entry values in and opens a wasm `loop`, and the PHIs at the end move the
+// loop-carried values (all at once) before branching back. A guard that fails stores its snapshot's values into the module's
 // exit area (linear memory, 8 bytes per entry, in snapshot order; objects into the
 // exported table) and returns the snapshot id: exits are status codes, never throws.
 // The instructions themselves are emit-body.ts's.
@@ -70,6 +70,10 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     },
     exitTo: (snap) => exitTo(snap),
     loop: () => {
+      // Entering the loop: the PHIs with an entry value take it (a parallel move too).
+      const entering = trace.phis().filter((phi) => trace.c[phi] !== 0);
+      for (const phi of entering) getValue(ctx, trace.c[phi]);
+      for (let i = entering.length - 1; i >= 0; i--) w.local_set(local[trace.a[entering[i]]]);
       w.loop();
       loopOpen = true;
     },

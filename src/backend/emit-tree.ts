@@ -219,9 +219,9 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     };
     /** Leave through snapshot snapId: into its side trace when there is one. */
     const exitTo = (snapId: number): void => {
-      // Before a loop tree's LOOP (a hoisted AHANDLE refusing) a side trace could not
-      // branch back into the loop: that guard always exits, whatever its snapshot's side trace.
-      const side = tree.kind === "loop" && loopLabel < 0 ? undefined : u.sides.get(snapId);
+      // A hoisted AHANDLE refusing at entry always exits (the driver counts refusals).
+      const refusal = tree.kind === "loop" && u === tree.root && loopLabel < 0 && snapId === hoistedHandles(trace).snap;
+      const side = refusal ? undefined : u.sides.get(snapId);
       if (side !== undefined) emitUnit(side);
       else if (!(snapId === finalExit && link(snapId))) writeRecord(snapId, RECORD_EXIT);
     };
@@ -292,6 +292,11 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       },
       exitTo,
       loop: () => {
+        // Entering the loop: the slots whose PHI has an entry value (the peeled
+        // iteration's result) take it, all at once.
+        const entering = trace.phis().filter((phi) => trace.c[phi] !== 0);
+        for (const phi of entering) getValue(ctx, trace.c[phi]);
+        for (let i = entering.length - 1; i >= 0; i--) w.local_set(slotLocal.get(slotOfLoad.get(trace.a[entering[i]])!)!);
         w.loop();
         loopLabel = w.depth;
         // Every slot is in its local here: the tree's state at the loop header, which is
@@ -337,6 +342,20 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
           const src: ValueSource = ref !== undefined ? { trace: u, ref } : tree.startValue(u, slot);
           if (!("slot" in src && src.slot === slot)) moves.push([slot, src]);
         }
+      }
+      if (loopLabel < 0) {
+        // A side trace of the peeled iteration (before LOOP) cannot branch into the loop:
+        // it calls the tree afresh at the header with its values, and the handles held.
+        const root = contextOf(tree.root);
+        for (const slot of slots) {
+          const move = moves.find((m) => m[0] === slot);
+          if (move !== undefined) getSource(move[1]);
+          else w.local_get(slotLocal.get(slot)!);
+          if (tree.slots.get(slot) === "int") w.f64_convert_i64_s();
+        }
+        for (const h of handles) w.local_get(root.local[h.ref]).i32_wrap_i64();
+        w.return_call(selfIndex);
+        return;
       }
       // Parallel move: push every new value, then pop them into the slot locals.
       for (const [, src] of moves) getSource(src);

@@ -156,6 +156,8 @@ export class IrBuilder {
     if (op === IrOp.PHI) {
       if (t.loopRef === NO_REF || a >= t.loopRef) throw new IrError("PHI: the left operand must be defined before LOOP");
       if (t.type[a] !== t.type[b]) throw new IrError(`PHI ${a} ${b}: types differ (type-unstable loop)`);
+      if (c !== NO_REF && c >= t.loopRef) throw new IrError("PHI: the entry value must be defined before LOOP");
+      if (c !== NO_REF && t.type[c] !== t.type[a]) throw new IrError(`PHI ${a} ${b} ${c}: the entry value's type differs`);
     }
   }
 
@@ -401,16 +403,27 @@ export class IrBuilder {
   /** End a trace that does not loop: exit to the interpreter at snap. */
   exit(snap?: number): Ref { return this.emit(IrOp.EXIT, IrType.none, 0, 0, 0, 0, snap); }
 
-  /** Mark the loop start: the instructions emitted next run on every iteration. */
-  loop(): Ref {
+  /**
+   * Mark the loop start: the instructions emitted next run on every iteration. `variant`
+   * names the instructions before LOOP whose value may differ in a later iteration (in a
+   * peeled loop: what depends on a loop-carried variable, and memory loads): CSE forgets
+   * them here, so the loop body can reuse only values that hold in every iteration.
+   */
+  loop(variant?: (ref: Ref) => boolean): Ref {
     if (this.trace.loopRef !== NO_REF) throw new IrError("a trace has one LOOP");
+    if (variant !== undefined) for (const [key, ref] of this.cse) if (variant(ref)) this.cse.delete(key);
     return this.emit(IrOp.LOOP);
   }
-  /** Loop-carried value: left (defined before LOOP) takes right at the back edge. NO_REF if left === right. */
-  phi(left: Ref, right: Ref): Ref {
-    if (left === right) return NO_REF;
+  /**
+   * Loop-carried value: left (defined before LOOP) takes right at the back edge, and
+   * entry's value on entering the loop when entry is given (both defined before LOOP).
+   * NO_REF when nothing moves.
+   */
+  phi(left: Ref, right: Ref, entry: Ref = NO_REF): Ref {
+    if (entry === left) entry = NO_REF;
+    if (left === right && entry === NO_REF) return NO_REF;
     for (const r of this.trace.phis()) if (this.trace.a[r] === left) throw new IrError(`PHI: ${left} is already carried`);
-    return this.emit(IrOp.PHI, IrType.none, left, right);
+    return this.emit(IrOp.PHI, IrType.none, left, right, entry);
   }
 
   /** A struct only snapshots use (see VSTRUCT): its layout object and field values. */

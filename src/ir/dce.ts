@@ -53,6 +53,8 @@ export function eliminateDeadCode(trace: Trace, keep: readonly Ref[] = []): DceR
   const snapshotMap = new Int32Array(snapshots.length).fill(-1);
   let nextSnap = 0;
   for (let s = 0; s < snapshots.length; s++) if (snapshotUsed[s]) snapshotMap[s] = nextSnap++;
+  const entrySnap = trace.meta.entrySnap;
+  out.meta.entrySnap = entrySnap !== undefined && snapshotMap[entrySnap] >= 0 ? snapshotMap[entrySnap] : undefined;
 
   // Snapshots are placed once the instructions below their atRef have been copied.
   const pending = snapshots.filter((s) => snapshotUsed[s.id]).sort((x, y) => x.atRef - y.atRef || x.id - y.id);

@@ -1,6 +1,6 @@
 // The reference IR interpreter: runs a trace on raw values with exactly the semantics the
 // wasm backend implements (f64 ints with overflow exits, division-by-zero exits, f64
-// float math), loops through the PHIs, and rebuilds the snapshot's frames at an exit.
+// float math), enters and loops through the PHIs, and rebuilds the snapshot's frames at an exit.
 
 import type { FunctionProto } from "../interp/bytecode";
 import { RArray, RStruct, share, type Value } from "../interp/value";
@@ -111,8 +111,13 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
         values[ref] = raw;
         break;
       }
-      case IrOp.LOOP:
+      case IrOp.LOOP: {
+        // Entering the loop (once): the PHIs with an entry value take it, all at once.
+        const entering = phis.filter((p) => opC[p] !== NO_REF);
+        const next = entering.map((p) => values[opC[p]]);
+        entering.forEach((p, i) => (values[opA[p]] = next[i]));
         break;
+      }
       case IrOp.EXIT:
         return exitAt(ref);
       case IrOp.ALEN:

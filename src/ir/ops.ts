@@ -121,7 +121,7 @@ const IR_DEFS = [
   ["FCEIL",          ["float"],                  "float",  "pure",                    "core", "ceil(a) (a float)"],
 
   ["LOOP",           [],                         "none",   "control",                 "core", "the loop starts after this; instructions before it run once"],
-  ["PHI",            ["any", "any"],             "left",   "control",                 "core", "at the back edge (the PHIs end the trace) a takes b's value, all PHIs at once; a is defined before LOOP"],
+  ["PHI",            ["any", "any", "any?"],     "left",   "control",                 "core", "a loop-carried variable a (defined before LOOP): it takes c's value on entering the loop when c is set (a peeled loop's first-iteration value, defined before LOOP too), and b's at the back edge; the PHIs end the trace and move all at once"],
 
   ["GUARD_KIND",     ["ref", "#kind"],           "none",   "pure guard",              "next", "exits unless a is an object of RefKind b"],
   ["GUARD_LAYOUT",   ["ref", "#layout"],         "none",   "pure guard",              "next", "exits unless a is a struct whose layout id is b"],

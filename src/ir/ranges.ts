@@ -9,13 +9,18 @@
 //
 // Soundness: a fact about a value is learned at a guard and used only by instructions
 // after it. Every value is immutable within an iteration, so facts learned after LOOP
-// hold for the rest of the iteration. Facts learned before LOOP hold in the loop only for
-// values the loop does not carry (a PHI's left operand takes a new value every
-// iteration): those are forgotten at LOOP. The reference IR interpreter throws if a
-// proven op ever leaves the range, so a wrong proof fails the tests instead of hiding.
+// hold for the rest of the iteration, and facts about values the loop does not carry
+// hold in every iteration. A carried variable (a PHI's left operand) takes a new value
+// each iteration: at LOOP it is assumed to lie in the bounds of its entry value (the
+// PHI's entry operand in a peeled loop, where the peeled iteration's guards give them,
+// else what was learned before LOOP), and the assumption is kept only if the value it
+// takes at the back edge provably lies in them too (induction over the iterations);
+// otherwise the variable is assumed unbounded and the pass runs again. The reference IR
+// interpreter throws if a proven op ever leaves the range, so a wrong proof fails the
+// tests instead of hiding.
 
 import { IrOp, IrType, type IrOpcode } from "./ops";
-import { FIRST_REF, NO_SNAPSHOT, type Ref, type Trace } from "./trace";
+import { FIRST_REF, NO_REF, NO_SNAPSHOT, type Ref, type Trace } from "./trace";
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -31,6 +36,26 @@ const NEGATED: Partial<Record<IrOpcode, IrOpcode>> = { [IrOp.LT]: IrOp.GE, [IrOp
 
 /** Turn the ADDs and SUBs that range facts show cannot overflow into ADD_SAFE / SUB_SAFE; returns how many. */
 export function removeProvenOverflowChecks(trace: Trace): number {
+  const unbounded = new Set<Ref>();
+  for (;;) {
+    const { proven, broken } = analyse(trace, unbounded);
+    if (broken.length === 0) {
+      for (const ref of proven) {
+        trace.op[ref] = trace.op[ref] === IrOp.ADD ? IrOp.ADD_SAFE : IrOp.SUB_SAFE;
+        trace.snap[ref] = NO_SNAPSHOT;
+      }
+      return proven.length;
+    }
+    for (const r of broken) unbounded.add(r);
+  }
+}
+
+/**
+ * One pass with the carried variables in `unbounded` assumed to take any value: the
+ * checked ADD/SUBs it proves safe, and the carried variables whose assumed bounds the
+ * back edge does not keep (empty: the proof holds).
+ */
+function analyse(trace: Trace, unbounded: ReadonlySet<Ref>): { proven: Ref[]; broken: Ref[] } {
   const ranges = new Map<Ref, Range>();
   const rangeOf = (r: Ref): Range => {
     if (trace.type[r] !== IrType.int) return FULL;
@@ -60,15 +85,25 @@ export function removeProvenOverflowChecks(trace: Trace): number {
       case IrOp.EQ: narrow(x, ry.lo, ry.hi); narrow(y, rx.lo, rx.hi); break;
     }
   };
-  let proven = 0;
-  for (let ref = FIRST_REF; ref < trace.end; ref++) {
+  const phis = trace.phis();
+  const assumed = new Map<Ref, Range>();
+  const proven: Ref[] = [];
+  const end = phis.length > 0 ? phis[0] : trace.end;
+  for (let ref = FIRST_REF; ref < end; ref++) {
     const op = trace.op[ref] as IrOpcode;
     const a = trace.a[ref];
     const b = trace.b[ref];
     switch (op) {
-      case IrOp.LOOP:
-        for (const phi of trace.phis()) ranges.delete(trace.a[phi]);
+      case IrOp.LOOP: {
+        // All at once: an entry value may be another carried variable.
+        for (const phi of phis) {
+          const v = trace.a[phi];
+          const entry = trace.c[phi];
+          assumed.set(v, unbounded.has(v) ? FULL : rangeOf(entry === NO_REF ? v : entry));
+        }
+        for (const [v, r] of assumed) ranges.set(v, r);
         break;
+      }
       case IrOp.GUARD_TRUE:
       case IrOp.GUARD_FALSE: {
         const cmp = trace.op[a] as IrOpcode;
@@ -87,11 +122,7 @@ export function removeProvenOverflowChecks(trace: Trace): number {
         const hi = add ? ra.hi + rb.hi : ra.hi - rb.lo;
         // Sums of safe ints are exact in f64 up to 2^54, so these bounds are exact too.
         if (lo >= -MAX && hi <= MAX) {
-          if (op === IrOp.ADD || op === IrOp.SUB) {
-            trace.op[ref] = add ? IrOp.ADD_SAFE : IrOp.SUB_SAFE;
-            trace.snap[ref] = NO_SNAPSHOT;
-            proven++;
-          }
+          if (op === IrOp.ADD || op === IrOp.SUB) proven.push(ref);
           ranges.set(ref, { lo, hi });
         } else {
           // A checked result that did not exit is safe; clamp to what is known besides.
@@ -113,5 +144,12 @@ export function removeProvenOverflowChecks(trace: Trace): number {
         break;
     }
   }
-  return proven;
+  const broken: Ref[] = [];
+  for (const phi of phis) {
+    const v = trace.a[phi];
+    const want = assumed.get(v);
+    const got = rangeOf(trace.b[phi]);
+    if (want !== undefined && !unbounded.has(v) && (got.lo < want.lo || got.hi > want.hi)) broken.push(v);
+  }
+  return { proven, broken };
 }

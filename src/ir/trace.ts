@@ -27,6 +27,12 @@ export interface TraceMeta {
   startPc: number;
   /** For side traces: the parent trace and the exit (snapshot id) they start from. */
   parent?: { trace: number; exit: number };
+  /**
+   * Root loops: the snapshot of the checks made at entry, before anything runs (packed
+   * array handles, loop counter bounds); a guard failing there is a refusal, not an exit
+   * worth a side trace. Absent when there are none.
+   */
+  entrySnap?: number;
 }
 
 /**

@@ -43,6 +43,9 @@ export function verifyTrace(trace: Trace): string[] {
       phiSeen = true;
       if (trace.loopRef === NO_REF || trace.a[ref] >= trace.loopRef) say(ref, "left operand not defined before LOOP");
       if (trace.type[trace.a[ref]] !== trace.type[trace.b[ref]]) say(ref, "operand types differ");
+      const entry = trace.c[ref];
+      if (entry !== NO_REF && (trace.loopRef === NO_REF || entry >= trace.loopRef)) say(ref, "entry value not defined before LOOP");
+      else if (entry !== NO_REF && trace.type[entry] !== trace.type[trace.a[ref]]) say(ref, "entry value's type differs");
     } else if (phiSeen) say(ref, "follows a PHI (PHIs end the trace)");
     if (op === IrOp.EXIT && ref !== trace.end - 1) say(ref, "EXIT is not the last instruction");
   }
@@ -86,7 +89,8 @@ function staleLoopValues(trace: Trace): string[] {
   const phiSet = new Set(phiRefs);
   for (let ref = loop + 1; ref < trace.end; ref++) {
     forEachRefOperand(trace, ref, (r, i) => {
-      if (phiSet.has(ref) && i === 0) return; // a PHI's left operand is the carried variable itself
+      // A PHI's left operand is the carried variable itself, its entry value is read before the loop.
+      if (phiSet.has(ref) && i !== 1) return;
       if (r < loop && stale[r]) problems.push(`${String(ref).padStart(4, "0")} reads ${r}, a pre-loop value of a loop-carried variable`);
     });
     const s = trace.snap[ref];

@@ -262,7 +262,7 @@ export class TracingJit implements JitHook {
       checkIdentities(rec, rec.checks);
       tree.checks.push(...rec.checks);
       const id = this.nextTraceId;
-      const asm = assemble(rec, id, kind);
+      const asm = assemble(rec, id, kind, {}, this.params.peel === 1);
       // Entry trees take every argument (a fixed signature for the traces calling them).
       recorder.rootArgs.forEach((type, slot) => {
         if (type === "none") throw new TraceAbort("nyi_value", "a function called with an argument that is not a number or bool");

@@ -101,6 +101,8 @@ export interface RecordedTrace {
   refClasses: Map<number, RefClass>;
   places: Place[];
   checks: IdentityCheck[];
+  /** Root loops: the snapshot of the header as entered (-1 otherwise): where checks at entry exit to. */
+  headerSnap: number;
   /** How the trace ends: loops back, returns from the root frame, or exits (snapshot). */
   end: { kind: "loop"; snap: number } | { kind: "return"; value: number; snap: number } | { kind: "exit"; snap: number };
   /** Functions inlined (for the trace log). */
@@ -297,7 +299,7 @@ export class Recorder {
     return {
       mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
       written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
-      inlined: this.inlined, calls: this.calls, virtuals: this.virtuals,
+      inlined: this.inlined, calls: this.calls, virtuals: this.virtuals, headerSnap: this.headerSnap,
     };
   }
 

@@ -75,6 +75,60 @@ describe("range facts", () => {
     expect(verifyTrace(b.trace)).toEqual([]);
   });
 
+  it("a carried counter keeps the bound it enters with when the back edge keeps it too (induction)", () => {
+    const b = builder();
+    const i = b.sload(0, 0, IrType.int);
+    const n = b.sload(1, 0, IrType.int);
+    b.guardTrue(b.le(i, b.kint(MAX - 1))); // the entry check assemble makes
+    b.loop();
+    const next = b.add(i, b.kint(1)); // safe while i <= MAX - 1 ...
+    b.guardTrue(b.lt(next, n)); // ... which the loop test gives the next iteration
+    b.phi(i, next);
+    expect(removeProvenOverflowChecks(b.trace)).toBe(1);
+    expect(opName(b, next)).toBe("ADD_SAFE");
+    expect(runTrace(b.trace, [[MAX - 3, MAX]]).iterations).toBe(2);
+    expect(runTrace(b.trace, [[0, 10]]).iterations).toBe(9);
+
+    // Without the loop test on the counter the bound is not kept: the step stays checked.
+    const c = builder();
+    const j = c.sload(0, 0, IrType.int);
+    const k = c.sload(1, 0, IrType.int);
+    c.guardTrue(c.le(j, c.kint(MAX - 1)));
+    c.loop();
+    const jNext = c.add(j, c.kint(1));
+    const kNext = c.add(k, c.kint(1));
+    c.guardTrue(c.lt(kNext, c.kint(100)));
+    c.phi(j, jNext);
+    c.phi(k, kNext);
+    removeProvenOverflowChecks(c.trace);
+    expect([opName(c, jNext), opName(c, kNext)]).toEqual(["ADD", "ADD"]);
+    expect(runTrace(c.trace, [[MAX - 1, 0]]).exit).toBe(c.trace.snap[jNext]); // the second step leaves the range
+  });
+
+  it("a peeled loop's counter takes its bounds from the entry value the PHI names (the peeled iteration's)", () => {
+    const b = builder();
+    const i = b.sload(0, 0, IrType.int);
+    const n = b.sload(1, 0, IrType.int);
+    const first = b.add(i, b.kint(1)); // the peeled iteration: i is any int here
+    const test = b.lt(first, n);
+    b.guardTrue(test);
+    b.separateNextSnapshot();
+    b.snapshot([{ proto: b.trace.meta.startProto, base: 0, pc: 0, slots: new Map([[0, i]]) }]);
+    // What depends on the carried i is not reused in the loop (else next would be first).
+    const variant = new Set([i, first, test]);
+    b.loop((r) => variant.has(r));
+    const next = b.add(i, b.kint(1));
+    b.guardTrue(b.lt(next, n));
+    b.phi(i, next, first);
+    expect(verifyTrace(b.trace)).toEqual([]);
+    removeProvenOverflowChecks(b.trace);
+    expect([opName(b, first), opName(b, next)]).toEqual(["ADD", "ADD_SAFE"]);
+    // Entering the loop moves the peeled value into i: 0 -> 1 before LOOP, then 2 .. 9.
+    const r = runTrace(b.trace, [[0, 10]]);
+    expect(r.iterations).toBe(8);
+    expect(r.frames[0].slots).toEqual([{ slot: 0, type: IrType.int, value: 9 }]);
+  });
+
   it("remainders and lengths are bounded: x % 1000 + y % 1000 is safe", () => {
     const b = builder();
     const x = b.sload(0, 0, IrType.int);

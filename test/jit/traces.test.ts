@@ -238,7 +238,8 @@ func k(n) {
 }
 print(k(500))
 `];
-  const trees: CompiledTree[] = programs.flatMap((p) => run(p, { hotloop: 1 }).jit.compiled);
+  // Plain and peeled loops (a peeled loop's PHIs move the peeled iteration's values in at LOOP).
+  const trees: CompiledTree[] = programs.flatMap((p) => [...run(p, { hotloop: 1 }).jit.compiled, ...run(p, { hotloop: 1, peel: 1 }).jit.compiled]);
   // Root loop traces emitted alone (the single-trace emitter) for the reference comparison.
   const traces = trees.filter((c) => c.tree.kind === "loop").map((c) => {
     const root = c.tree.root;

@@ -18,6 +18,8 @@ export const MODES = {
   off: ["--no-jit"],
   on: ["--jit-param", "strict=1"],
   forced: ["--jit-param", "strict=1", "--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1", "--jit-param", "tierloop=1"],
+  // Forced, with loop peeling (off by default, so only this mode covers it).
+  peeled: ["--jit-param", "strict=1", "--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1", "--jit-param", "tierloop=1", "--jit-param", "peel=1"],
 } as const;
 export type Mode = keyof typeof MODES;
 
