@@ -216,7 +216,8 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
     if (isLoop) {
       // The body's exits are its own (a side trace there branches back into the loop).
       if (peeled !== null) b.separateNextSnapshot();
-      b.loop(variantBeforeLoop(trace, new Set([...rec.written.keys()].filter((slot) => loads.has(slot)))));
+      // Carried: written with another value than the one loaded (`xs = push(xs, v)` keeps xs).
+      b.loop(variantBeforeLoop(trace, new Set([...rec.written].filter(([slot, r]) => loads.has(slot) && r !== rec.entry.get(slot)).map(([slot]) => slot))));
     }
     const body = newCopy();
     replay(body);
