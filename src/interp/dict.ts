@@ -1,6 +1,15 @@
-// The dict value (RDict) and its keys (DictKey): entries in insertion order, behind a
-// small method API so that the representation is RDict's own business. Copy-on-write
-// and value semantics are the holders' business (see value.ts): RDict only carries the flag.
+// The dict value (RDict) and its keys (DictKey). A dict keeps its entries in insertion
+// order, in one of two representations:
+//
+//   int mode   while every key is a number: a compact table after CPython's dict. Dense
+//              entry arrays in insertion order (keys: Float64Array, their hashes:
+//              Int32Array, values: Value[]), and an open-addressing index (Int32Array of
+//              entry + 1, 0 = empty slot) probed linearly from the key's hash.
+//   map mode   a JS Map, from the first string key on (one way: a dict never goes back).
+//
+// Int keys are what traces and int-keyed loops use, and the table does an insert and a
+// lookup in about half the time of a Map with number keys. Copy-on-write and value
+// semantics are the holders' business (see value.ts): RDict only carries the flag.
 
 import type { Value } from "./value";
 
@@ -31,10 +40,40 @@ export function keyText(k: DictKey): string {
   return typeof k === "string" ? k : String(k);
 }
 
+/**
+ * The table's hash of a safe-int key: the low 32 bits, with the high ones folded in
+ * when there are any, times 2^32 / golden ratio. The index takes the product's top bits
+ * (Fibonacci hashing), which spread runs of consecutive keys and strides of powers of
+ * two evenly. -0 and 0 hash alike (and are === as keys), so they are one key.
+ */
+function hashInt(k: number): number {
+  let x = k | 0;
+  if (x !== k) x ^= Math.imul(((k - x) / 4294967296) | 0, 0x85ebca6b) ^ 0x5bd1e995;
+  return Math.imul(x, 0x9e3779b1);
+}
+
+/** The arrays of an empty table, shared: a table allocates its own before its first insert, so these are never written. */
+const EMPTY_INDEX = new Int32Array(2);
+const EMPTY_SHIFT = 31;
+const EMPTY_KEYS = new Float64Array(0);
+const EMPTY_HASHES = new Int32Array(0);
+const FIRST_CAPACITY = 8;
+
 /** Keys are kept in insertion order (iteration order); printing, keys() and items() sort them. */
 export class RDict {
   shared = false;
-  private map = new Map<DictKey, Value>();
+  /** Non-null in map mode, which holds every entry; the table fields are then empty. */
+  private map: Map<DictKey, Value> | null = null;
+  // Int mode. Invariants: index.length === 2 * max(capacity, 1), a power of two, and
+  // shift === 32 - log2(index.length), where capacity === keyTable.length ===
+  // hashes.length; entries are [0, vals.length), vals.length <= capacity; entry e has
+  // hashes[e] === hashInt(keyTable[e]) and exactly one slot holding e + 1. The stored
+  // hashes make growing cheap even before V8 optimises it (no hashing on the way).
+  private index: Int32Array = EMPTY_INDEX;
+  private shift = EMPTY_SHIFT;
+  private keyTable: Float64Array = EMPTY_KEYS;
+  private hashes: Int32Array = EMPTY_HASHES;
+  private vals: Value[] = [];
 
   /** A dict of entries (a later entry's value wins, at the first one's position). */
   static fromEntries(entries: Iterable<readonly [DictKey, Value]>): RDict {
@@ -44,52 +83,140 @@ export class RDict {
   }
 
   get size(): number {
-    return this.map.size;
+    return this.map !== null ? this.map.size : this.vals.length;
   }
 
   get(k: DictKey): Value | undefined {
-    return this.map.get(k);
+    if (typeof k === "number") return this.getIntKey(k);
+    return this.map !== null ? this.map.get(k) : undefined;
   }
 
   /** get for a number key: the path of the interpreter's and the JIT's int-keyed accesses. */
   getIntKey(k: number): Value | undefined {
-    return this.map.get(k);
+    if (this.map !== null) return this.map.get(k);
+    const e = this.find(k, hashInt(k));
+    return e >= 0 ? this.vals[e] : undefined;
   }
 
   has(k: DictKey): boolean {
-    return this.map.has(k);
+    return this.get(k) !== undefined;
   }
 
   /** Store v under k, in place (the caller did copy-on-write and share). A new key goes last. */
   set(k: DictKey, v: Value): void {
-    this.map.set(k, v);
+    if (typeof k === "number") this.setIntKey(k, v);
+    else (this.map ?? this.toMap()).set(k, v);
   }
 
   /** set for a number key. */
   setIntKey(k: number, v: Value): void {
-    this.map.set(k, v);
+    if (this.map !== null) {
+      this.map.set(k, v);
+      return;
+    }
+    const hash = hashInt(k);
+    let e = this.find(k, hash);
+    if (e >= 0) {
+      this.vals[e] = v;
+      return;
+    }
+    const n = this.vals.length;
+    if (n === this.keyTable.length) {
+      this.grow();
+      e = this.find(k, hash);
+    }
+    this.index[-1 - e] = n + 1;
+    this.keyTable[n] = k;
+    this.hashes[n] = hash;
+    this.vals.push(v);
   }
 
   /** The keys in insertion order. The dict must not change while they are walked. */
   keys(): Iterable<DictKey> {
-    return this.map.keys();
+    return this.map !== null ? this.map.keys() : this.keyTable.subarray(0, this.vals.length);
   }
 
   /** The values in insertion order. The dict must not change while they are walked. */
   values(): Iterable<Value> {
-    return this.map.values();
+    return this.map !== null ? this.map.values() : this.vals;
   }
 
   /** The entries in insertion order. The dict must not change while they are walked. */
-  entries(): IterableIterator<[DictKey, Value]> {
-    return this.map.entries();
+  *entries(): IterableIterator<[DictKey, Value]> {
+    if (this.map !== null) {
+      yield* this.map;
+      return;
+    }
+    const keys = this.keyTable;
+    const vals = this.vals;
+    for (let e = 0; e < vals.length; e++) yield [keys[e], vals[e]];
   }
 
   /** A new unshared dict with the same entries in the same order (the values are not copied or marked). */
   copy(): RDict {
     const d = new RDict();
-    d.map = new Map(this.map);
+    if (this.map !== null) {
+      d.map = new Map(this.map);
+    } else if (this.vals.length > 0) {
+      d.index = this.index.slice();
+      d.shift = this.shift;
+      d.keyTable = this.keyTable.slice();
+      d.hashes = this.hashes.slice();
+      d.vals = this.vals.slice();
+    }
     return d;
+  }
+
+  /** The entry holding k (whose hash is hash), or -1 - the empty slot where k would go. Int mode only. */
+  private find(k: number, hash: number): number {
+    const index = this.index;
+    const keys = this.keyTable;
+    const mask = index.length - 1;
+    let h = hash >>> this.shift;
+    for (;;) {
+      const e = index[h] - 1;
+      if (e < 0) return -1 - h;
+      if (keys[e] === k) return e;
+      h = (h + 1) & mask;
+    }
+  }
+
+  /** Double the capacity (the first time: allocate it) and index the entries anew. */
+  private grow(): void {
+    const n = this.vals.length;
+    const capacity = Math.max(FIRST_CAPACITY, 2 * this.keyTable.length);
+    const keys = new Float64Array(capacity);
+    keys.set(this.keyTable.subarray(0, n));
+    const hashes = new Int32Array(capacity);
+    hashes.set(this.hashes.subarray(0, n));
+    const index = new Int32Array(2 * capacity);
+    const shift = 31 - Math.log2(capacity);
+    const mask = index.length - 1;
+    // The keys are distinct: each takes the first empty slot of its probe sequence.
+    for (let e = 0; e < n; e++) {
+      let h = hashes[e] >>> shift;
+      while (index[h] !== 0) h = (h + 1) & mask;
+      index[h] = e + 1;
+    }
+    this.keyTable = keys;
+    this.hashes = hashes;
+    this.index = index;
+    this.shift = shift;
+  }
+
+  /** Switch to map mode (at the first string key), keeping the order. */
+  private toMap(): Map<DictKey, Value> {
+    const map = new Map<DictKey, Value>();
+    const keys = this.keyTable;
+    const vals = this.vals;
+    for (let e = 0; e < vals.length; e++) map.set(keys[e], vals[e]);
+    this.map = map;
+    this.index = EMPTY_INDEX;
+    this.shift = EMPTY_SHIFT;
+    this.keyTable = EMPTY_KEYS;
+    this.hashes = EMPTY_HASHES;
+    this.vals = [];
+    return map;
   }
 }
 
