@@ -7,9 +7,10 @@
 //              entry + 1, 0 = empty slot) probed linearly from the key's hash.
 //   map mode   a JS Map, from the first string key on (one way: a dict never goes back).
 //
-// Int keys are what traces and int-keyed loops use, and the table does an insert and a
-// lookup in about half the time of a Map with number keys. Copy-on-write and value
-// semantics are the holders' business (see value.ts): RDict only carries the flag.
+// Int keys are what traces and int-keyed loops use; once V8 has optimised it, the table
+// inserts and looks up in about half the time of a Map with number keys. Copy-on-write
+// and value semantics are the holders' business (see value.ts): RDict only carries the
+// flag.
 
 import type { Value } from "./value";
 
@@ -52,11 +53,16 @@ function hashInt(k: number): number {
   return Math.imul(x, 0x9e3779b1);
 }
 
-/** The arrays of an empty table, shared: a table allocates its own before its first insert, so these are never written. */
+/**
+ * The arrays of an empty table, shared by every dict until its first int key (a dict
+ * whose first key is a string never allocates a table): grow gives a dict arrays of its
+ * own before anything is stored, so these are never written.
+ */
 const EMPTY_INDEX = new Int32Array(2);
 const EMPTY_SHIFT = 31;
 const EMPTY_KEYS = new Float64Array(0);
 const EMPTY_HASHES = new Int32Array(0);
+const EMPTY_VALUES: Value[] = [];
 const FIRST_CAPACITY = 8;
 
 /** Keys are kept in insertion order (iteration order); printing, keys() and items() sort them. */
@@ -73,7 +79,7 @@ export class RDict {
   private shift = EMPTY_SHIFT;
   private keyTable: Float64Array = EMPTY_KEYS;
   private hashes: Int32Array = EMPTY_HASHES;
-  private vals: Value[] = [];
+  private vals: Value[] = EMPTY_VALUES;
 
   /** A dict of entries (a later entry's value wins, at the first one's position). */
   static fromEntries(entries: Iterable<readonly [DictKey, Value]>): RDict {
@@ -94,8 +100,14 @@ export class RDict {
   /** get for a number key: the path of the interpreter's and the JIT's int-keyed accesses. */
   getIntKey(k: number): Value | undefined {
     if (this.map !== null) return this.map.get(k);
-    const e = this.find(k, hashInt(k));
-    return e >= 0 ? this.vals[e] : undefined;
+    const index = this.index;
+    const keys = this.keyTable;
+    const mask = index.length - 1;
+    for (let h = hashInt(k) >>> this.shift; ; h = (h + 1) & mask) {
+      const e = index[h] - 1;
+      if (e < 0) return undefined;
+      if (keys[e] === k) return this.vals[e];
+    }
   }
 
   has(k: DictKey): boolean {
@@ -108,24 +120,34 @@ export class RDict {
     else (this.map ?? this.toMap()).set(k, v);
   }
 
-  /** set for a number key. */
+  /**
+   * set for a number key. It and getIntKey each probe the table inline rather than
+   * through a shared helper: the JIT's dict helpers call them from a trace's first
+   * iterations on, before V8 has optimised them, and a call fewer per access shows there.
+   */
   setIntKey(k: number, v: Value): void {
     if (this.map !== null) {
       this.map.set(k, v);
       return;
     }
     const hash = hashInt(k);
-    let e = this.find(k, hash);
-    if (e >= 0) {
-      this.vals[e] = v;
-      return;
+    const index = this.index;
+    const keys = this.keyTable;
+    const mask = index.length - 1;
+    let h = hash >>> this.shift;
+    for (let e = index[h] - 1; e >= 0; e = index[h] - 1) {
+      if (keys[e] === k) {
+        this.vals[e] = v;
+        return;
+      }
+      h = (h + 1) & mask;
     }
     const n = this.vals.length;
-    if (n === this.keyTable.length) {
+    if (n === keys.length) {
       this.grow();
-      e = this.find(k, hash);
+      h = this.emptySlot(hash);
     }
-    this.index[-1 - e] = n + 1;
+    this.index[h] = n + 1;
     this.keyTable[n] = k;
     this.hashes[n] = hash;
     this.vals.push(v);
@@ -167,23 +189,19 @@ export class RDict {
     return d;
   }
 
-  /** The entry holding k (whose hash is hash), or -1 - the empty slot where k would go. Int mode only. */
-  private find(k: number, hash: number): number {
+  /** The slot where a key with this hash that the table does not hold would go. */
+  private emptySlot(hash: number): number {
     const index = this.index;
-    const keys = this.keyTable;
     const mask = index.length - 1;
     let h = hash >>> this.shift;
-    for (;;) {
-      const e = index[h] - 1;
-      if (e < 0) return -1 - h;
-      if (keys[e] === k) return e;
-      h = (h + 1) & mask;
-    }
+    while (index[h] !== 0) h = (h + 1) & mask;
+    return h;
   }
 
   /** Double the capacity (the first time: allocate it) and index the entries anew. */
   private grow(): void {
     const n = this.vals.length;
+    if (n === 0) this.vals = []; // the first allocation: no longer the shared empty array
     const capacity = Math.max(FIRST_CAPACITY, 2 * this.keyTable.length);
     const keys = new Float64Array(capacity);
     keys.set(this.keyTable.subarray(0, n));
@@ -192,7 +210,8 @@ export class RDict {
     const index = new Int32Array(2 * capacity);
     const shift = 31 - Math.log2(capacity);
     const mask = index.length - 1;
-    // The keys are distinct: each takes the first empty slot of its probe sequence.
+    // The keys are distinct, so each takes the first empty slot on its probe sequence
+    // (emptySlot written out: a call per entry costs while grow is not yet optimised).
     for (let e = 0; e < n; e++) {
       let h = hashes[e] >>> shift;
       while (index[h] !== 0) h = (h + 1) & mask;
@@ -207,15 +226,16 @@ export class RDict {
   /** Switch to map mode (at the first string key), keeping the order. */
   private toMap(): Map<DictKey, Value> {
     const map = new Map<DictKey, Value>();
-    const keys = this.keyTable;
-    const vals = this.vals;
-    for (let e = 0; e < vals.length; e++) map.set(keys[e], vals[e]);
     this.map = map;
+    const vals = this.vals;
+    if (vals.length === 0) return map; // a dict whose first key is a string: no table yet
+    const keys = this.keyTable;
+    for (let e = 0; e < vals.length; e++) map.set(keys[e], vals[e]);
     this.index = EMPTY_INDEX;
     this.shift = EMPTY_SHIFT;
     this.keyTable = EMPTY_KEYS;
     this.hashes = EMPTY_HASHES;
-    this.vals = [];
+    this.vals = EMPTY_VALUES;
     return map;
   }
 }
