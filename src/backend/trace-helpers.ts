@@ -38,30 +38,30 @@ export const traceHelpers = {
     return 1;
   },
   dget_int(d: unknown, k: number): number {
-    const v = (d as RDict).map.get(k);
+    const v = (d as RDict).getIntKey(k);
     return typeof v === "number" ? v : NaN;
   },
   dget_float(d: unknown, k: number): number {
-    const v = (d as RDict).map.get(k);
+    const v = (d as RDict).getIntKey(k);
     return v instanceof RFloat ? v.v : NaN;
   },
   dget_bool(d: unknown, k: number): number {
-    const v = (d as RDict).map.get(k);
+    const v = (d as RDict).getIntKey(k);
     return v === true ? 1 : v === false ? 0 : 2;
   },
   dset_int(d: unknown, k: number, v: number): number {
     if ((d as RDict).shared) return 0;
-    (d as RDict).map.set(k, v);
+    (d as RDict).setIntKey(k, v);
     return 1;
   },
   dset_float(d: unknown, k: number, v: number): number {
     if ((d as RDict).shared) return 0;
-    (d as RDict).map.set(k, new RFloat(v));
+    (d as RDict).setIntKey(k, new RFloat(v));
     return 1;
   },
   dset_bool(d: unknown, k: number, v: number): number {
     if ((d as RDict).shared) return 0;
-    (d as RDict).map.set(k, v !== 0);
+    (d as RDict).setIntKey(k, v !== 0);
     return 1;
   },
   // `xs = push(xs, v)` in place: refused (before any effect) when xs is shared.

@@ -4,7 +4,7 @@
 
 import {
   RArray, RDict, REnum, RFloat, RGenerator, RStruct, RTagged, RuffError,
-  cloneArray, cloneDict, cloneStruct, layoutFor, share, typeName, type Value, dictKeyOf, dictKeyTexts, type DictKey
+  cloneArray, cloneDict, cloneStruct, layoutFor, share, typeName, type Value, dictKeyOf, dictKeyTexts
 } from "./value";
 import { dictKey, missingKeyMessage } from "./ops";
 import { cpAt, cpLength } from "./strings";
@@ -24,7 +24,7 @@ export function getIndex(o: Value, k: Value): Value {
     throw indexOutOfBounds(k);
   }
   if (o instanceof RDict) {
-    const v = o.map.get(dictKey(k));
+    const v = o.get(dictKey(k));
     if (v === undefined) throw new RuffError(missingKeyMessage(k));
     return v;
   }
@@ -58,7 +58,7 @@ export function setIndex(o: Value, k: Value, v: Value): Value {
   if (o instanceof RDict) {
     const key = dictKey(k);
     const target = o.shared ? cloneDict(o) : o;
-    target.map.set(key, v);
+    target.set(key, v);
     return target;
   }
   throw new RuffError("Invalid index assignment");
@@ -77,7 +77,7 @@ export function getIndexForUpdate(o: Value, k: Value): [Value, Value] {
       const i = (k as number) < 0 ? (k as number) + container.items.length : (k as number);
       container.items[i] = elem;
     } else if (container instanceof RDict) {
-      container.map.set(dictKey(k), elem);
+      container.set(dictKey(k), elem);
     }
   }
   return [container, elem];
@@ -100,7 +100,7 @@ export function getFieldSlow(o: Value, name: string): Value | undefined {
     const slot = o.layout.index.get(name);
     return slot === undefined ? undefined : o.values[slot];
   }
-  if (o instanceof RDict) return o.map.get(dictKeyOf(name)) ?? null;
+  if (o instanceof RDict) return o.get(dictKeyOf(name)) ?? null;
   throw nonStructAccess(name);
 }
 
@@ -120,7 +120,7 @@ export function setField(o: Value, name: string, v: Value): Value {
   }
   if (o instanceof RDict) {
     const target = o.shared ? cloneDict(o) : o;
-    target.map.set(dictKeyOf(name), v);
+    target.set(dictKeyOf(name), v);
     return target;
   }
   throw nonStructAccess(name);
@@ -136,7 +136,7 @@ export function getFieldForUpdate(o: Value, name: string): [Value, Value] {
   // The copy has one holder (this container): store it without marking it shared.
   if (copy !== elem) {
     if (container instanceof RStruct) container.values[container.layout.index.get(name)!] = copy;
-    else (container as RDict).map.set(dictKeyOf(name), copy);
+    else (container as RDict).set(dictKeyOf(name), copy);
   }
   return [container, copy];
 }
@@ -203,7 +203,7 @@ export function unpackRest(v: Value, from: number): Value {
 }
 
 export function unpackKey(v: Value, key: string): Value {
-  if (v instanceof RDict) return share(v.map.get(dictKeyOf(key)) ?? null);
+  if (v instanceof RDict) return share(v.get(dictKeyOf(key)) ?? null);
   if (v instanceof RStruct) {
     const slot = v.layout.index.get(key);
     return slot === undefined ? null : share(v.values[slot]);
@@ -214,7 +214,7 @@ export function unpackKey(v: Value, key: string): Value {
 export function unpackDictRest(v: Value, excluded: string): Value {
   if (!(v instanceof RDict)) throw new RuffError(`Cannot destructure ${typeName(v)} as a dict`);
   const skip = new Set(excluded === "" ? [] : excluded.split("\u0000").map(dictKeyOf));
-  const map = new Map<DictKey, Value>();
-  for (const [k, x] of v.map) if (!skip.has(k)) map.set(k, share(x));
-  return new RDict(map);
+  const rest = new RDict();
+  for (const [k, x] of v.entries()) if (!skip.has(k)) rest.set(k, share(x));
+  return rest;
 }

@@ -120,7 +120,7 @@ function formatArray(a: RArray): string {
 /** Keys sorted by code point, each in double quotes without escaping. */
 function formatDict(d: RDict): string {
   const keys = sortCodePointOrder(dictKeyTexts(d));
-  const parts = keys.map((k) => `"${k}": ${formatValue(d.map.get(dictKeyOf(k)) as Value)}`);
+  const parts = keys.map((k) => `"${k}": ${formatValue(d.get(dictKeyOf(k)) as Value)}`);
   return "{" + parts.join(", ") + "}";
 }
 
@@ -153,7 +153,7 @@ export function debugForm(v: Value): string {
   if (v === null) return "Null";
   if (v instanceof RFloat) return `Float(${formatFloat(v.v)})`;
   if (v instanceof RArray) return `Array[${v.length}]`;
-  if (v instanceof RDict) return `Dict{${v.map.size} keys}`;
+  if (v instanceof RDict) return `Dict{${v.size} keys}`;
   if (v instanceof RStruct) {
     return `Struct { name: ${rustQuote(v.layout.name)}, fields: ${debugFieldMap(structEntries(v))} }`;
   }
@@ -232,7 +232,7 @@ export function debugPrintForm(v: Value): string {
   if (v instanceof RArray) return `Array[${v.items.map(debugPrintForm).join(", ")}]`;
   if (v instanceof RDict) {
     const keys = sortCodePointOrder(dictKeyTexts(v));
-    return `Dict{${keys.map((k) => `${k}: ${debugPrintForm(v.map.get(dictKeyOf(k)) as Value)}`).join(", ")}}`;
+    return `Dict{${keys.map((k) => `${k}: ${debugPrintForm(v.get(dictKeyOf(k)) as Value)}`).join(", ")}}`;
   }
   if (v instanceof RStruct) return `Struct(${v.layout.name})`;
   if (v instanceof RTagged) return v.tag === "None" ? "None" : `${v.tag}(${debugPrintForm(v.value)})`;

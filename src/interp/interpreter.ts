@@ -495,7 +495,7 @@ export class Interpreter extends Runtime {
                 throw indexOutOfBounds(k);
               }
               if (o instanceof RDict && typeof k === "number") {
-                const v = o.map.get(k);
+                const v = o.getIntKey(k);
                 if (v !== undefined) {
                   stack[base + code[pc + 1]] = v;
                   pc += 4;
@@ -525,7 +525,7 @@ export class Interpreter extends Runtime {
               }
               if (o instanceof RDict && !o.shared && typeof k === "number") {
                 if (typeof v === "object" && v !== null) share(v);
-                o.map.set(k, v);
+                o.setIntKey(k, v);
                 pc += 4;
                 continue;
               }

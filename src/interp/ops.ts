@@ -212,9 +212,9 @@ function arraysEqual(a: readonly Value[], b: readonly Value[]): boolean {
 }
 
 function dictsEqual(a: RDict, b: RDict): boolean {
-  if (a.map.size !== b.map.size) return false;
-  for (const [key, value] of a.map) {
-    const other = b.map.get(key);
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a.entries()) {
+    const other = b.get(key);
     if (other === undefined || !equals(value, other)) return false;
   }
   return true;
@@ -280,7 +280,7 @@ export function truthy(v: Value): boolean {
   if (v === null) return false;
   if (v instanceof RFloat) return v.v !== 0;
   if (v instanceof RArray) return v.length > 0;
-  if (v instanceof RDict) return v.map.size > 0;
+  if (v instanceof RDict) return v.size > 0;
   return true;
 }
 

@@ -304,7 +304,7 @@ export abstract class Runtime {
       }
     }
     if (recv instanceof RDict) {
-      const v = recv.map.get(dictKeyOf(name));
+      const v = recv.get(dictKeyOf(name));
       if (v !== undefined) {
         stack[a] = v;
         return;
@@ -491,16 +491,16 @@ export abstract class Runtime {
           return pc + 4;
         }
         case Op.NEWDICT:
-          stack[base + code[pc + 1]] = new RDict(new Map());
+          stack[base + code[pc + 1]] = new RDict();
           return pc + 4;
         case Op.DICTSET:
-          (stack[base + code[pc + 1]] as RDict).map.set(dictKey(stack[base + code[pc + 2]]), share(stack[base + code[pc + 3]]));
+          (stack[base + code[pc + 1]] as RDict).set(dictKey(stack[base + code[pc + 2]]), share(stack[base + code[pc + 3]]));
           return pc + 4;
         case Op.DICTMERGE: {
           const src = stack[base + code[pc + 2]];
           if (!(src instanceof RDict)) throw new RuffError(`Cannot spread ${typeName(src)} into a dict`);
-          const map = (stack[base + code[pc + 1]] as RDict).map;
-          for (const [k, v] of src.map) map.set(k, share(v));
+          const d = stack[base + code[pc + 1]] as RDict;
+          for (const [k, v] of src.entries()) d.set(k, share(v));
           return pc + 4;
         }
         case Op.NEWENUM: {

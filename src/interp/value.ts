@@ -5,7 +5,8 @@
 //   float    RFloat box, so `typeof v === "number"` means int on every fast path.
 //   string   JS string (code-point semantics are applied by the operations, see strings.ts).
 //   bool     true / false;   null   null.
-//   array, dict, struct: objects with value semantics through copy-on-write (see below).
+//   array, dict, struct: objects with value semantics through copy-on-write (see below);
+//            the dict's representations are in dict.ts.
 //
 // Copy-on-write invariant: a compound value whose `shared` flag is false has exactly one
 // holder and may be mutated in place. Whenever a second holder appears (copy from a
@@ -17,6 +18,9 @@
 
 import type { FunctionProto } from "./bytecode";
 import { ElemKind, HANDLE_SHARED, MAX_UNPACKS, ParkedBlock, type ElementStore, type PackedHeap } from "./packed";
+import { RDict } from "./dict";
+
+export { RDict, dictFromText, dictKeyOf, dictKeyTexts, keyText, type DictKey } from "./dict";
 
 export type Value =
   | number
@@ -204,53 +208,6 @@ function packedNumber(kind: ElemKind, v: Value): number | null {
 }
 
 /**
- * A dict key as stored: Ruff keys are strings, and an int key means its decimal text.
- * Keys whose text is a canonical safe int ("12", "-3"; not "007" or "-0") are stored
- * as that number, so int-keyed dicts hash numbers instead of formatting and hashing
- * text on every access (measured 3x faster). keyText gives the Ruff-visible string.
- */
-export type DictKey = string | number;
-
-const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
-
-/** The stored key for key text. */
-export function dictKeyOf(text: string): DictKey {
-  const c = text.charCodeAt(0);
-  if ((c >= 48 && c <= 57) || c === 45) {
-    if (CANONICAL_INT.test(text)) {
-      const n = Number(text);
-      if (Number.isSafeInteger(n)) return n;
-    }
-  }
-  return text;
-}
-
-/** The Ruff-visible text of a stored key. */
-export function keyText(k: DictKey): string {
-  return typeof k === "string" ? k : String(k);
-}
-
-/** Keys are kept in insertion order (iteration order); printing, keys() and items() sort them. */
-export class RDict {
-  shared = false;
-  constructor(public map: Map<DictKey, Value>) {}
-}
-
-/** A dict from entries whose keys are Ruff key text. */
-export function dictFromText(entries: Iterable<readonly [string, Value]>): RDict {
-  const map = new Map<DictKey, Value>();
-  for (const [k, v] of entries) map.set(dictKeyOf(k), v);
-  return new RDict(map);
-}
-
-/** The keys of d as Ruff text, in insertion order. */
-export function dictKeyTexts(d: RDict): string[] {
-  const out: string[] = [];
-  for (const k of d.map.keys()) out.push(keyText(k));
-  return out;
-}
-
-/**
  * Field layout of a struct instance: the struct name and its field names in literal
  * order. Layouts are interned (see layoutFor) so an inline cache can compare identity.
  */
@@ -385,9 +342,9 @@ export function cloneArray(a: RArray): RArray {
 }
 
 export function cloneDict(d: RDict): RDict {
-  const map = new Map(d.map);
-  for (const v of map.values()) share(v);
-  return new RDict(map);
+  const copy = d.copy();
+  for (const v of copy.values()) share(v);
+  return copy;
 }
 
 export function cloneStruct(s: RStruct): RStruct {

@@ -668,7 +668,7 @@ export class Recorder {
     const o = this.stack[this.base + b];
     const k = this.stack[this.base + c];
     if (o instanceof RDict && typeof k === "number") {
-      const elem = o.map.get(k);
+      const elem = o.getIntKey(k);
       if (elem === undefined) throw new TraceAbort("nyi_value", "a missing dict key");
       const kind = this.kindOf(elem);
       if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
@@ -697,7 +697,7 @@ export class Recorder {
       const kind = this.kindOf(v);
       if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
       this.emitHelper(`dset_${kind}`, "none", [this.read(a), this.read(b), this.read(c)]);
-      o.map.set(k, v);
+      o.setIntKey(k, v);
       return pc + 4;
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");

@@ -297,29 +297,29 @@ describe("int loops and helpers at the JS boundary", () => {
       const f = b.aget(arr, b.kint(0), F);
       return [x, y, b.fadd(f, b.toFloat(x))];
     });
-    const small = (): unknown[] => [new RArray([new RFloat(0.5), 5, 6]), 1, new RDict(new Map([[1, -MAX + 1]]))];
+    const small = (): unknown[] => [new RArray([new RFloat(0.5), 5, 6]), 1, RDict.fromEntries([[1, -MAX + 1]])];
     const s = small();
     const ok = await run(built, s, small);
     expect(ok.exit).toBe(DONE_EXIT);
     expect(ok.values.slice(3)).toEqual([8, -MAX + 1, 8.5]);
     expect((s[0] as RArray).items).toEqual([new RFloat(0.5), 5, 16]);
-    expect((s[2] as RDict).map.get(8)).toBe(-MAX);
+    expect((s[2] as RDict).get(8)).toBe(-MAX);
     // x = MAX - 6 is exact; x * 2 overflows: the guard exits before the array write
-    const big = (): unknown[] => [new RArray([new RFloat(0.25), MAX - 10, -(2 ** 40), 3]), 1, new RDict(new Map([[1, 1]]))];
+    const big = (): unknown[] => [new RArray([new RFloat(0.25), MAX - 10, -(2 ** 40), 3]), 1, RDict.fromEntries([[1, 1]])];
     const e = big();
     expect((await run(built, e, big)).exit).toBe(GUARD_EXIT);
     expect((e[0] as RArray).items[2]).toBe(-(2 ** 40));
     // dget's result at -MAX: y - 1 leaves the range, before dset writes
-    const low = (): unknown[] => [new RArray([new RFloat(0.5), 5, 6]), 1, new RDict(new Map([[1, -MAX]]))];
+    const low = (): unknown[] => [new RArray([new RFloat(0.5), 5, 6]), 1, RDict.fromEntries([[1, -MAX]])];
     const l = low();
     expect((await run(built, l, low)).exit).toBe(GUARD_EXIT);
-    expect((l[2] as RDict).map.has(8)).toBe(false);
+    expect((l[2] as RDict).has(8)).toBe(false);
     // refusals: an element of another type, an index out of range, a missing key
-    const wrongType = (): unknown[] => [new RArray([new RFloat(0.5), new RFloat(5), 6]), 1, new RDict(new Map([[1, 40]]))];
+    const wrongType = (): unknown[] => [new RArray([new RFloat(0.5), new RFloat(5), 6]), 1, RDict.fromEntries([[1, 40]])];
     expect((await run(built, wrongType(), wrongType)).exit).toBe(GUARD_EXIT);
-    const outOfRange = (): unknown[] => [new RArray([new RFloat(0.5), 5]), 1, new RDict(new Map([[1, 40]]))];
+    const outOfRange = (): unknown[] => [new RArray([new RFloat(0.5), 5]), 1, RDict.fromEntries([[1, 40]])];
     expect((await run(built, outOfRange(), outOfRange)).exit).toBe(GUARD_EXIT);
-    const noKey = (): unknown[] => [new RArray([new RFloat(0.5), 5, 6]), 1, new RDict(new Map())];
+    const noKey = (): unknown[] => [new RArray([new RFloat(0.5), 5, 6]), 1, new RDict()];
     expect((await run(built, noKey(), noKey)).exit).toBe(GUARD_EXIT);
   });
 });

@@ -222,7 +222,7 @@ describe("dict builtins", () => {
   it("remove returns [new_dict, removed_or_0]; contains is bool", () => {
     expect(show(call("remove", d, "a"))).toBe('[{"b": 2, "c": [3]}, 1]');
     expect(show(call("remove", d, "zz"))).toBe('[{"a": 1, "b": 2, "c": [3]}, 0]');
-    expect((d as RDict).map.size).toBe(3);
+    expect((d as RDict).size).toBe(3);
     expect(call("contains", d, "b")).toBe(true);
     expect(call("contains", d, "q")).toBe(false);
   });

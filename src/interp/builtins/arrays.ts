@@ -218,7 +218,7 @@ function contains(a: Value[]): Value {
     if (typeof item !== "string" && typeof item !== "number" && typeof item !== "bigint") {
       fail("contains() requires two arguments: string/array and substring/item");
     }
-    return subject.map.has(dictKey(item));
+    return subject.has(dictKey(item));
   }
   if (typeof subject === "string") {
     if (typeof item !== "string") fail("contains() requires two arguments: string/array and substring/item");
@@ -247,11 +247,9 @@ function remove(a: Value[]): Value {
   }
   if (subject instanceof RDict && (typeof item === "string" || typeof item === "number" || typeof item === "bigint")) {
     const key = dictKey(item);
-    const map = new Map(subject.map);
-    for (const v of map.values()) share(v);
-    const removed = map.get(key);
-    map.delete(key);
-    return pair(new RDict(map), removed ?? 0);
+    const rest = new RDict();
+    for (const [k, v] of subject.entries()) if (k !== key) rest.set(k, share(v));
+    return pair(rest, share(subject.get(key) ?? 0));
   }
   return fail("remove() requires an array or dictionary-like value with a valid key/item");
 }
@@ -294,7 +292,7 @@ export function arrayBuiltins(host: BuiltinHost): NativeSpec[] {
     native("remove", 2, 2, remove),
     native("clear", 1, 1, (a) => {
       if (a[0] instanceof RArray) return new RArray([]);
-      if (a[0] instanceof RDict) return new RDict(new Map());
+      if (a[0] instanceof RDict) return new RDict();
       return fail("clear() requires an array or dict argument");
     }),
     native("concat", 2, 2, (a) => {

@@ -11,7 +11,7 @@ function collectionContains(collection: Value, item: Value): boolean {
   if (collection instanceof RArray) return collection.items.some((v) => equals(v, item));
   if (typeof collection === "string") return typeof item === "string" && collection.includes(item);
   if (collection instanceof RDict) {
-    if (typeof item === "string" || typeof item === "number" || typeof item === "bigint") return collection.map.has(dictKey(item));
+    if (typeof item === "string" || typeof item === "number" || typeof item === "bigint") return collection.has(dictKey(item));
     return false;
   }
   return fail("assert_contains requires an array, string, or dict as first argument");

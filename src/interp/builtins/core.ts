@@ -131,7 +131,7 @@ export function formatTemplate(template: string, args: readonly Value[]): string
 function lengthOf(v: Value): number {
   if (typeof v === "string") return cpLength(v);
   if (v instanceof RArray) return v.length;
-  if (v instanceof RDict) return v.map.size;
+  if (v instanceof RDict) return v.size;
   return fail("len() requires an array, dict, bytes, set, queue, stack, or string");
 }
 
@@ -203,7 +203,7 @@ export function coreBuiltins(host: BuiltinHost): NativeSpec[] {
     }),
     native("len", 1, 1, (a) => lengthOf(a[0])),
     native("error", 1, 1, (a) => raiseError(a[0])),
-    native("dict", 0, 0, () => new RDict(new Map())),
+    native("dict", 0, 0, () => new RDict()),
     native("array", 0, VARIADIC, (a) => new RArray(shareAll(a.slice()))),
   ];
 }

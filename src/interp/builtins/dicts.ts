@@ -21,24 +21,24 @@ function sortedKeys(d: RDict): string[] {
 function lookup(d: Value, k: Value): Value | undefined {
   if (!(d instanceof RDict)) return undefined;
   const key = lookupKey(k);
-  return key === undefined ? undefined : d.map.get(key);
+  return key === undefined ? undefined : d.get(key);
 }
 
 function merge(left: RDict, right: RDict): RDict {
-  const map = new Map(left.map);
-  for (const [k, v] of right.map) map.set(k, v);
-  for (const v of map.values()) share(v);
-  return new RDict(map);
+  const merged = left.copy();
+  for (const [k, v] of right.entries()) merged.set(k, v);
+  for (const v of merged.values()) share(v);
+  return merged;
 }
 
 /** Swap keys and values; values that are not str/int/float/bool are skipped. */
 function invert(d: RDict): RDict {
-  const map = new Map<DictKey, Value>();
-  for (const [k, v] of d.map) {
+  const inverted = new RDict();
+  for (const [k, v] of d.entries()) {
     const scalar = typeof v === "string" || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
-    if (scalar || v instanceof RFloat) map.set(dictKeyOf(formatValue(v)), keyText(k));
+    if (scalar || v instanceof RFloat) inverted.set(dictKeyOf(formatValue(v)), keyText(k));
   }
-  return new RDict(map);
+  return inverted;
 }
 
 export function dictBuiltins(): NativeSpec[] {
@@ -47,12 +47,12 @@ export function dictBuiltins(): NativeSpec[] {
     native("values", 1, 1, (a) => {
       const d = a[0];
       if (!(d instanceof RDict)) return new RArray([]);
-      return new RArray(sortedKeys(d).map((k) => share(d.map.get(dictKeyOf(k)) as Value)));
+      return new RArray(sortedKeys(d).map((k) => share(d.get(dictKeyOf(k)) as Value)));
     }),
     native("items", 1, 1, (a) => {
       const d = a[0];
       if (!(d instanceof RDict)) return new RArray([]);
-      return new RArray(sortedKeys(d).map((k) => new RArray([k, share(d.map.get(dictKeyOf(k)) as Value)])));
+      return new RArray(sortedKeys(d).map((k) => new RArray([k, share(d.get(dictKeyOf(k)) as Value)])));
     }),
     native("has_key", 2, 2, (a) => (lookup(a[0], a[1]) === undefined ? 0 : 1)),
     native("get", 2, 3, (a) => {
@@ -64,7 +64,7 @@ export function dictBuiltins(): NativeSpec[] {
       return share(lookup(a[0], a[1]) ?? a[2]);
     }),
     native(["merge", "update"], 2, 2, (a) => {
-      if (!(a[0] instanceof RDict) || !(a[1] instanceof RDict)) return new RDict(new Map());
+      if (!(a[0] instanceof RDict) || !(a[1] instanceof RDict)) return new RDict();
       return merge(a[0], a[1]);
     }),
     native("invert", 1, 1, (a) => {

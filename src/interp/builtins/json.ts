@@ -2,7 +2,7 @@
 // (JSON.parse cannot), to_json/to_json_pretty sort dict keys and print floats like ryu
 // (`1.0`, `1e21`). Both sides enforce upstream's size and nesting limits.
 
-import { RArray, RDict, RFloat, normInt, type Value, dictKeyOf, dictKeyTexts, type DictKey } from "../value";
+import { RArray, RDict, RFloat, normInt, type Value, dictKeyOf, dictKeyTexts } from "../value";
 import { debugForm, formatFloat } from "../format";
 import { sortCodePointOrder } from "../strings";
 import { fail, native, type NativeSpec } from "./support";
@@ -194,11 +194,11 @@ class JsonParser {
 
   private parseObject(depth: number): RDict {
     this.pos++;
-    const map = new Map<DictKey, Value>();
+    const d = new RDict();
     this.skipWhitespace();
     if (this.text[this.pos] === "}") {
       this.pos++;
-      return new RDict(map);
+      return d;
     }
     while (true) {
       this.skipWhitespace();
@@ -209,11 +209,11 @@ class JsonParser {
       this.skipWhitespace();
       if (this.pos >= this.text.length) this.error("EOF while parsing an object");
       if (this.text[this.pos++] !== ":") this.error("expected `:`");
-      map.set(dictKeyOf(key), this.parseValue(depth + 1));
+      d.set(dictKeyOf(key), this.parseValue(depth + 1));
       this.skipWhitespace();
       if (this.pos >= this.text.length) this.error("EOF while parsing an object");
       const c = this.text[this.pos++];
-      if (c === "}") return new RDict(map);
+      if (c === "}") return d;
       if (c !== ",") this.error("expected `,` or `}`");
       this.skipWhitespace();
       if (this.text[this.pos] === "}") this.error("trailing comma");
@@ -283,7 +283,7 @@ function toJson(v: Value, depth: number, pretty: boolean, indent: string): strin
   if (v instanceof RDict) {
     const separator = pretty ? ": " : ":";
     const parts = sortCodePointOrder(dictKeyTexts(v)).map(
-      (k) => JSON.stringify(k) + separator + toJson(v.map.get(dictKeyOf(k)) as Value, depth + 1, pretty, inner),
+      (k) => JSON.stringify(k) + separator + toJson(v.get(dictKeyOf(k)) as Value, depth + 1, pretty, inner),
     );
     return wrap("{", "}", parts, pretty, indent);
   }
