@@ -71,7 +71,7 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     exitTo: (snap) => exitTo(snap),
     loop: () => {
       // Entering the loop: the PHIs with an entry value take it (a parallel move too).
-      const entering = trace.phis().filter((phi) => trace.c[phi] !== 0);
+      const entering = trace.enteringPhis();
       for (const phi of entering) getValue(ctx, trace.c[phi]);
       for (let i = entering.length - 1; i >= 0; i--) w.local_set(local[trace.a[entering[i]]]);
       w.loop();

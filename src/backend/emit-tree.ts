@@ -294,7 +294,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       loop: () => {
         // Entering the loop: the slots whose PHI has an entry value (the peeled
         // iteration's result) take it, all at once.
-        const entering = trace.phis().filter((phi) => trace.c[phi] !== 0);
+        const entering = trace.enteringPhis();
         for (const phi of entering) getValue(ctx, trace.c[phi]);
         for (let i = entering.length - 1; i >= 0; i--) w.local_set(slotLocal.get(slotOfLoad.get(trace.a[entering[i]])!)!);
         w.loop();
@@ -303,12 +303,8 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         // exactly what a fresh call takes (ints pass as f64 and are safe integers).
         if (budgetLocal < 0) return;
         w.local_get(budgetLocal).i32_const(1).i32_sub().local_tee(budgetLocal).i32_eqz().if();
-        for (const s of slots) {
-          w.local_get(slotLocal.get(s)!);
-          if (tree.slots.get(s) === "int") w.f64_convert_i64_s();
-        }
-        for (const h of handles) w.local_get(local[h.ref]).i32_wrap_i64();
-        w.return_call(selfIndex).end();
+        callSelf((s) => w.local_get(slotLocal.get(s)!));
+        w.end();
       },
       callTrace: (ref) => {
         const callee = trace.callees[trace.a[ref]];
@@ -345,16 +341,13 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       }
       if (loopLabel < 0) {
         // A side trace of the peeled iteration (before LOOP) cannot branch into the loop:
-        // it calls the tree afresh at the header with its values, and the handles held.
-        const root = contextOf(tree.root);
-        for (const slot of slots) {
-          const move = moves.find((m) => m[0] === slot);
-          if (move !== undefined) getSource(move[1]);
+        // it calls the tree afresh at the header with its values.
+        const moved = new Map(moves);
+        callSelf((slot) => {
+          const src = moved.get(slot);
+          if (src !== undefined) getSource(src);
           else w.local_get(slotLocal.get(slot)!);
-          if (tree.slots.get(slot) === "int") w.f64_convert_i64_s();
-        }
-        for (const h of handles) w.local_get(root.local[h.ref]).i32_wrap_i64();
-        w.return_call(selfIndex);
+        });
         return;
       }
       // Parallel move: push every new value, then pop them into the slot locals.
@@ -367,6 +360,19 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       getValue(ctx, end.value);
       w.return();
     }
+  };
+  /**
+   * Tail-call the tree function at its header: each slot's value (pushed in its local
+   * type by push; ints go as f64) and the root's hoisted handles.
+   */
+  const callSelf = (push: (slot: number) => void): void => {
+    for (const slot of slots) {
+      push(slot);
+      if (tree.slots.get(slot) === "int") w.f64_convert_i64_s();
+    }
+    const root = contextOf(tree.root);
+    for (const h of handles) w.local_get(root.local[h.ref]).i32_wrap_i64();
+    w.return_call(selfIndex);
   };
   const contexts = new Map<TreeTrace, BodyContext>();
   /** The emission context of a trace already emitted (a parent whose values a side trace reads). */

@@ -113,7 +113,7 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
       }
       case IrOp.LOOP: {
         // Entering the loop (once): the PHIs with an entry value take it, all at once.
-        const entering = phis.filter((p) => opC[p] !== NO_REF);
+        const entering = trace.enteringPhis();
         const next = entering.map((p) => values[opC[p]]);
         entering.forEach((p, i) => (values[opA[p]] = next[i]));
         break;

@@ -187,6 +187,11 @@ export class Trace {
     return false;
   }
 
+  /** The PHIs with an entry value (a peeled loop's), in order: they move at LOOP. */
+  enteringPhis(): Ref[] {
+    return this.phis().filter((r) => this.c[r] !== NO_REF);
+  }
+
   /** Refs of the PHIs (they end the trace), in order. */
   phis(): Ref[] {
     let first = this.end;

@@ -4,7 +4,7 @@
 // exits of the peeled iteration growing side traces that call the tree afresh).
 
 import { describe, expect, it } from "vitest";
-import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { COUNT_LOOP, run, runWithoutJit, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
 import { IrOp } from "../../src/ir/ops";
 import { validateWasm } from "../../src/backend/binaryen-tools";
@@ -18,18 +18,7 @@ function split(text: string): [string, string] {
 }
 
 describe("loop counter entry check", () => {
-  const src = `
-func f(n) {
-    mut total := 0
-    mut i := 0
-    while i < n {
-        total += (i * i) % 7
-        i += 1
-    }
-    return total
-}
-print(f(1000))
-`;
+  const src = COUNT_LOOP;
 
   it("bounds the counter once before LOOP; the step in the loop carries no overflow check", () => {
     const r = run(src);

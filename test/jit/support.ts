@@ -92,3 +92,17 @@ func sieve(n) {
 print(sieve(${n}))
 `;
 }
+
+/** A counting loop (an int counter tested against n, an int sum), run for n = 1000. */
+export const COUNT_LOOP = `
+func f(n) {
+    mut total := 0
+    mut i := 0
+    while i < n {
+        total += (i * i) % 7
+        i += 1
+    }
+    return total
+}
+print(f(1000))
+`;

@@ -4,7 +4,7 @@
 // IR interpreter on the same entry values, including values that make guards fail.
 
 import { describe, expect, it } from "vitest";
-import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { COUNT_LOOP, run, runWithoutJit, summaryOf, tracesOf } from "./support";
 import { runTrace, LIMIT_REACHED } from "../../src/ir/interp";
 import { printTrace } from "../../src/ir/printer";
 import { validateWasm } from "../../src/backend/binaryen-tools";
@@ -13,18 +13,6 @@ import { traceHelpersFor } from "../../src/backend/trace-helpers";
 import { PackedHeap } from "../../src/interp/packed";
 import type { CompiledTree } from "../../src/deopt/exits";
 
-const COUNT_LOOP = `
-func f(n) {
-    mut total := 0
-    mut i := 0
-    while i < n {
-        total += (i * i) % 7
-        i += 1
-    }
-    return total
-}
-print(f(1000))
-`;
 
 describe("loop trace shapes", () => {
   it("a counting loop forms one trace that exits once, at the loop end", () => {
