@@ -60,7 +60,7 @@ function elementHelperName(base: "aget" | "aset", t: number): ImportName {
   return `${base}_${suffix}`;
 }
 
-/** The helpers instruction ref may call: importHelpers reads it, emitBody's switch must agree. */
+/** The helpers instruction ref may call: usedHelpers reads it, emitBody's switch must agree. */
 function helpersOf(trace: Trace, ref: Ref): readonly ImportName[] {
   switch (trace.op[ref]) {
     case IrOp.FMOD: return ["fmod"];
@@ -78,25 +78,48 @@ function helpersOf(trace: Trace, ref: Ref): readonly ImportName[] {
   }
 }
 
-/**
- * Import the helpers the traces call, and only those (in TRACE_IMPORTS order): V8
- * compiles an import wrapper per distinct helper signature for every module, measured at
- * 0.8 ms a module for all of them (1.5 ms for the first), most of a small trace's compile.
- * Returns the function index of a helper; asking for one not imported is a bug of ours.
- */
-export function importHelpers(mod: ModuleBuilder, traces: Iterable<Trace>): (name: ImportName) => number {
+/** Emits the call of a helper, its arguments on the stack. */
+export type HelperCaller = (name: ImportName) => void;
+
+/** The helpers the traces call, in TRACE_IMPORTS order. */
+function usedHelpers(traces: Iterable<Trace>): ImportName[] {
   const used = new Set<ImportName>();
   for (const trace of traces) {
     for (let ref = FIRST_REF; ref < trace.end; ref++) for (const name of helpersOf(trace, ref)) used.add(name);
   }
+  return (Object.keys(TRACE_IMPORTS) as ImportName[]).filter((name) => used.has(name));
+}
+
+/**
+ * Call the helpers the traces use as imports of the module (a module of its own, as
+ * the tests run single traces). V8 compiles an import wrapper per distinct signature
+ * for every module that imports: trees call through the shared table (tableHelpers).
+ */
+export function importHelpers(mod: ModuleBuilder, w: CodeWriter, traces: Iterable<Trace>): HelperCaller {
   const index = new Map<ImportName, number>();
-  for (const [name, [params, results]] of Object.entries(TRACE_IMPORTS)) {
-    if (used.has(name as ImportName)) index.set(name as ImportName, mod.importFunction("env", name, mod.addType(params, results)));
+  for (const name of usedHelpers(traces)) {
+    const [params, results] = TRACE_IMPORTS[name];
+    index.set(name, mod.importFunction("env", name, mod.addType(params, results)));
   }
   return (name) => {
     const i = index.get(name);
     if (i === undefined) throw new Error(`trace helper ${name} called but not imported (helpersOf misses it)`);
-    return i;
+    w.call(i);
+  };
+}
+
+/**
+ * Call the helpers the traces use through the funcref table `fnTable` (the JIT's shared
+ * one), at the slots `slotsOf` gives for them (see helper-table.ts).
+ */
+export function tableHelpers(
+  mod: ModuleBuilder, w: CodeWriter, traces: Iterable<Trace>, fnTable: number,
+  slotsOf: (names: readonly ImportName[]) => (name: ImportName) => number,
+): HelperCaller {
+  const slotOf = slotsOf(usedHelpers(traces));
+  return (name) => {
+    const [params, results] = TRACE_IMPORTS[name];
+    w.i32_const(slotOf(name)).call_indirect(mod.addType(params, results), fnTable);
   };
 }
 
@@ -129,8 +152,8 @@ export interface BodyContext {
   trace: Trace;
   /** ref -> its local (for refs needsLocal says have one). */
   local: Int32Array;
-  /** The function index of an imported helper (see importHelpers). */
-  helper(name: ImportName): number;
+  /** Emit the call of a helper (see importHelpers, tableHelpers). */
+  callHelper: HelperCaller;
   /** An f64 local for helper results before their refusal check. */
   scratchF64: number;
   /** Push the value of ref (a non-constant SLOAD is the caller's to resolve). */
@@ -209,7 +232,7 @@ export function getValue(ctx: BodyContext, ref: Ref): void {
 
 /** Emit every instruction of ctx.trace (PHIs are the caller's: they end a loop). */
 export function emitBody(ctx: BodyContext): void {
-  const { w, trace, local, helper } = ctx;
+  const { w, trace, local, callHelper } = ctx;
   const get = (ref: Ref): void => getValue(ctx, ref);
   const getF64 = (ref: Ref): void => {
     get(ref);
@@ -217,7 +240,7 @@ export function emitBody(ctx: BodyContext): void {
   };
   const getAbi = (ref: Ref): void => (trace.type[ref] === IrType.int ? getF64(ref) : get(ref));
   const exitIf = (ref: Ref): void => ctx.exitIf(ref);
-  const elementHelper = (base: "aget" | "aset", t: number): number => helper(elementHelperName(base, t));
+  const callElementHelper = (base: "aget" | "aset", t: number): void => callHelper(elementHelperName(base, t));
   /**
    * With an i64 x on the stack: exit unless |x| <= limit. One compare: x + limit, read
    * as unsigned, exceeds 2 * limit exactly when x is outside [-limit, limit] (no i64
@@ -354,13 +377,14 @@ export function emitBody(ctx: BodyContext): void {
   /**
    * AHANDLEs in a row with one snapshot (those hoisted before LOOP, taken at every entry
    * and link into the tree) cost one call to JS instead of one each. A single one goes
-   * through the same helper: one helper signature less for V8 to wrap in every module.
+   * through the same helper (one helper less to bridge, see helper-table.ts).
    */
   const takeHandles = (first: Ref, n: number): void => {
     for (let k = 0; k < AHANDLE_BATCH; k++) {
       if (k < n) { get(trace.a[first + k]); w.f64_const(trace.b[first + k]); } else w.ref_null("extern").f64_const(0);
     }
-    w.call(helper("ahandle4")).i32_eqz();
+    callHelper("ahandle4");
+    w.i32_eqz();
     exitIf(first);
     for (let k = 0; k < n; k++) w.i32_const(0).i64_load32_u(HANDLE_SCRATCH + 4 * k).local_set(local[first + k]);
   };
@@ -426,11 +450,11 @@ export function emitBody(ctx: BodyContext): void {
       case IrOp.FSUB: get(a); get(b); w.f64_sub().local_set(local[ref]); break;
       case IrOp.FMUL: get(a); get(b); w.f64_mul().local_set(local[ref]); break;
       case IrOp.FDIV: floatDivisorZeroExit(ref); get(a); get(b); w.f64_div().local_set(local[ref]); break;
-      case IrOp.FMOD: floatDivisorZeroExit(ref); get(a); get(b); w.call(helper("fmod")).local_set(local[ref]); break;
-      case IrOp.ALEN: get(a); w.call(helper("alen")).i64_trunc_sat_f64_s().local_set(local[ref]); break;
+      case IrOp.FMOD: floatDivisorZeroExit(ref); get(a); get(b); callHelper("fmod"); w.local_set(local[ref]); break;
+      case IrOp.ALEN: get(a); callHelper("alen"); w.i64_trunc_sat_f64_s().local_set(local[ref]); break;
       case IrOp.AGET: {
         const t = trace.type[ref];
-        get(a); getF64(b); w.call(elementHelper("aget", t));
+        get(a); getF64(b); callElementHelper("aget", t);
         if (t === IrType.bool) {
           w.local_tee(local[ref]).i32_const(2).i32_eq();
           exitIf(ref);
@@ -439,7 +463,7 @@ export function emitBody(ctx: BodyContext): void {
       }
       case IrOp.CALLH: {
         for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);
-        w.call(helper(trace.helpers[a] as ImportName));
+        callHelper(trace.helpers[a] as ImportName);
         const t = trace.type[ref];
         // Refusal: NaN for numbers, 2 for bools, 0 (not ok) for helpers without a result.
         if (t === IrType.int || t === IrType.float) {
@@ -454,7 +478,8 @@ export function emitBody(ctx: BodyContext): void {
       case IrOp.CALLT: ctx.callTrace(ref); break;
       case IrOp.ASET: {
         const c = trace.c[ref];
-        get(a); getF64(b); getAbi(c); w.call(elementHelper("aset", trace.type[c])).i32_eqz();
+        get(a); getF64(b); getAbi(c); callElementHelper("aset", trace.type[c]);
+        w.i32_eqz();
         exitIf(ref);
         break;
       }
@@ -485,7 +510,7 @@ export function emitBody(ctx: BodyContext): void {
         exitIfFlags(ref, a, HANDLE_SHARED | HANDLE_DEAD);
         // Full: the helper moves the elements to a bigger block (0: no room, exit).
         entry(a); w.i32_load(HANDLE_FIELDS.len); entry(a); w.i32_load(HANDLE_FIELDS.cap).i32_ge_u();
-        w.if("i32"); get(a); w.f64_convert_i64_s().call(helper("agrow")); w.else().i32_const(1).end();
+        w.if("i32"); get(a); w.f64_convert_i64_s(); callHelper("agrow"); w.else().i32_const(1).end();
         w.i32_eqz();
         exitIf(ref);
         // element len = b; len += 1

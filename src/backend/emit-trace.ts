@@ -27,7 +27,6 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     if (trace.op[ref] === IrOp.AHANDLE) throw new EmitError("packed arrays need the shared heap: emit the trace as a tree");
   }
   const mod = new ModuleBuilder();
-  const helper = importHelpers(mod, [trace]);
   const memory = mod.addMemory({ min: 1 });
   mod.addExport("exits", "memory", memory);
   // Object references of an exit's snapshot go to this table, at the entry's index.
@@ -43,6 +42,7 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     return params.length + locals.length - 1;
   };
   const w = new CodeWriter();
+  const callHelper = importHelpers(mod, w, [trace]);
   // Int parameters arrive as f64 and live in an i64 local from here on. trunc_sat is
   // exact on safe ints and cannot trap.
   params.forEach((ref, i) => {
@@ -61,7 +61,7 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
   let guards = 0;
   let loopOpen = false;
   const ctx: BodyContext = {
-    w, trace, local, helper, scratchF64: allocLocal("f64"),
+    w, trace, local, callHelper, scratchF64: allocLocal("f64"),
     getLoad: (ref) => w.local_get(local[ref]),
     exitIf: (ref) => {
       w.if();

@@ -27,7 +27,7 @@
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
 import { IrOp, IrType } from "../ir/ops";
 import { FIRST_REF, type Ref } from "../ir/trace";
-import { EmitError, abiType, emitBody, getValue, importHelpers, needsLocal, valType, type BodyContext } from "./emit-body";
+import { EmitError, abiType, emitBody, getValue, needsLocal, tableHelpers, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
 import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
 import { hoistedHandles, type HoistedHandle } from "../trace/assemble";
@@ -69,6 +69,8 @@ export interface TreeEmitOptions {
   exitSite(site: ExitSite): number;
   /** The shared-table slot of fn's entry tree (CALLT to another function). */
   tableSlot(fn: FunctionProto): number;
+  /** The shared-table slots of these JS helpers (HelperTable.slotsOf). */
+  helperSlots(names: readonly ImportName[]): (name: ImportName) => number;
   /** The native signature (entrySignature) of fn's entry tree. */
   signature(fn: FunctionProto): [ValType[], ValType[]];
   /**
@@ -100,7 +102,6 @@ const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, nu
 
 export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const mod = new ModuleBuilder();
-  const helper = importHelpers(mod, tree.traces.map((u) => u.trace));
   const memory = mod.importMemory("rt", "mem", { min: 1 });
   const refTable = mod.importTable("rt", "refs", { element: "externref", min: 1 });
   const fnTable = mod.importTable("rt", "fns", { element: "funcref", min: 1 });
@@ -112,7 +113,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const isEntry = tree.kind === "entry";
   const [paramTypes, resultTypes] = isEntry ? entrySignature(tree) : [treeParamTypes(tree), ["i32"] as ValType[]];
   const fnType = mod.addType(paramTypes, resultTypes);
-  const selfIndex = mod.counts.functions; // the tree function follows the imported helpers
+  const selfIndex = mod.counts.functions;
 
   const locals: ValType[] = [];
   const allocLocal = (t: ValType): number => {
@@ -120,6 +121,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     return paramTypes.length + locals.length - 1;
   };
   const w = new CodeWriter();
+  const callHelper = tableHelpers(mod, w, tree.traces.map((u) => u.trace), fnTable, opts.helperSlots);
   // Slot locals: a loop tree's int parameters arrive as f64 and live in i64 locals.
   const slotLocal = new Map<number, number>();
   slots.forEach((s, i) => {
@@ -269,7 +271,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       return false;
     };
     const ctx: BodyContext = {
-      w, trace, local, helper, scratchF64,
+      w, trace, local, callHelper, scratchF64,
       allocLocal: u === tree.root ? allocLocal : undefined,
       handleParam: u === tree.root ? (ref) => {
         const k = handles.findIndex((h) => h.ref === ref);

@@ -14,16 +14,17 @@ import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-t
 import { EXT_SLOT_BASE } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
 import type { PackedHeap } from "../interp/packed";
+import type { HelperTable } from "../backend/helper-table";
 
 /** The wasm side all trees share. */
 export interface SharedRuntime {
   /** The heap's memory: the exit stack, then packed arrays (src/interp/packed.ts). It grows: take views afresh. */
   memory: WebAssembly.Memory;
   heap: PackedHeap;
-  /** What trace modules import as env (traceHelpersFor(heap)). */
-  helpers: Record<string, (...args: never[]) => number>;
   refs: WebAssembly.Table;
+  /** Entry trees, loop trees that others link to, and the JS helpers (helperTable). */
   fns: WebAssembly.Table;
+  helperTable: HelperTable;
   sites: ExitSites;
 }
 

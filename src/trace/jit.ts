@@ -22,6 +22,7 @@ import { emitTree, entrySignature, handleParams, type LinkableTree } from "../ba
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpersFor } from "../backend/trace-helpers";
+import { HelperTable } from "../backend/helper-table";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
 import { ExitSites, applyExits, entryStub, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type TreeTrace } from "./tree";
@@ -81,12 +82,13 @@ export class TracingJit implements JitHook {
   private get shared(): SharedRuntime {
     if (this.sharedRuntime === null) {
       const heap = new PackedHeap(this.params.packreset << 20);
+      const fns = new WebAssembly.Table({ element: "anyfunc", initial: 16 });
       this.sharedRuntime = {
         memory: heap.memory,
         heap,
-        helpers: traceHelpersFor(heap),
         refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
-        fns: new WebAssembly.Table({ element: "anyfunc", initial: 16 }),
+        fns,
+        helperTable: new HelperTable(fns, traceHelpersFor(heap), () => this.newTableSlot()),
         sites: new ExitSites(),
       };
     }
@@ -520,12 +522,13 @@ export class TracingJit implements JitHook {
   private compileTree(tree: Tree): void {
     this.widenLinkTargets(tree);
     const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop,
+      helperSlots: (names) => this.shared.helperTable.slotsOf(names),
       exitSite: (site) => this.shared.sites.add(site),
       loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
     });
     if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
     const module = new WebAssembly.Module(emitted.bytes);
-    const instance = new WebAssembly.Instance(module, { env: this.shared.helpers, rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
+    const instance = new WebAssembly.Instance(module, { rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
     const fn = instance.exports.trace as CompiledTree["fn"];
     for (const t of tree.traces) {
       for (const callee of t.trace.callees) {
