@@ -26,14 +26,27 @@ export function abortDescription(reason: AbortReason): string {
   return ABORT_TABLE.find((row) => row[0] === reason)![1];
 }
 
-/** Thrown inside the recorder to stop recording; caught by the trace driver. */
+/**
+ * Thrown inside the recorder to stop recording; caught by the trace driver. Without a
+ * stack: aborts are routine (an outer loop's recording meets its inner loop), and
+ * capturing one was a tenth of recording a side trace in sieve.
+ */
 export class TraceAbort extends Error {
-  constructor(
-    readonly reason: AbortReason,
-    readonly detail: string,
-    /** inner_loop: the loop (function, header pc) that had no tree yet. */
-    readonly innerLoop?: { proto: object; header: number },
-  ) {
-    super(`${reason}: ${detail}`);
+  readonly reason: AbortReason;
+  readonly detail: string;
+  /** inner_loop: the loop (function, header pc) that had no tree yet. */
+  readonly innerLoop?: { proto: object; header: number };
+
+  constructor(reason: AbortReason, detail: string, innerLoop?: { proto: object; header: number }) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`${reason}: ${detail}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.reason = reason;
+    this.detail = detail;
+    this.innerLoop = innerLoop;
   }
 }

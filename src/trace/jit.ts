@@ -631,7 +631,7 @@ export class TracingJit implements JitHook {
     });
     for (const p of rec.inlined) this.log.inline(t.id, p.name, this.pos(p, p.entryPc));
     for (const p of rec.calls) this.log.callTrace(t.id, p.name);
-    this.log.detail("ir", `trace ${t.id} IR`, printTrace(tr));
+    if (this.log.wants("ir")) this.log.detail("ir", `trace ${t.id} IR`, printTrace(tr));
   }
 
   private pos(proto: FunctionProto, pc: number): SourcePos {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { HelperTable } from "../../src/backend/helper-table";
 import { tableHelpers } from "../../src/backend/emit-body";
 import { CodeWriter, ModuleBuilder } from "../../src/backend/wasm-encoder";
-import { IrOp, IrType } from "../../src/ir/ops";
+import { IrOp, IrType, type IrOpcode } from "../../src/ir/ops";
 import { Trace } from "../../src/ir/trace";
 import { run, sieveSource } from "../jit/support";
 import { MAIN } from "../ir/support";
@@ -27,7 +27,7 @@ function table(): { fns: WebAssembly.Table; helpers: HelperTable; allocated: num
 }
 
 /** A trace whose one instruction calls the helper of `op` (FMOD or ALEN). */
-function traceCalling(op: number): Trace {
+function traceCalling(op: IrOpcode): Trace {
   const t = new Trace({ id: 1, kind: "root", startProto: MAIN, startPc: 0 });
   t.append(op, op === IrOp.FMOD ? IrType.float : IrType.int, 0, 0, 0, 0, -1);
   return t;
