@@ -14,15 +14,23 @@
 // Three modes: a loop trace closes when the root frame jumps back to its header; an
 // entry trace closes when the root frame returns; a side trace (from a hot exit of a
 // tree) closes where the tree's root does, or ends with an exit where it cannot link.
+//
+// This file is the core: the state, slots and snapshots, the instruction dispatch, and
+// arithmetic and comparisons. Calls, returns and builtins are recorded in
+// record-calls.ts; arrays, dicts, structs and for-in loops in record-data.ts. Both see
+// the recorder through RecordCore.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, type StructLayout, type Value } from "../interp/value";
+import { RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, type StructLayout, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
-import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
+import type { ElemKind } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
+import { describe, kindOf, type Kind } from "./record-kind";
+import { CallRecorder } from "./record-calls";
+import { DataRecorder } from "./record-data";
 
 /** A recorded instruction. Operands are recorder refs (indices into ops) or literals. */
 export interface RecOp {
@@ -121,12 +129,6 @@ export interface RecordedTrace {
 /** Slots from here up are places (frames never have that many registers; IR literals stay below 2^20). */
 export const EXT_SLOT_BASE = 1 << 19;
 
-/** The value a recorder ref stands for. */
-type Kind = "int" | "float" | "bool" | "ref";
-
-/** Builtins a trace computes itself. */
-const INLINE_BUILTINS = new Set(["sqrt", "abs", "floor", "ceil", "len"]);
-
 const ARITH: Record<number, { op: ArithOp; int: IrOpName; float: IrOpName; imm: boolean }> = {
   [Op.ADD]: { op: "+", int: "ADD", float: "FADD", imm: false },
   [Op.SUB]: { op: "-", int: "SUB", float: "FSUB", imm: false },
@@ -158,7 +160,7 @@ const COMPARE_JUMPS: Record<number, [Cmp, boolean, boolean]> = {
 const VALUE_COMPARES: Record<number, Cmp> = { [Op.LT]: "<", [Op.LE]: "<=", [Op.GT]: ">", [Op.GE]: ">=", [Op.EQ]: "==", [Op.NE]: "!=" };
 
 /** A frame being recorded. */
-interface RecFrame {
+export interface RecFrame {
   frame: Frame;
   fn: RFunction | null;
   /** Base relative to the root frame's. */
@@ -186,36 +188,69 @@ export interface RecorderEnv {
   entrySignature(proto: FunctionProto): EntrySignature | null;
 }
 
-export class Recorder {
-  private readonly ops: RecOp[] = [];
-  private readonly snapshots: RecSnapshot[] = [];
+/**
+ * What record-calls.ts and record-data.ts use of the recorder: the trace so far, the
+ * frames, and the primitives that record. Registers (r) are the current frame's, held
+ * at stack[base + r]; slots are numbered from the root frame's base.
+ */
+export interface RecordCore {
+  readonly stack: Value[];
+  readonly base: number;
+  /** The frames being recorded, the root frame first; cur is the last. */
+  readonly frames: readonly RecFrame[];
+  readonly cur: RecFrame;
+  readonly proto: FunctionProto;
+  readonly rootArgs: readonly IrTypeName[];
+  readonly headerSnap: number;
+  readonly ops: readonly RecOp[];
+  readonly snapshots: readonly RecSnapshot[];
+  readonly checks: IdentityCheck[];
+  pc: number;
+  push(op: RecOp): number;
+  emit(op: IrOpName, type: IrTypeName, args: number[], guard?: boolean | number): number;
+  snapshot(): number;
+  constant(kind: "int" | "float" | "bool", value: number): number;
+  object(o: object): number;
+  read(r: number): number;
+  write(r: number, ref: number, value: Value): void;
+  readSlot(slot: number): number;
+  writeSlot(slot: number, ref: number, value: Value): void;
+  placeSlot(array: Value[], index: number): number;
+  typeOfRef(ref: number): Kind;
+  isObject(ref: number): boolean;
+  asFloat(ref: number): number;
+  concrete<T>(run: () => T): T;
+  pushFrame(frame: RecFrame): void;
+  popFrame(): RecFrame;
+}
+
+/** Public beyond what the driver uses (record, the seeds, pc, ended, rootArgs, proto): RecordCore, for record-*.ts alone. */
+export class Recorder implements RecordCore {
+  readonly ops: RecOp[] = [];
+  readonly snapshots: RecSnapshot[] = [];
   private readonly entry = new Map<number, number>();
   private readonly current = new Map<number, number>();
   private readonly constants = new Map<string, number>();
   private readonly objects = new Map<object, number>();
   private readonly refClasses = new Map<number, RefClass>();
   private readonly places: Place[];
-  private readonly checks: IdentityCheck[] = [];
-  private readonly inlined: FunctionProto[] = [];
-  private readonly calls: FunctionProto[] = [];
-  private readonly frames: RecFrame[];
+  readonly checks: IdentityCheck[] = [];
+  readonly frames: RecFrame[];
   private readonly rootBase: number;
   /** Entry mode: the argument types of the call being recorded (the tree's signature; "none": not a number or bool). */
   readonly rootArgs: IrTypeName[] = [];
-  /** Results of calls of the tree being recorded: they must have its result type. */
-  private readonly ownResults: number[] = [];
   /** Backward jump targets a side trace has followed (a second visit is an inner loop). */
   private readonly followed = new Set<string>();
-  /** Array ref -> the AHANDLE of it and the kind it packs as (one per array per trace). */
-  private readonly handles = new Map<number, { ref: number; kind: ElemKind }>();
   /** Root loops: the snapshot of the header before the first instruction (see RecOp.hoistSnap). */
-  private headerSnap = -1;
-  private readonly stack: Value[];
+  readonly headerSnap: number;
+  readonly stack: Value[];
+  private readonly data: DataRecorder;
+  private readonly calls: CallRecorder;
   // The current frame, cached.
-  private cur!: RecFrame;
+  cur!: RecFrame;
   private code!: Int32Array;
   private consts!: Value[];
-  private base = 0;
+  base = 0;
 
   /** The pc where recording stands in the top frame: after an abort, where the interpreter continues. */
   pc: number;
@@ -225,7 +260,7 @@ export class Recorder {
    * function object (null for the root), already on the interpreter's frame stack.
    */
   constructor(
-    private readonly rt: Runtime,
+    rt: Runtime,
     frames: { frame: Frame; fn: RFunction | null }[],
     private readonly startPc: number,
     private readonly mode: RecordMode,
@@ -235,11 +270,13 @@ export class Recorder {
   ) {
     this.places = places;
     this.stack = rt.stack;
+    this.data = new DataRecorder(this);
+    this.calls = new CallRecorder(this, this.data, rt, env, mode);
     this.rootBase = frames[0].frame.base;
     this.frames = frames.map((f) => ({ frame: f.frame, fn: f.fn, rel: f.frame.base - this.rootBase }));
     this.enterFrame();
     this.pc = startPc;
-    if (mode.kind === "loop") this.headerSnap = this.snapshot();
+    this.headerSnap = mode.kind === "loop" ? this.snapshot() : -1;
     if (mode.kind === "entry") {
       for (let i = 0; i < this.proto.directArity; i++) {
         const v = this.stack[this.rootBase + i];
@@ -263,6 +300,21 @@ export class Recorder {
     this.code = this.cur.frame.proto.code;
     this.consts = this.cur.frame.proto.consts;
     this.base = this.cur.frame.base;
+  }
+
+  /** An inlined call: its frame is on the interpreter's stack already; record on in it. */
+  pushFrame(frame: RecFrame): void {
+    this.frames.push(frame);
+    this.enterFrame();
+  }
+
+  /** A return from an inlined call (the interpreter's frame is popped already): back in the caller. */
+  popFrame(): RecFrame {
+    const done = this.frames.pop()!;
+    // The callee's registers are dead: exits need not restore them.
+    for (const slot of [...this.current.keys()]) if (slot >= done.rel && slot < EXT_SLOT_BASE) this.current.delete(slot);
+    this.enterFrame();
+    return done;
   }
 
   /** The root frame's function. */
@@ -299,7 +351,7 @@ export class Recorder {
     return {
       mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
       written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
-      inlined: this.inlined, calls: this.calls, virtuals: this.virtuals, headerSnap: this.headerSnap,
+      inlined: this.calls.inlined, calls: this.calls.entryCalls, virtuals: this.data.virtuals, headerSnap: this.headerSnap,
     };
   }
 
@@ -332,14 +384,19 @@ export class Recorder {
   // Values
 
   /** guard: true takes a snapshot of the state now; a number reuses that snapshot. */
-  private emit(op: IrOpName, type: IrTypeName, args: number[], guard: boolean | number = false): number {
+  emit(op: IrOpName, type: IrTypeName, args: number[], guard: boolean | number = false): number {
     const snap = guard === true ? this.snapshot() : guard === false ? -1 : guard;
-    this.ops.push({ op, type, args, snap });
+    return this.push({ op, type, args, snap });
+  }
+
+  /** Append an instruction as given; returns its ref. */
+  push(op: RecOp): number {
+    this.ops.push(op);
     return this.ops.length - 1;
   }
 
   /** A snapshot of the state before the current instruction: the interpreter re-executes it on exit. */
-  private snapshot(): number {
+  snapshot(): number {
     const frames = this.frames.map((f, i): RecFrameState => ({
       proto: f.frame.proto, fn: i === 0 ? null : f.fn, base: f.rel, pc: i === this.frames.length - 1 ? this.pc : f.frame.pc,
     }));
@@ -347,7 +404,7 @@ export class Recorder {
     return this.snapshots.length - 1;
   }
 
-  private constant(kind: "int" | "float" | "bool", value: number): number {
+  constant(kind: "int" | "float" | "bool", value: number): number {
     const key = `${kind}:${Object.is(value, -0) ? "-0" : value}`;
     let ref = this.constants.get(key);
     if (ref === undefined) {
@@ -357,95 +414,13 @@ export class Recorder {
     return ref;
   }
 
-  /** Struct placeholders -> their layout and the refs of their field values (see RecordedTrace.virtuals). */
-  private readonly virtuals = new Map<number, { layout: StructLayout; fields: number[] }>();
-
-  /**
-   * CALLMETHOD on a struct the trace made: the method (fixed per layout for the whole
-   * run, so no guard) is inlined like a call, the receiver as its register 0. Receivers
-   * from outside the trace would be shared by the call (copy-on-write): not yet.
-   */
-  private callMethod(pc: number, a: number, nargs: number, name: string): number {
-    const recv = this.stack[this.base + a + 1];
-    const recvRef = this.read(a + 1);
-    if (!(recv instanceof RStruct) || !this.virtuals.has(recvRef)) throw new TraceAbort("call_user", `a method call (${name}) on a value the trace did not make`);
-    if (recv.layout.index.has(name)) throw new TraceAbort("call_user", "a call of a function held in a struct field");
-    const m = this.rt.jitMethodFor(recv.layout, name);
-    if (m === undefined) throw new TraceAbort("error_raised", `an undefined method ${name}`);
-    const proto = m.proto;
-    if (proto.isGenerator || proto.arity !== nargs) throw new TraceAbort("call_user", `a call of ${proto.name} that is not a plain call`);
-    for (let i = 2; i <= nargs + 1; i++) {
-      const ref = this.read(a + i);
-      if (this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "an array or dict passed to a method");
-    }
-    if (this.frames.some((f) => f.frame.proto === proto)) throw new TraceAbort("call_user", `a recursive method call (${proto.name})`);
-    // As the interpreter: the method goes in R[a], the arguments become shared.
-    this.write(a, this.object(m), m);
-    for (let i = 1; i <= nargs + 1; i++) share(this.stack[this.base + a + i]);
-    this.cur.frame.pc = pc + 4;
-    let callee: Frame;
-    try {
-      callee = this.rt.jitPushFrame(m, this.base + a + 1, this.base + a, proto.entryPc);
-    } catch (e) {
-      if (e instanceof RuffError) throw new TraceAbort("error_raised", e.message);
-      throw e;
-    }
-    this.frames.push({ frame: callee, fn: m, rel: this.cur.rel + a + 1 });
-    this.enterFrame();
-    this.inlined.push(proto);
-    return proto.entryPc;
-  }
-
-  /** NEWSTRUCT: made for real, recorded as a placeholder whose fields are known. */
-  private newStruct(a: number, b: number, layout: StructLayout): void {
-    const fields = layout.fields.map((_, k) => this.read(b + k));
-    // Arrays in fields would be marked shared by the struct (copy-on-write): a trace that
-    // never makes the struct could not do that.
-    if (fields.some((f) => this.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "a struct holding an array, dict or function");
-    const struct = new RStruct(layout, layout.fields.map((_, k) => this.stack[this.base + b + k]));
-    this.ops.push({ op: "KREF", type: "ref", args: [], snap: -1, object: struct });
-    const ref = this.ops.length - 1;
-    this.virtuals.set(ref, { layout, fields });
-    this.write(a, ref, struct);
-  }
-
-  /**
-   * GETFIELD: of a struct the trace made, the field's value with no code; of another
-   * struct, a helper that checks the layout and the value's type (else the trace exits).
-   */
-  private getField(a: number, b: number, name: string): void {
-    const ref = this.read(b);
-    const v = this.virtuals.get(ref);
-    const o = this.stack[this.base + b];
-    if (!(o instanceof RStruct)) throw new TraceAbort("nyi_value", "a field of something other than a struct");
-    const slot = o.layout.index.get(name);
-    if (slot === undefined) throw new TraceAbort("nyi_op", `${name} of a struct is not a field`);
-    if (v !== undefined) {
-      this.write(a, v.fields[slot], o.values[slot]);
-      return;
-    }
-    const value = o.values[slot];
-    const kind = this.kindOf(value);
-    if (kind === "ref") throw new TraceAbort("nyi_value", "a struct field holding an object");
-    this.write(a, this.emitHelper(`sget_${kind}`, kind, [ref, this.constant("int", o.layout.id), this.constant("int", slot)]), value);
-  }
-
-  private object(o: object): number {
+  object(o: object): number {
     let ref = this.objects.get(o);
     if (ref === undefined) {
-      this.ops.push({ op: "KREF", type: "ref", args: [], snap: -1, object: o });
-      ref = this.ops.length - 1;
+      ref = this.push({ op: "KREF", type: "ref", args: [], snap: -1, object: o });
       this.objects.set(o, ref);
     }
     return ref;
-  }
-
-  private kindOf(v: Value): Kind {
-    if (typeof v === "number") return "int";
-    if (v instanceof RFloat) return "float";
-    if (typeof v === "boolean") return "bool";
-    if (v instanceof RArray || v instanceof RDict || v instanceof RStruct) return "ref";
-    throw new TraceAbort("nyi_value", `a ${describe(v)} value`);
   }
 
   private slotValue(slot: number): Value {
@@ -457,7 +432,7 @@ export class Recorder {
   }
 
   /** The ref of a slot (an entry load, or an identity-checked constant, the first time it is read). */
-  private readSlot(slot: number): number {
+  readSlot(slot: number): number {
     const ref = this.current.get(slot) ?? this.entry.get(slot);
     if (ref !== undefined) return ref;
     const value = this.slotValue(slot);
@@ -467,7 +442,7 @@ export class Recorder {
       load = this.object(value);
       this.checks.push({ slot, value });
     } else {
-      const kind = this.kindOf(value);
+      const kind = kindOf(value);
       if (kind === "ref") this.refClasses.set(slot, value instanceof RDict ? "dict" : value instanceof RStruct ? "struct" : "array");
       load = this.emit("SLOAD", kind, [slot]);
     }
@@ -475,7 +450,7 @@ export class Recorder {
     return load;
   }
 
-  private writeSlot(slot: number, ref: number, value: Value): void {
+  writeSlot(slot: number, ref: number, value: Value): void {
     this.current.set(slot, ref);
     if (slot >= EXT_SLOT_BASE) {
       const p = this.places[slot - EXT_SLOT_BASE];
@@ -483,30 +458,30 @@ export class Recorder {
     } else this.stack[this.rootBase + slot] = value;
   }
 
-  private read(r: number): number {
+  read(r: number): number {
     return this.readSlot(this.cur.rel + r);
   }
 
-  private write(r: number, ref: number, value: Value): void {
+  write(r: number, ref: number, value: Value): void {
     this.writeSlot(this.cur.rel + r, ref, value);
   }
 
   /** The slot number of a global or closure cell. */
-  private placeSlot(array: Value[], index: number): number {
+  placeSlot(array: Value[], index: number): number {
     let k = this.places.findIndex((p) => p.array === array && p.index === index);
     if (k < 0) k = this.places.push({ array, index }) - 1;
     return EXT_SLOT_BASE + k;
   }
 
-  private typeOfRef(ref: number): Kind {
+  typeOfRef(ref: number): Kind {
     return this.ops[ref].type as Kind;
   }
 
-  private isObject(ref: number): boolean {
+  isObject(ref: number): boolean {
     return this.ops[ref].op === "KREF";
   }
 
-  private asFloat(ref: number): number {
+  asFloat(ref: number): number {
     return this.typeOfRef(ref) === "float" ? ref : this.emit("CONV_INT_FLOAT", "float", [ref]);
   }
 
@@ -601,15 +576,15 @@ export class Recorder {
         return taken ? c : pc + 8;
       }
       case Op.GETINDEX:
-        return this.getIndex(pc, a, b, c);
+        return this.data.getIndex(pc, a, b, c);
       case Op.SETINDEX:
-        return this.setIndex(pc, a, b, c);
+        return this.data.setIndex(pc, a, b, c);
       case Op.CALLG:
       case Op.CALL:
-        return this.call(pc, op, a, b, c);
+        return this.calls.call(pc, op, a, b, c);
       case Op.RETURN:
       case Op.RETNULL:
-        return this.ret(pc, op === Op.RETURN ? a : -1);
+        return this.calls.ret(pc, op === Op.RETURN ? a : -1);
       case Op.GETUPVAL:
       case Op.SETUPVAL: {
         const fn = this.cur.fn;
@@ -637,17 +612,17 @@ export class Recorder {
         return pc + 4;
       }
       case Op.FORITER:
-        return this.forIteration(pc, a, b, c);
+        return this.data.forIteration(pc, a, b, c);
       case Op.PUSHVAR:
-        return this.pushInPlace(pc, a, b, c);
+        return this.data.pushInPlace(pc, a, b, c);
       case Op.CALLMETHOD:
-        return this.callMethod(pc, a, b, this.consts[c] as string);
+        return this.calls.callMethod(pc, a, b, this.consts[c] as string);
       case Op.NEWSTRUCT:
-        this.newStruct(a, b, this.consts[c] as unknown as StructLayout);
+        this.data.newStruct(a, b, this.consts[c] as unknown as StructLayout);
         return pc + 4;
       case Op.GETFIELD:
       case Op.GETFIELDOPT:
-        this.getField(a, b, this.consts[c] as string);
+        this.data.getField(a, b, this.consts[c] as string);
         return pc + 4;
       default: {
         const jump = COMPARE_JUMPS[op];
@@ -664,312 +639,10 @@ export class Recorder {
     }
   }
 
-  private getIndex(pc: number, a: number, b: number, c: number): number {
-    const o = this.stack[this.base + b];
-    const k = this.stack[this.base + c];
-    if (o instanceof RDict && typeof k === "number") {
-      const elem = o.getIntKey(k);
-      if (elem === undefined) throw new TraceAbort("nyi_value", "a missing dict key");
-      const kind = this.kindOf(elem);
-      if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
-      this.write(a, this.emitHelper(`dget_${kind}`, kind, [this.read(b), this.read(c)]), elem);
-      return pc + 4;
-    }
-    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
-    if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
-    const elem = o.at(k);
-    const kind = this.kindOf(elem);
-    if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
-    const arr = this.read(b);
-    const index = this.read(c);
-    if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
-    const h = this.packedHandle(arr, o, kind);
-    this.write(a, h !== null ? this.emit("PAGET", kind, [h, index], true) : this.emit("AGET", kind, [arr, index], true), elem);
-    return pc + 4;
-  }
 
-  private setIndex(pc: number, a: number, b: number, c: number): number {
-    const o = this.stack[this.base + a];
-    const k = this.stack[this.base + b];
-    const v = this.stack[this.base + c];
-    if (o instanceof RDict && typeof k === "number") {
-      if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared dict (copy-on-write)");
-      const kind = this.kindOf(v);
-      if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
-      this.emitHelper(`dset_${kind}`, "none", [this.read(a), this.read(b), this.read(c)]);
-      o.setIntKey(k, v);
-      return pc + 4;
-    }
-    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
-    if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
-    if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
-    const kind = this.kindOf(v);
-    if (kind === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
-    const arr = this.read(a);
-    const index = this.read(b);
-    if (this.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
-    this.refuseOtherKind(arr, kind);
-    const h = this.packedHandle(arr, o, kind);
-    if (h !== null) this.emit("PASET", "none", [h, index, this.read(c)], true);
-    else this.emit("ASET", "none", [arr, index, this.read(c)], true);
-    o.put(k, v);
-    return pc + 4;
-  }
-
-  /**
-   * `for x in N` (a count) and `for x in array`: the iterator register holds the count
-   * or the array (shared: the loop walks a snapshot), the next one the position.
-   */
-  private forIteration(pc: number, it: number, varReg: number, body: number): number {
-    const source = this.stack[this.base + it];
-    const position = this.stack[this.base + it + 1] as number;
-    const src = this.read(it);
-    const pos = this.read(it + 1);
-    let more: boolean;
-    let limit: number;
-    if (typeof source === "number") {
-      more = position < source;
-      limit = src;
-    } else if (source instanceof RArray) {
-      more = position < source.length;
-      limit = this.arrayLength(src, source);
-    } else {
-      throw new TraceAbort("nyi_value", "a for loop over something other than a count or an array");
-    }
-    const before = this.snapshot();
-    const cond = this.emit("LT", "bool", [pos, limit]);
-    this.emit(more ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], before);
-    if (!more) return pc + 4;
-    let value: Value = position;
-    let valueRef = pos;
-    if (source instanceof RArray) {
-      value = source.at(position);
-      const kind = this.kindOf(value);
-      if (kind === "ref") throw new TraceAbort("nyi_value", "a for loop over an array of arrays");
-      const h = this.packedHandle(src, source, kind);
-      valueRef = h !== null ? this.emit("PAGET", kind, [h, pos], before) : this.emit("AGET", kind, [src, pos], before);
-    }
-    this.write(varReg, valueRef, value);
-    this.write(it + 1, this.emit("ADD", "int", [pos, this.constant("int", 1)], before), position + 1);
-    return body;
-  }
-
-  /** `R[a] = push(R[a], R[v])` (PUSHVAR, fn in R[f]): an in-place append of the unshared array. */
-  private pushInPlace(pc: number, a: number, f: number, v: number): number {
-    const fn = this.stack[this.base + f];
-    const fnRef = this.read(f);
-    if (!this.isObject(fnRef) || !(fn instanceof RNative) || (fn.name !== "push" && fn.name !== "append")) {
-      throw new TraceAbort("call_native", "a push through something other than the push builtin");
-    }
-    const arr = this.stack[this.base + a];
-    if (!(arr instanceof RArray) || arr.shared) throw new TraceAbort("nyi_value", "a push onto a shared array or a non-array");
-    const value = this.stack[this.base + v];
-    const kind = this.kindOf(value);
-    if (kind === "ref") throw new TraceAbort("nyi_value", "pushing an array or dict");
-    const arrRef = this.read(a);
-    if (this.isObject(arrRef)) throw new TraceAbort("nyi_value", "a push onto a constant");
-    this.refuseOtherKind(arrRef, kind);
-    const h = this.packedHandle(arrRef, arr, kind);
-    if (h !== null) this.emit("PAPUSH", "none", [h, this.read(v)], true);
-    else this.emitHelper(`apush_${kind}`, "none", [arrRef, this.read(v)]);
-    arr.append(value);
-    return pc + 4;
-  }
-
-  // ---------------------------------------------------------------------------
-  // Calls
-
-  /** CALL a nargs / CALLG a nargs g: R[a] = callee(R[a+1] ..). */
-  private call(pc: number, op: number, a: number, nargs: number, g: number): number {
-    const frame = this.cur.frame;
-    let fnRef: number;
-    let fn: Value;
-    if (op === Op.CALLG) {
-      fn = frame.module.globals[g];
-      if (frame.module.kinds[g] === 0) throw new TraceAbort("error_raised", "a call of an undefined global");
-      fnRef = this.readSlot(this.placeSlot(frame.module.globals, g));
-    } else {
-      fn = this.stack[this.base + a];
-      fnRef = this.read(a);
-    }
-    if (!this.isObject(fnRef)) throw new TraceAbort("call_user", "a call of a function value the trace computed");
-    if (fn instanceof RNative) return this.callBuiltin(pc, a, nargs, fn);
-    if (!(fn instanceof RFunction)) throw new TraceAbort("nyi_value", `a call of a ${describe(fn)}`);
-    const proto = fn.proto;
-    if (proto.directArity !== nargs || proto.isGenerator) throw new TraceAbort("call_user", `a call of ${proto.name} that is not a plain call`);
-    const args: number[] = [];
-    for (let i = 1; i <= nargs; i++) {
-      const ref = this.read(a + i);
-      // Passing an array marks it shared (value semantics): not in traces yet.
-      if (this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "an array or dict passed to a function");
-      args.push(ref);
-    }
-    this.write(a, fnRef, fn);
-    // The call shares its arguments (as the interpreter's invoke does).
-    for (let i = 1; i <= nargs; i++) share(this.stack[this.base + a + i]);
-    const onStack = this.frames.filter((f) => f.frame.proto === proto).length;
-    if (onStack > this.env.recunroll) return this.callEntryTrace(pc, a, fn, args);
-    // Inline: the callee's frame sits above the call's registers, as the interpreter puts it.
-    frame.pc = pc + 4;
-    let callee: Frame;
-    try {
-      callee = this.rt.jitPushFrame(fn, this.base + a + 1, this.base + a, proto.entryPc);
-    } catch (e) {
-      if (e instanceof RuffError) throw new TraceAbort("error_raised", e.message);
-      throw e;
-    }
-    this.frames.push({ frame: callee, fn, rel: this.cur.rel + a + 1 });
-    this.enterFrame();
-    this.inlined.push(proto);
-    return proto.entryPc;
-  }
-
-  /** A recursive call: the trace calls fn's entry trace (the interpreter runs it now). */
-  private callEntryTrace(pc: number, a: number, fn: RFunction, args: number[]): number {
-    const sig = this.env.entrySignature(fn.proto);
-    const own = this.mode.kind === "entry" && fn.proto === this.proto;
-    if (sig === null && !own) throw new TraceAbort("call_user", `recursion into ${fn.proto.name}, which has no entry trace yet`);
-    const type = sig?.result ?? null;
-    // The callee takes its arguments as typed (an int parameter would truncate a float).
-    const want = sig?.args ?? this.rootArgs;
-    args.forEach((ref, i) => {
-      if (this.typeOfRef(ref) !== want[i]) throw new TraceAbort("type_unstable", `${fn.proto.name} called with a ${this.typeOfRef(ref)} where its entry trace takes a ${want[i]}`);
-    });
-    // Its identity checks are ours to make: a native call skips its entry stub.
-    for (const c of sig?.checks ?? []) {
-      if (c.place === null) throw new TraceAbort("call_user", `${fn.proto.name}'s entry trace assumes which function an argument holds`);
-      const slot = this.placeSlot(c.place.array, c.place.index);
-      if (!this.checks.some((k) => k.slot === slot && k.value === c.value)) this.checks.push({ slot, value: c.value });
-    }
-    const argValues: Value[] = [];
-    for (let i = 1; i <= args.length; i++) argValues.push(this.stack[this.base + a + i]);
-    if (args.length > 3) throw new TraceAbort("call_user", "a recursive call with more than 3 arguments");
-    // The state before the call. A callee that is too deep leaves it to the interpreter
-    // (resume at the call); one that exits has its frames rebuilt on top of this state
-    // with the caller resuming after the call (src/deopt/exits.ts derives that state).
-    const before = this.snapshot();
-    // An exit inside the callee finds the pending call's function in R[a].
-    this.snapshots[before].keep = [this.cur.rel + a];
-    this.cur.frame.pc = pc + 4;
-    let result: Value;
-    try {
-      // The callee runs on the stack above every frame being recorded.
-      const top = this.frames[this.frames.length - 1].frame;
-      result = this.rt.jitCallAt(fn, argValues, top.base + top.proto.nslots);
-    } catch (e) {
-      if (e instanceof RuffError) {
-        // The callee raised: the program sees the error at this call, as without the JIT.
-        this.cur.frame.pc = pc;
-        throw e;
-      }
-      throw e;
-    }
-    // The call has run (and printed whatever it printed): from here an abort must leave
-    // the interpreter after it, with its result in place, or the call would run twice.
-    this.stack[this.base + a] = result;
-    this.pc = pc + 4;
-    const kind = this.kindOf(result);
-    if (kind === "ref") throw new TraceAbort("nyi_value", "a recursive function returning an object");
-    if (type !== null && type !== kind) throw new TraceAbort("type_unstable", `${fn.proto.name} returned a ${kind}, its entry trace a ${type}`);
-    this.ops.push({ op: "CALLT", type: kind, args, snap: before, callee: fn.proto });
-    const ref = this.ops.length - 1;
-    if (own) this.ownResults.push(ref);
-    this.calls.push(fn.proto);
-    this.write(a, ref, result);
-    return pc + 4;
-  }
-
-  /** RETURN a (a < 0: RETNULL). */
-  private ret(pc: number, a: number): number | RecordedTrace["end"] {
-    const value: Value = a >= 0 ? this.stack[this.base + a] : null;
-    if (value === null) throw new TraceAbort("nyi_value", "a function returning null");
-    const ref = this.read(a);
-    if (this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "a function returning an array or dict");
-    if (this.frames.length === 1) {
-      if (this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry")) {
-        const type = this.typeOfRef(ref);
-        if (this.ownResults.some((r) => this.typeOfRef(r) !== type)) throw new TraceAbort("type_unstable", "a recursive call returned another type than the function does");
-        const snap = this.snapshot();
-        this.rt.jitReturn(value);
-        return { kind: "return", value: ref, snap };
-      }
-      throw new TraceAbort("left_loop", "the function returned");
-    }
-    const done = this.frames.pop()!;
-    this.rt.jitReturn(value);
-    // The callee's registers are dead: exits need not restore them.
-    for (const slot of [...this.current.keys()]) if (slot >= done.rel && slot < EXT_SLOT_BASE) this.current.delete(slot);
-    this.enterFrame();
-    this.writeSlot(done.rel - 1, ref, value);
-    return this.cur.frame.pc;
-  }
-
-  /** `R[a] = builtin(R[a+1] ..)` for the builtins traces compute inline. */
-  private callBuiltin(pc: number, a: number, nargs: number, fn: RNative): number {
-    if (!INLINE_BUILTINS.has(fn.name) || nargs !== 1) throw new TraceAbort("call_native", `call of ${fn.name}`);
-    const x = this.stack[this.base + a + 1];
-    const arg = this.read(a + 1);
-    const kind = this.typeOfRef(arg);
-    let ref: number;
-    if (fn.name === "len") {
-      if (kind !== "ref" || this.isObject(arg) || !(x instanceof RArray)) throw new TraceAbort("nyi_value", "len of something other than an array");
-      ref = this.arrayLength(arg, x);
-    } else {
-      if (kind !== "int" && kind !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
-      const f = this.asFloat(arg);
-      ref = fn.name === "sqrt" ? this.emit("FSQRT", "float", [f], true)
-        : this.emit(fn.name === "abs" ? "FABS" : fn.name === "floor" ? "FFLOOR" : "FCEIL", "float", [f]);
-    }
-    const result = this.concrete(() => fn.fn([x]));
-    this.write(a, ref, result);
-    return pc + 4;
-  }
-
-  /**
-   * A store of another kind into an array this trace packs would unpack it at every
-   * iteration, and every later entry would refuse at the handle: abort instead. The
-   * interpreter makes the store, so the next recording finds the array mixed and uses
-   * the boxed helpers.
-   */
-  private refuseOtherKind(arr: number, kind: "int" | "float" | "bool"): void {
-    const known = this.handles.get(arr);
-    if (known !== undefined && known.kind !== ElemKind[kind]) throw new TraceAbort("type_unstable", `a ${kind} stored into an array this trace packs as ${ELEM_KIND_NAMES[known.kind]}`);
-  }
-
-  /** len(arr) of the array ref arr (its value now: o). */
-  private arrayLength(arr: number, o: RArray): number {
-    const known = this.handles.get(arr);
-    if (known !== undefined) return this.emit("PALEN", "int", [known.ref], true);
-    const kind = o.length > 0 ? this.kindOf(o.at(0)) : null;
-    const h = kind !== null && kind !== "ref" ? this.packedHandle(arr, o, kind) : null;
-    return h !== null ? this.emit("PALEN", "int", [h], true) : this.emit("ALEN", "int", [arr]);
-  }
-
-  /**
-   * The handle of the array ref arr (its value now: o) packed as kind, emitting its
-   * AHANDLE the first time; null when the trace should use the boxed helpers instead: a
-   * constant array, elements of another kind, or the same array wanted as another kind.
-   */
-  private packedHandle(arr: number, o: RArray, kind: "int" | "float" | "bool"): number | null {
-    const elem = ElemKind[kind];
-    const known = this.handles.get(arr);
-    if (known !== undefined) return known.kind === elem ? known.ref : null;
-    if (this.isObject(arr) || !o.packable(elem)) return null;
-    const entryLoad = this.ops[arr].op === "SLOAD"; // SLOADs are only ever entry loads
-    this.ops.push({ op: "AHANDLE", type: "int", args: [arr], snap: this.snapshot(), elem, hoistSnap: entryLoad && this.headerSnap >= 0 ? this.headerSnap : undefined });
-    const ref = this.ops.length - 1;
-    this.handles.set(arr, { ref, kind: elem });
-    return ref;
-  }
-
-  /** A guarded call of a trace helper (it refuses, making the trace exit, before any effect). */
-  private emitHelper(helper: string, type: IrTypeName, args: number[]): number {
-    this.ops.push({ op: "CALLH", type, args, snap: this.snapshot(), helper });
-    return this.ops.length - 1;
-  }
 
   /** Run the concrete operation; a Ruff error aborts (the interpreter raises it itself). */
-  private concrete(run: () => Value): Value {
+  concrete<T>(run: () => T): T {
     try {
       return run();
     } catch (e) {
@@ -1020,6 +693,3 @@ export class Recorder {
   }
 }
 
-function describe(v: Value): string {
-  return v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v;
-}

@@ -1,0 +1,203 @@
+// Recording of calls, returns and builtins: calls of user functions and methods are
+// inlined (RecordCore.pushFrame, popFrame), recursion past recunroll calls the callee's
+// entry trace (CALLT), and the builtins in INLINE_BUILTINS are computed by the trace;
+// a call of any other builtin aborts. Each call and return is made for real in the
+// interpreter as it is recorded, so an abort leaves the interpreter in the frame that
+// recording had reached.
+
+import { Op, type FunctionProto } from "../interp/bytecode";
+import { RArray, RFunction, RNative, RStruct, RuffError, share, type Value } from "../interp/value";
+import type { Runtime } from "../interp/runtime";
+import { TraceAbort } from "./abort";
+import { describe, kindOf } from "./record-kind";
+import type { DataRecorder } from "./record-data";
+import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv } from "./recorder";
+
+/** Builtins a trace computes itself. */
+const INLINE_BUILTINS = new Set(["sqrt", "abs", "floor", "ceil", "len"]);
+
+export class CallRecorder {
+  /** Functions inlined (RecordedTrace.inlined). */
+  readonly inlined: FunctionProto[] = [];
+  /** Recursive calls that go through entry traces (RecordedTrace.calls). */
+  readonly entryCalls: FunctionProto[] = [];
+  /** Results of calls of the tree being recorded: they must have its result type. */
+  private readonly ownResults: number[] = [];
+
+  constructor(
+    private readonly core: RecordCore,
+    private readonly data: DataRecorder,
+    private readonly rt: Runtime,
+    private readonly env: RecorderEnv,
+    private readonly mode: RecordMode,
+  ) {}
+
+  /** CALL a nargs / CALLG a nargs g: R[a] = callee(R[a+1] ..). */
+  call(pc: number, op: number, a: number, nargs: number, g: number): number {
+    const { stack, base } = this.core;
+    const frame = this.core.cur.frame;
+    let fnRef: number;
+    let fn: Value;
+    if (op === Op.CALLG) {
+      fn = frame.module.globals[g];
+      if (frame.module.kinds[g] === 0) throw new TraceAbort("error_raised", "a call of an undefined global");
+      fnRef = this.core.readSlot(this.core.placeSlot(frame.module.globals, g));
+    } else {
+      fn = stack[base + a];
+      fnRef = this.core.read(a);
+    }
+    if (!this.core.isObject(fnRef)) throw new TraceAbort("call_user", "a call of a function value the trace computed");
+    if (fn instanceof RNative) return this.callBuiltin(pc, a, nargs, fn);
+    if (!(fn instanceof RFunction)) throw new TraceAbort("nyi_value", `a call of a ${describe(fn)}`);
+    const proto = fn.proto;
+    if (proto.directArity !== nargs || proto.isGenerator) throw new TraceAbort("call_user", `a call of ${proto.name} that is not a plain call`);
+    const args: number[] = [];
+    for (let i = 1; i <= nargs; i++) {
+      const ref = this.core.read(a + i);
+      // Passing an array marks it shared (value semantics): not in traces yet.
+      if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref)) throw new TraceAbort("nyi_value", "an array or dict passed to a function");
+      args.push(ref);
+    }
+    this.core.write(a, fnRef, fn);
+    // The call shares its arguments (as the interpreter's invoke does).
+    for (let i = 1; i <= nargs; i++) share(stack[base + a + i]);
+    const onStack = this.core.frames.filter((f) => f.frame.proto === proto).length;
+    if (onStack > this.env.recunroll) return this.callEntryTrace(pc, a, fn, args);
+    return this.inline(pc, a, fn);
+  }
+
+  /**
+   * CALLMETHOD on a struct the trace made: the method (fixed per layout for the whole
+   * run, so no guard) is inlined like a call, the receiver as its register 0. Receivers
+   * from outside the trace would be shared by the call (copy-on-write): not yet.
+   */
+  callMethod(pc: number, a: number, nargs: number, name: string): number {
+    const { stack, base } = this.core;
+    const recv = stack[base + a + 1];
+    const recvRef = this.core.read(a + 1);
+    if (!(recv instanceof RStruct) || !this.data.virtuals.has(recvRef)) throw new TraceAbort("call_user", `a method call (${name}) on a value the trace did not make`);
+    if (recv.layout.index.has(name)) throw new TraceAbort("call_user", "a call of a function held in a struct field");
+    const m = this.rt.jitMethodFor(recv.layout, name);
+    if (m === undefined) throw new TraceAbort("error_raised", `an undefined method ${name}`);
+    const proto = m.proto;
+    if (proto.isGenerator || proto.arity !== nargs) throw new TraceAbort("call_user", `a call of ${proto.name} that is not a plain call`);
+    for (let i = 2; i <= nargs + 1; i++) {
+      const ref = this.core.read(a + i);
+      if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref)) throw new TraceAbort("nyi_value", "an array or dict passed to a method");
+    }
+    if (this.core.frames.some((f) => f.frame.proto === proto)) throw new TraceAbort("call_user", `a recursive method call (${proto.name})`);
+    // As the interpreter: the method goes in R[a], the arguments become shared.
+    this.core.write(a, this.core.object(m), m);
+    for (let i = 1; i <= nargs + 1; i++) share(stack[base + a + i]);
+    return this.inline(pc, a, m);
+  }
+
+  /** Inline fn's call in R[a]: the callee's frame sits above the call's registers, as the interpreter puts it. */
+  private inline(pc: number, a: number, fn: RFunction): number {
+    const { base, cur } = this.core;
+    const proto = fn.proto;
+    cur.frame.pc = pc + 4;
+    const callee = this.core.concrete(() => this.rt.jitPushFrame(fn, base + a + 1, base + a, proto.entryPc));
+    this.core.pushFrame({ frame: callee, fn, rel: cur.rel + a + 1 });
+    this.inlined.push(proto);
+    return proto.entryPc;
+  }
+
+  /** A recursive call: the trace calls fn's entry trace (the interpreter runs it now). */
+  private callEntryTrace(pc: number, a: number, fn: RFunction, args: number[]): number {
+    const { stack, base } = this.core;
+    const sig = this.env.entrySignature(fn.proto);
+    const own = this.mode.kind === "entry" && fn.proto === this.core.proto;
+    if (sig === null && !own) throw new TraceAbort("call_user", `recursion into ${fn.proto.name}, which has no entry trace yet`);
+    const type = sig?.result ?? null;
+    // The callee takes its arguments as typed (an int parameter would truncate a float).
+    const want = sig?.args ?? this.core.rootArgs;
+    args.forEach((ref, i) => {
+      if (this.core.typeOfRef(ref) !== want[i]) throw new TraceAbort("type_unstable", `${fn.proto.name} called with a ${this.core.typeOfRef(ref)} where its entry trace takes a ${want[i]}`);
+    });
+    // Its identity checks are ours to make: a native call skips its entry stub.
+    for (const c of sig?.checks ?? []) {
+      if (c.place === null) throw new TraceAbort("call_user", `${fn.proto.name}'s entry trace assumes which function an argument holds`);
+      const slot = this.core.placeSlot(c.place.array, c.place.index);
+      if (!this.core.checks.some((k) => k.slot === slot && k.value === c.value)) this.core.checks.push({ slot, value: c.value });
+    }
+    const argValues: Value[] = [];
+    for (let i = 1; i <= args.length; i++) argValues.push(stack[base + a + i]);
+    if (args.length > 3) throw new TraceAbort("call_user", "a recursive call with more than 3 arguments");
+    // The state before the call. A callee that is too deep leaves it to the interpreter
+    // (resume at the call); one that exits has its frames rebuilt on top of this state
+    // with the caller resuming after the call (src/deopt/exits.ts derives that state).
+    const before = this.core.snapshot();
+    // An exit inside the callee finds the pending call's function in R[a].
+    this.core.snapshots[before].keep = [this.core.cur.rel + a];
+    this.core.cur.frame.pc = pc + 4;
+    let result: Value;
+    try {
+      // The callee runs on the stack above every frame being recorded.
+      const top = this.core.frames[this.core.frames.length - 1].frame;
+      result = this.rt.jitCallAt(fn, argValues, top.base + top.proto.nslots);
+    } catch (e) {
+      if (e instanceof RuffError) {
+        // The callee raised: the program sees the error at this call, as without the JIT.
+        this.core.cur.frame.pc = pc;
+        throw e;
+      }
+      throw e;
+    }
+    // The call has run (and printed whatever it printed): from here an abort must leave
+    // the interpreter after it, with its result in place, or the call would run twice.
+    stack[base + a] = result;
+    this.core.pc = pc + 4;
+    const kind = kindOf(result);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "a recursive function returning an object");
+    if (type !== null && type !== kind) throw new TraceAbort("type_unstable", `${fn.proto.name} returned a ${kind}, its entry trace a ${type}`);
+    const ref = this.core.push({ op: "CALLT", type: kind, args, snap: before, callee: fn.proto });
+    if (own) this.ownResults.push(ref);
+    this.entryCalls.push(fn.proto);
+    this.core.write(a, ref, result);
+    return pc + 4;
+  }
+
+  /** RETURN a (a < 0: RETNULL). */
+  ret(pc: number, a: number): number | RecordedTrace["end"] {
+    const value: Value = a >= 0 ? this.core.stack[this.core.base + a] : null;
+    if (value === null) throw new TraceAbort("nyi_value", "a function returning null");
+    const ref = this.core.read(a);
+    if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref)) throw new TraceAbort("nyi_value", "a function returning an array or dict");
+    if (this.core.frames.length === 1) {
+      if (this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry")) {
+        const type = this.core.typeOfRef(ref);
+        if (this.ownResults.some((r) => this.core.typeOfRef(r) !== type)) throw new TraceAbort("type_unstable", "a recursive call returned another type than the function does");
+        const snap = this.core.snapshot();
+        this.rt.jitReturn(value);
+        return { kind: "return", value: ref, snap };
+      }
+      throw new TraceAbort("left_loop", "the function returned");
+    }
+    this.rt.jitReturn(value);
+    const done = this.core.popFrame();
+    this.core.writeSlot(done.rel - 1, ref, value);
+    return this.core.cur.frame.pc;
+  }
+
+  /** `R[a] = builtin(R[a+1] ..)` for the builtins traces compute inline. */
+  private callBuiltin(pc: number, a: number, nargs: number, fn: RNative): number {
+    if (!INLINE_BUILTINS.has(fn.name) || nargs !== 1) throw new TraceAbort("call_native", `call of ${fn.name}`);
+    const x = this.core.stack[this.core.base + a + 1];
+    const arg = this.core.read(a + 1);
+    const kind = this.core.typeOfRef(arg);
+    let ref: number;
+    if (fn.name === "len") {
+      if (kind !== "ref" || this.core.isObject(arg) || !(x instanceof RArray)) throw new TraceAbort("nyi_value", "len of something other than an array");
+      ref = this.data.arrayLength(arg, x);
+    } else {
+      if (kind !== "int" && kind !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
+      const f = this.core.asFloat(arg);
+      ref = fn.name === "sqrt" ? this.core.emit("FSQRT", "float", [f], true)
+        : this.core.emit(fn.name === "abs" ? "FABS" : fn.name === "floor" ? "FFLOOR" : "FCEIL", "float", [f]);
+    }
+    const result = this.core.concrete(() => fn.fn([x]));
+    this.core.write(a, ref, result);
+    return pc + 4;
+  }
+}

@@ -1,0 +1,213 @@
+// Recording of data: array and int-key dict indexing, in-place push, `for x in` over a
+// count or an array, and structs. An array that can pack (RArray.packable) gets one
+// AHANDLE per trace, then PAGET/PASET/PALEN/PAPUSH on the handle; a constant array, one
+// that cannot pack, or one wanted as two kinds takes the boxed ops and helpers. Dicts
+// always go through helpers. Structs the trace makes stay virtual
+// (RecordedTrace.virtuals). An instruction's effect (a store, an append) comes after
+// every check that may abort it: after an abort the interpreter executes it itself.
+
+import { RArray, RDict, RNative, RStruct, type StructLayout, type Value } from "../interp/value";
+import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
+import type { IrTypeName } from "../ir/ops";
+import { TraceAbort } from "./abort";
+import { kindOf } from "./record-kind";
+import type { RecordCore } from "./recorder";
+
+export class DataRecorder {
+  /** Array ref -> the AHANDLE of it and the kind it packs as (one per array per trace). */
+  private readonly handles = new Map<number, { ref: number; kind: ElemKind }>();
+  /** Struct placeholders -> their layout and the refs of their field values (see RecordedTrace.virtuals). */
+  readonly virtuals = new Map<number, { layout: StructLayout; fields: number[] }>();
+
+  constructor(private readonly core: RecordCore) {}
+
+  getIndex(pc: number, a: number, b: number, c: number): number {
+    const { stack, base } = this.core;
+    const o = stack[base + b];
+    const k = stack[base + c];
+    if (o instanceof RDict && typeof k === "number") {
+      const elem = o.getIntKey(k);
+      if (elem === undefined) throw new TraceAbort("nyi_value", "a missing dict key");
+      const kind = kindOf(elem);
+      if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
+      this.core.write(a, this.emitHelper(`dget_${kind}`, kind, [this.core.read(b), this.core.read(c)]), elem);
+      return pc + 4;
+    }
+    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
+    if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
+    const elem = o.at(k);
+    const kind = kindOf(elem);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
+    const arr = this.core.read(b);
+    const index = this.core.read(c);
+    if (this.core.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+    const h = this.packedHandle(arr, o, kind);
+    this.core.write(a, h !== null ? this.core.emit("PAGET", kind, [h, index], true) : this.core.emit("AGET", kind, [arr, index], true), elem);
+    return pc + 4;
+  }
+
+  setIndex(pc: number, a: number, b: number, c: number): number {
+    const { stack, base } = this.core;
+    const o = stack[base + a];
+    const k = stack[base + b];
+    const v = stack[base + c];
+    if (o instanceof RDict && typeof k === "number") {
+      if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared dict (copy-on-write)");
+      const kind = kindOf(v);
+      if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
+      this.emitHelper(`dset_${kind}`, "none", [this.core.read(a), this.core.read(b), this.core.read(c)]);
+      o.setIntKey(k, v);
+      return pc + 4;
+    }
+    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
+    if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
+    if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
+    const kind = kindOf(v);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
+    const arr = this.core.read(a);
+    const index = this.core.read(b);
+    if (this.core.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+    this.refuseOtherKind(arr, kind);
+    const h = this.packedHandle(arr, o, kind);
+    if (h !== null) this.core.emit("PASET", "none", [h, index, this.core.read(c)], true);
+    else this.core.emit("ASET", "none", [arr, index, this.core.read(c)], true);
+    o.put(k, v);
+    return pc + 4;
+  }
+
+  /**
+   * `for x in N` (a count) and `for x in array`: the iterator register holds the count
+   * or the array (shared: the loop walks a snapshot), the next one the position.
+   */
+  forIteration(pc: number, it: number, varReg: number, body: number): number {
+    const { stack, base } = this.core;
+    const source = stack[base + it];
+    const position = stack[base + it + 1] as number;
+    const src = this.core.read(it);
+    const pos = this.core.read(it + 1);
+    let more: boolean;
+    let limit: number;
+    if (typeof source === "number") {
+      more = position < source;
+      limit = src;
+    } else if (source instanceof RArray) {
+      more = position < source.length;
+      limit = this.arrayLength(src, source);
+    } else {
+      throw new TraceAbort("nyi_value", "a for loop over something other than a count or an array");
+    }
+    const before = this.core.snapshot();
+    const cond = this.core.emit("LT", "bool", [pos, limit]);
+    this.core.emit(more ? "GUARD_TRUE" : "GUARD_FALSE", "none", [cond], before);
+    if (!more) return pc + 4;
+    let value: Value = position;
+    let valueRef = pos;
+    if (source instanceof RArray) {
+      value = source.at(position);
+      const kind = kindOf(value);
+      if (kind === "ref") throw new TraceAbort("nyi_value", "a for loop over an array of arrays");
+      const h = this.packedHandle(src, source, kind);
+      valueRef = h !== null ? this.core.emit("PAGET", kind, [h, pos], before) : this.core.emit("AGET", kind, [src, pos], before);
+    }
+    this.core.write(varReg, valueRef, value);
+    this.core.write(it + 1, this.core.emit("ADD", "int", [pos, this.core.constant("int", 1)], before), position + 1);
+    return body;
+  }
+
+  /** `R[a] = push(R[a], R[v])` (PUSHVAR, fn in R[f]): an in-place append of the unshared array. */
+  pushInPlace(pc: number, a: number, f: number, v: number): number {
+    const { stack, base } = this.core;
+    const fn = stack[base + f];
+    const fnRef = this.core.read(f);
+    if (!this.core.isObject(fnRef) || !(fn instanceof RNative) || (fn.name !== "push" && fn.name !== "append")) {
+      throw new TraceAbort("call_native", "a push through something other than the push builtin");
+    }
+    const arr = stack[base + a];
+    if (!(arr instanceof RArray) || arr.shared) throw new TraceAbort("nyi_value", "a push onto a shared array or a non-array");
+    const value = stack[base + v];
+    const kind = kindOf(value);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "pushing an array or dict");
+    const arrRef = this.core.read(a);
+    if (this.core.isObject(arrRef)) throw new TraceAbort("nyi_value", "a push onto a constant");
+    this.refuseOtherKind(arrRef, kind);
+    const h = this.packedHandle(arrRef, arr, kind);
+    if (h !== null) this.core.emit("PAPUSH", "none", [h, this.core.read(v)], true);
+    else this.emitHelper(`apush_${kind}`, "none", [arrRef, this.core.read(v)]);
+    arr.append(value);
+    return pc + 4;
+  }
+
+  /**
+   * A store of another kind into an array this trace packs would unpack it at every
+   * iteration, and every later entry would refuse at the handle: abort instead. The
+   * interpreter makes the store, so the next recording finds the array mixed and uses
+   * the boxed helpers.
+   */
+  private refuseOtherKind(arr: number, kind: "int" | "float" | "bool"): void {
+    const known = this.handles.get(arr);
+    if (known !== undefined && known.kind !== ElemKind[kind]) throw new TraceAbort("type_unstable", `a ${kind} stored into an array this trace packs as ${ELEM_KIND_NAMES[known.kind]}`);
+  }
+
+  /** len(arr) of the array ref arr (its value now: o). */
+  arrayLength(arr: number, o: RArray): number {
+    const known = this.handles.get(arr);
+    if (known !== undefined) return this.core.emit("PALEN", "int", [known.ref], true);
+    const kind = o.length > 0 ? kindOf(o.at(0)) : null;
+    const h = kind !== null && kind !== "ref" ? this.packedHandle(arr, o, kind) : null;
+    return h !== null ? this.core.emit("PALEN", "int", [h], true) : this.core.emit("ALEN", "int", [arr]);
+  }
+
+  /**
+   * The handle of the array ref arr (its value now: o) packed as kind, emitting its
+   * AHANDLE the first time; null when the trace should use the boxed helpers instead: a
+   * constant array, elements of another kind, or the same array wanted as another kind.
+   */
+  private packedHandle(arr: number, o: RArray, kind: "int" | "float" | "bool"): number | null {
+    const elem = ElemKind[kind];
+    const known = this.handles.get(arr);
+    if (known !== undefined) return known.kind === elem ? known.ref : null;
+    if (this.core.isObject(arr) || !o.packable(elem)) return null;
+    const entryLoad = this.core.ops[arr].op === "SLOAD"; // SLOADs are only ever entry loads
+    const ref = this.core.push({ op: "AHANDLE", type: "int", args: [arr], snap: this.core.snapshot(), elem, hoistSnap: entryLoad && this.core.headerSnap >= 0 ? this.core.headerSnap : undefined });
+    this.handles.set(arr, { ref, kind: elem });
+    return ref;
+  }
+
+  /** A guarded call of a trace helper (it refuses, making the trace exit, before any effect). */
+  private emitHelper(helper: string, type: IrTypeName, args: number[]): number {
+    return this.core.push({ op: "CALLH", type, args, snap: this.core.snapshot(), helper });
+  }
+
+  /** NEWSTRUCT: made for real, recorded as a placeholder whose fields are known. */
+  newStruct(a: number, b: number, layout: StructLayout): void {
+    const fields = layout.fields.map((_, k) => this.core.read(b + k));
+    // Arrays in fields would be marked shared by the struct (copy-on-write): a trace that
+    // never makes the struct could not do that.
+    if (fields.some((f) => this.core.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "a struct holding an array, dict or function");
+    const struct = new RStruct(layout, layout.fields.map((_, k) => this.core.stack[this.core.base + b + k]));
+    const ref = this.core.push({ op: "KREF", type: "ref", args: [], snap: -1, object: struct });
+    this.virtuals.set(ref, { layout, fields });
+    this.core.write(a, ref, struct);
+  }
+
+  /**
+   * GETFIELD: of a struct the trace made, the field's value with no code; of another
+   * struct, a helper that checks the layout and the value's type (else the trace exits).
+   */
+  getField(a: number, b: number, name: string): void {
+    const ref = this.core.read(b);
+    const v = this.virtuals.get(ref);
+    const o = this.core.stack[this.core.base + b];
+    if (!(o instanceof RStruct)) throw new TraceAbort("nyi_value", "a field of something other than a struct");
+    const slot = o.layout.index.get(name);
+    if (slot === undefined) throw new TraceAbort("nyi_op", `${name} of a struct is not a field`);
+    if (v !== undefined) {
+      this.core.write(a, v.fields[slot], o.values[slot]);
+      return;
+    }
+    const value = o.values[slot];
+    const kind = kindOf(value);
+    if (kind === "ref") throw new TraceAbort("nyi_value", "a struct field holding an object");
+    this.core.write(a, this.emitHelper(`sget_${kind}`, kind, [ref, this.core.constant("int", o.layout.id), this.core.constant("int", slot)]), value);
+  }
+}
