@@ -116,10 +116,17 @@ export function tableHelpers(
   mod: ModuleBuilder, w: CodeWriter, traces: Iterable<Trace>, fnTable: number,
   slotsOf: (names: readonly ImportName[]) => (name: ImportName) => number,
 ): HelperCaller {
-  const slotOf = slotsOf(usedHelpers(traces));
-  return (name) => {
+  const used = usedHelpers(traces);
+  const slotOf = slotsOf(used);
+  // Slot and type index once per helper, not per call site (addType keys by a string).
+  const calls = new Map(used.map((name) => {
     const [params, results] = TRACE_IMPORTS[name];
-    w.i32_const(slotOf(name)).call_indirect(mod.addType(params, results), fnTable);
+    return [name, { slot: slotOf(name), type: mod.addType(params, results) }];
+  }));
+  return (name) => {
+    const call = calls.get(name);
+    if (call === undefined) throw new Error(`trace helper ${name} called but not bridged (helpersOf misses it)`);
+    w.i32_const(call.slot).call_indirect(call.type, fnTable);
   };
 }
 
