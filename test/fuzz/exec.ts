@@ -2,6 +2,7 @@
 // at once), with a timeout, and a small pool that keeps a fixed number of jobs going.
 
 import { spawn } from "node:child_process";
+import { nodeFlagsFor } from "../support/node-flags";
 
 export interface RunOutcome {
   stdout: string;
@@ -15,7 +16,7 @@ const MAX_OUTPUT = 8 * 1024 * 1024;
 
 export function runAsync(bundle: string, args: string[], options: { timeoutMs: number; cwd: string }): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, ...args], { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...nodeFlagsFor(bundle), bundle, ...args], { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
     const out: string[] = [];
     const err: string[] = [];
     let size = 0;

@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { nodeFlagsFor } from "./node-flags";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 export const BUNDLE = path.join(REPO_ROOT, "dist/launch.cjs");
@@ -31,7 +32,7 @@ export interface RunResult {
 
 export function runRuff(args: string[], options: { input?: string; timeoutMs?: number; cwd?: string } = {}): RunResult {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm test does it first)`);
-  const r = spawnSync(process.execPath, [BUNDLE, ...args], {
+  const r = spawnSync(process.execPath, [...nodeFlagsFor(BUNDLE), BUNDLE, ...args], {
     encoding: "utf8",
     input: options.input ?? "",
     timeout: options.timeoutMs ?? 60_000,
