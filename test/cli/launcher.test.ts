@@ -63,19 +63,19 @@ describe("launcher and node flags", () => {
   });
 
   it("a run under the build's flags accepts the build's cache (and so leaves it as it was)", () => {
-    const before = readFileSync(path.join(copy, flaggedCache));
+    const before = readFileSync(path.join(copy, flaggedCache), "base64");
     const mtime = statSync(path.join(copy, flaggedCache)).mtimeMs;
     expect(launch(flags)).toEqual({ stdout: "hello\n", code: 0 });
     expect(statSync(path.join(copy, flaggedCache)).mtimeMs).toBe(mtime);
-    expect(readFileSync(path.join(copy, flaggedCache)).equals(before)).toBe(true);
+    expect(readFileSync(path.join(copy, flaggedCache), "base64") === before).toBe(true);
   });
 
   it("a run under other flags writes a cache of its own and leaves bin/ruff's alone", () => {
-    const before = readFileSync(path.join(copy, flaggedCache));
+    const before = readFileSync(path.join(copy, flaggedCache), "base64");
     expect(existsSync(path.join(copy, cacheName("")))).toBe(false);
     expect(launch([])).toEqual({ stdout: "hello\n", code: 0 });
     expect(existsSync(path.join(copy, cacheName("")))).toBe(true);
-    expect(readFileSync(path.join(copy, flaggedCache)).equals(before)).toBe(true);
+    expect(readFileSync(path.join(copy, flaggedCache), "base64") === before).toBe(true);
     // The next run without flags accepts the cache it wrote.
     const mtime = statSync(path.join(copy, cacheName(""))).mtimeMs;
     expect(launch([])).toEqual({ stdout: "hello\n", code: 0 });
