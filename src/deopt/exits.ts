@@ -6,9 +6,12 @@
 // with the number of its exit site (ExitSites: which trace, snapshot and layout); the
 // records are applied outermost first, each writing its slots back (boxing floats and
 // bools) and pushing the interpreter frames its snapshot holds, so the interpreter
-// resumes in the innermost frame with the exact stack it would have had.
+// resumes in the innermost frame with the exact stack it would have had. A site's first
+// `hotrestore` records are written back by walking its layout (restoreGeneric); after
+// that by a restorer generated for it (most sites are left a few times and then grow a
+// side trace, so most never need the JS text compiled).
 
-import { RArray, RDict, RFloat, RFunction, RStruct, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RStruct, type StructLayout, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-tree";
 import { EXT_SLOT_BASE } from "../trace/recorder";
@@ -43,12 +46,18 @@ export interface ExitSite {
   /** The tree's slots when the code was emitted, in the order the record holds them. */
   slotOrder: readonly number[];
   layout: readonly ExitEntry[];
+  /** Made after the site's first `hotrestore` records (restorerOf). */
   restorer?: Restorer;
+  /** Records written back by restoreGeneric so far. */
+  genericRestores?: number;
 }
 
 /** Every exit site of every tree compiled so far, by number (a record's first word). */
 export class ExitSites {
   private readonly sites: ExitSite[] = [];
+
+  /** hotRestore: records of a site written back generically before it gets a restorer (the JIT parameter hotrestore). */
+  constructor(readonly hotRestore: number) {}
 
   add(site: ExitSite): number {
     return this.sites.push(site) - 1;
@@ -140,9 +149,44 @@ function factory(params: string[], body: string): (...args: unknown[]) => unknow
   return made;
 }
 
-/** The restorer of an exit site (made on first use: most exits are never taken): writes the record's entries to their slots. */
-function restorerOf(site: ExitSite): Restorer {
-  return (site.restorer ??= restorer(site.trace.tree, site));
+/**
+ * The restorer of an exit site, once it has been left more than hotRestore times
+ * (made then: most exits are never taken, or only until a side trace takes them over);
+ * undefined before, when restoreGeneric writes the record back.
+ */
+function restorerOf(site: ExitSite, hotRestore: number): Restorer | undefined {
+  if (site.restorer !== undefined) return site.restorer;
+  site.genericRestores = (site.genericRestores ?? 0) + 1;
+  if (site.genericRestores <= hotRestore) return undefined;
+  return (site.restorer = restorer(site.trace.tree, site));
+}
+
+/**
+ * What the site's restorer does, done by walking its layout: the same values, read in
+ * the same order (record entries in layout order, a sunk struct's fields in order),
+ * written to the same slots in the same order.
+ */
+function restoreGeneric(site: ExitSite, stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table): void {
+  const places = site.trace.tree.places;
+  const slotPart = at + EXIT_STACK.header;
+  let k = slotPart + site.slotOrder.length;
+  const valueOf = (e: ExitValue): Value => {
+    if (e.constant !== undefined) {
+      if (typeof e.constant === "object") return e.constant as Value;
+      return e.type === "float" ? new RFloat(e.constant as number) : e.constant;
+    }
+    const raw = "slot" in e.source ? area[slotPart + site.slotOrder.indexOf(e.source.slot)] : area[k++];
+    return e.type === "int" ? raw : e.type === "float" ? new RFloat(raw) : e.type === "ref" ? (refs.get(raw) as Value) : raw !== 0;
+  };
+  for (const e of site.layout) {
+    const value = e.struct !== undefined ? new RStruct(e.struct.layout as StructLayout, e.struct.fields.map(valueOf)) : valueOf(e);
+    if (e.slot >= EXT_SLOT_BASE) {
+      const p = places[e.slot - EXT_SLOT_BASE];
+      p.array[p.index] = value;
+    } else {
+      stack[base + e.slot] = value;
+    }
+  }
 }
 
 function restorer(tree: Tree, site: ExitSite): Restorer {
@@ -179,6 +223,8 @@ export interface AppliedExit {
   snap: number;
   /** Frames of the record, from its tree's root frame (depth in the interpreter's stack) up. */
   rootDepth: number;
+  /** This record's site got its generated restorer (it had been left hotrestore times). */
+  madeRestorer: boolean;
 }
 
 /**
@@ -219,9 +265,12 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, base: number): Ap
       const f = frames[k];
       rt.jitPushFrame(f.closure as RFunction, rootBase + f.base, rootBase + f.base - 1, f.pc);
     }
-    restorerOf(site)(stack, rootBase, area, at, shared.refs);
+    const hadRestorer = site.restorer !== undefined;
+    const restore = restorerOf(site, shared.sites.hotRestore);
+    if (restore !== undefined) restore(stack, rootBase, area, at, shared.refs);
+    else restoreGeneric(site, stack, rootBase, area, at, shared.refs);
     if (site.kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
-    applied.push({ trace: t, snap: snapId, rootDepth });
+    applied.push({ trace: t, snap: snapId, rootDepth, madeRestorer: !hadRestorer && restore !== undefined });
   }
   return applied;
 }

@@ -89,7 +89,7 @@ export class TracingJit implements JitHook {
         refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
         fns,
         helperTable: new HelperTable(fns, traceHelpersFor(heap), () => this.newTableSlot()),
-        sites: new ExitSites(),
+        sites: new ExitSites(this.params.hotrestore),
       };
     }
     return this.sharedRuntime;
@@ -214,6 +214,7 @@ export class TracingJit implements JitHook {
     if (this.log && frames >= 2 && applied.length > 0) this.log.deopt(applied[0].trace.id, applied[0].snap, frames);
     for (const e of applied) {
       e.trace.exitCounts[e.snap]++;
+      if (e.madeRestorer) this.log?.restorer(e.trace.id, e.snap, this.params.hotrestore);
       this.log?.exit(e.trace.id, e.snap, this.pos(e.trace.trace.snapshots[e.snap].frames[0].proto, e.trace.trace.snapshots[e.snap].pc), "guard");
     }
     // Only the innermost exit is where the interpreter now stands: grow a side trace there.
