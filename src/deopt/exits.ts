@@ -1,18 +1,24 @@
 // Entering a compiled trace tree and leaving it. The entry is a small JS function
 // generated per tree compile (new Function), so V8 sees the slot numbers and types as
 // constants: it checks the types and identities the tree was specialised to and passes
-// the slot values as wasm parameters. Leaving: every exit wrote a record on the shared
+// the slot values as wasm parameters. A compiled tree's first `hotstub` entries go
+// through a generic entry that does the same by walking the tree's slots (most trees are
+// entered a few times: a loop once per run of it). Leaving: every exit wrote a record on the shared
 // exit stack (innermost native frame first, see src/backend/emit-tree.ts) that starts
 // with the number of its exit site (ExitSites: which trace, snapshot and layout); the
 // records are applied outermost first, each writing its slots back (boxing floats and
 // bools) and pushing the interpreter frames its snapshot holds, so the interpreter
-// resumes in the innermost frame with the exact stack it would have had.
+// resumes in the innermost frame with the exact stack it would have had. Likewise a
+// site's first `hotstub` records are written back by walking its layout (restoreGeneric),
+// later ones by a restorer generated for it (most sites are left a few times and then
+// grow a side trace, so most never need JS text compiled).
 
-import { RArray, RDict, RFloat, RFunction, RStruct, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RStruct, type StructLayout, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-tree";
-import { EXT_SLOT_BASE } from "../trace/recorder";
+import { EXT_SLOT_BASE, type Place } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
+import type { IrTypeName } from "../ir/ops";
 import type { PackedHeap } from "../interp/packed";
 import type { HelperTable } from "../backend/helper-table";
 
@@ -43,12 +49,18 @@ export interface ExitSite {
   /** The tree's slots when the code was emitted, in the order the record holds them. */
   slotOrder: readonly number[];
   layout: readonly ExitEntry[];
+  /** Made after the site's first `hotstub` records (restorerOf). */
   restorer?: Restorer;
+  /** Records written back by restoreGeneric so far. */
+  genericRestores?: number;
 }
 
 /** Every exit site of every tree compiled so far, by number (a record's first word). */
 export class ExitSites {
   private readonly sites: ExitSite[] = [];
+
+  /** hotStub: records of a site written back generically before it gets a restorer (the JIT parameter hotstub). */
+  constructor(readonly hotStub: number) {}
 
   add(site: ExitSite): number {
     return this.sites.push(site) - 1;
@@ -81,17 +93,105 @@ function place(slot: number): string {
   return slot >= EXT_SLOT_BASE ? `places[${slot - EXT_SLOT_BASE}].array[places[${slot - EXT_SLOT_BASE}].index]` : `stack[base + ${slot}]`;
 }
 
+/**
+ * What a compiled tree's entry checks and passes, taken from the tree when it is
+ * compiled: a side trace recorded later changes the tree, not the code already made.
+ */
+interface EntryShape {
+  id: number;
+  places: readonly Place[];
+  checks: readonly { slot: number; value: unknown }[];
+  /** The tree's slots in parameter order, with their types and (refs) classes. */
+  slots: readonly { slot: number; type: IrTypeName; refClass: keyof typeof REF_CLASSES }[];
+  /** Array handles the tree takes itself: passed as -1. */
+  handles: number;
+}
+
+function entryShape(tree: Tree): EntryShape {
+  return {
+    id: tree.root.id,
+    places: tree.places,
+    checks: tree.checks.map((c) => ({ slot: c.slot, value: c.value })),
+    slots: [...tree.slots.keys()].sort((x, y) => x - y).map((slot) => ({ slot, type: tree.slots.get(slot)!, refClass: tree.refClasses.get(slot) ?? "array" })),
+    handles: handleParams(tree).length,
+  };
+}
+
+/**
+ * Gives a compiled tree its entry: a generic one for its first hotStub entries, then
+ * the stub generated for it (made at the next entry; `generated` is told).
+ */
+export function installEntry(compiled: CompiledTree, shared: SharedRuntime, limit: () => number, hotStub: number, generated: () => void): void {
+  const shape = entryShape(compiled.tree);
+  const fn = compiled.fn;
+  if (hotStub === 0) {
+    compiled.enter = entryStub(shape, fn, shared, limit);
+    generated();
+    return;
+  }
+  let entries = 0;
+  compiled.enter = (stack, base) => {
+    if (++entries <= hotStub) return enterGeneric(shape, fn, shared, limit, stack, base);
+    compiled.enter = entryStub(shape, fn, shared, limit);
+    generated();
+    return compiled.enter(stack, base);
+  };
+}
+
+/** Reads a slot (as place() does in generated code). */
+function readSlot(stack: Value[], base: number, places: readonly Place[], slot: number): Value {
+  if (slot < EXT_SLOT_BASE) return stack[base + slot];
+  const p = places[slot - EXT_SLOT_BASE];
+  return p.array[p.index];
+}
+
+const REF_CLASS_OF = { array: RArray, dict: RDict, struct: RStruct } as const;
+
+/** What the entry stub does, done by walking the shape: the same checks in the same order, the same arguments. */
+function enterGeneric(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRuntime, limit: () => number, stack: Value[], base: number): unknown {
+  for (const c of shape.checks) if (readSlot(stack, base, shape.places, c.slot) !== c.value) return null;
+  const args: unknown[] = [];
+  for (const s of shape.slots) {
+    const v = readSlot(stack, base, shape.places, s.slot);
+    switch (s.type) {
+      case "int":
+        if (typeof v !== "number") return null;
+        args.push(v);
+        break;
+      case "float":
+        if (!(v instanceof RFloat)) return null;
+        args.push(v.v);
+        break;
+      case "bool":
+        if (typeof v !== "boolean") return null;
+        args.push(v ? 1 : 0);
+        break;
+      case "ref":
+        if (!(v instanceof REF_CLASS_OF[s.refClass])) return null;
+        args.push(v);
+        break;
+      default:
+        return null;
+    }
+  }
+  const words = shared.heap.i32;
+  words[EXIT_STACK.top >> 2] = EXIT_STACK.records;
+  words[EXIT_STACK.refTop >> 2] = 0;
+  words[EXIT_STACK.limit >> 2] = limit();
+  for (let k = 0; k < shape.handles; k++) args.push(-1);
+  return fn(...args);
+}
+
 /** The entry stub: type and identity checks, then the call with unboxed values. */
-export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRuntime, limit: () => number): CompiledTree["enter"] {
+function entryStub(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRuntime, limit: () => number): CompiledTree["enter"] {
   const lines: string[] = [];
   const args: string[] = [];
   const objects: unknown[] = [];
-  tree.checks.forEach((c) => {
+  shape.checks.forEach((c) => {
     objects.push(c.value);
     lines.push(`if (${place(c.slot)} !== objects[${objects.length - 1}]) return null;`);
   });
-  [...tree.slots.keys()].sort((x, y) => x - y).forEach((slot, i) => {
-    const type = tree.slots.get(slot)!;
+  shape.slots.forEach(({ slot, type, refClass }, i) => {
     lines.push(`const v${i} = ${place(slot)};`);
     switch (type) {
       case "int":
@@ -107,7 +207,7 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
         args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        lines.push(`if (!(v${i} instanceof ${REF_CLASSES[tree.refClasses.get(slot) ?? "array"]})) return null;`);
+        lines.push(`if (!(v${i} instanceof ${REF_CLASSES[refClass]})) return null;`);
         args.push(`v${i}`);
         break;
       default:
@@ -119,11 +219,11 @@ export function entryStub(tree: Tree, fn: CompiledTree["fn"], shared: SharedRunt
   lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.refTop >> 2}] = 0;`);
   lines.push(`words[${EXIT_STACK.limit >> 2}] = limit();`);
   // No handles to pass in: the tree takes them itself (see emit-tree's handleParams).
-  for (let k = 0; k < handleParams(tree).length; k++) args.push("-1");
+  for (let k = 0; k < shape.handles; k++) args.push("-1");
   lines.push(`return fn(${args.join(", ")});`);
   const make = factory(["fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "heap", "limit"],
-    `return function enterTree${tree.root.id}(stack, base) {\n${lines.join("\n")}\n};`);
-  return make(fn, objects, tree.places, RFloat, RArray, RDict, RStruct, shared.heap, limit) as CompiledTree["enter"];
+    `return function enterTree${shape.id}(stack, base) {\n${lines.join("\n")}\n};`);
+  return make(fn, objects, shape.places, RFloat, RArray, RDict, RStruct, shared.heap, limit) as CompiledTree["enter"];
 }
 
 const factories = new Map<string, (...args: unknown[]) => unknown>();
@@ -140,9 +240,44 @@ function factory(params: string[], body: string): (...args: unknown[]) => unknow
   return made;
 }
 
-/** The restorer of an exit site (made on first use: most exits are never taken): writes the record's entries to their slots. */
-function restorerOf(site: ExitSite): Restorer {
-  return (site.restorer ??= restorer(site.trace.tree, site));
+/**
+ * The restorer of an exit site, once it has been left more than hotStub times
+ * (made then: most exits are never taken, or only until a side trace takes them over);
+ * undefined before, when restoreGeneric writes the record back.
+ */
+function restorerOf(site: ExitSite, hotStub: number): Restorer | undefined {
+  if (site.restorer !== undefined) return site.restorer;
+  site.genericRestores = (site.genericRestores ?? 0) + 1;
+  if (site.genericRestores <= hotStub) return undefined;
+  return (site.restorer = restorer(site.trace.tree, site));
+}
+
+/**
+ * What the site's restorer does, done by walking its layout: the same values, read in
+ * the same order (record entries in layout order, a sunk struct's fields in order),
+ * written to the same slots in the same order.
+ */
+function restoreGeneric(site: ExitSite, stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table): void {
+  const places = site.trace.tree.places;
+  const slotPart = at + EXIT_STACK.header;
+  let k = slotPart + site.slotOrder.length;
+  const valueOf = (e: ExitValue): Value => {
+    if (e.constant !== undefined) {
+      if (typeof e.constant === "object") return e.constant as Value;
+      return e.type === "float" ? new RFloat(e.constant as number) : e.constant;
+    }
+    const raw = "slot" in e.source ? area[slotPart + site.slotOrder.indexOf(e.source.slot)] : area[k++];
+    return e.type === "int" ? raw : e.type === "float" ? new RFloat(raw) : e.type === "ref" ? (refs.get(raw) as Value) : raw !== 0;
+  };
+  for (const e of site.layout) {
+    const value = e.struct !== undefined ? new RStruct(e.struct.layout as StructLayout, e.struct.fields.map(valueOf)) : valueOf(e);
+    if (e.slot >= EXT_SLOT_BASE) {
+      const p = places[e.slot - EXT_SLOT_BASE];
+      p.array[p.index] = value;
+    } else {
+      stack[base + e.slot] = value;
+    }
+  }
 }
 
 function restorer(tree: Tree, site: ExitSite): Restorer {
@@ -179,6 +314,8 @@ export interface AppliedExit {
   snap: number;
   /** Frames of the record, from its tree's root frame (depth in the interpreter's stack) up. */
   rootDepth: number;
+  /** This record's site got its generated restorer (it had been left hotstub times). */
+  madeRestorer: boolean;
 }
 
 /**
@@ -219,9 +356,12 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, base: number): Ap
       const f = frames[k];
       rt.jitPushFrame(f.closure as RFunction, rootBase + f.base, rootBase + f.base - 1, f.pc);
     }
-    restorerOf(site)(stack, rootBase, area, at, shared.refs);
+    const hadRestorer = site.restorer !== undefined;
+    const restore = restorerOf(site, shared.sites.hotStub);
+    if (restore !== undefined) restore(stack, rootBase, area, at, shared.refs);
+    else restoreGeneric(site, stack, rootBase, area, at, shared.refs);
     if (site.kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
-    applied.push({ trace: t, snap: snapId, rootDepth });
+    applied.push({ trace: t, snap: snapId, rootDepth, madeRestorer: !hadRestorer && restore !== undefined });
   }
   return applied;
 }

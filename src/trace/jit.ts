@@ -24,7 +24,7 @@ import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpersFor } from "../backend/trace-helpers";
 import { HelperTable } from "../backend/helper-table";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
-import { ExitSites, applyExits, entryStub, type CompiledTree, type SharedRuntime } from "../deopt/exits";
+import { ExitSites, applyExits, installEntry, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
 
@@ -89,7 +89,7 @@ export class TracingJit implements JitHook {
         refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
         fns,
         helperTable: new HelperTable(fns, traceHelpersFor(heap), () => this.newTableSlot()),
-        sites: new ExitSites(),
+        sites: new ExitSites(this.params.hotstub),
       };
     }
     return this.sharedRuntime;
@@ -214,6 +214,7 @@ export class TracingJit implements JitHook {
     if (this.log && frames >= 2 && applied.length > 0) this.log.deopt(applied[0].trace.id, applied[0].snap, frames);
     for (const e of applied) {
       e.trace.exitCounts[e.snap]++;
+      if (e.madeRestorer) this.log?.restorer(e.trace.id, e.snap, this.params.hotstub);
       this.log?.exit(e.trace.id, e.snap, this.pos(e.trace.trace.snapshots[e.snap].frames[0].proto, e.trace.trace.snapshots[e.snap].pc), "guard");
     }
     // Only the innermost exit is where the interpreter now stands: grow a side trace there.
@@ -544,7 +545,8 @@ export class TracingJit implements JitHook {
     // Native depth: bounded by V8's stack, by the exit stack's memory, and by --max-depth
     // (with room for the frames an exit rebuilds), so deep recursion behaves as without the JIT.
     const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((EXIT_REGION_BYTES - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
-    const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, enter: entryStub(tree, fn, this.shared, limit) };
+    const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, enter: () => null };
+    installEntry(compiled, this.shared, limit, this.params.hotstub, () => this.log?.stub(tree.root.id, this.params.hotstub));
     // Entry trees are called natively through their `native` export (see entrySignature).
     if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), instance.exports.native as never);
     for (const [id, target] of emitted.links) {

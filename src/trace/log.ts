@@ -134,6 +134,20 @@ export class TraceLog {
     if (this.format === "json") this.json({ event: "deopt", trace, exit, frames });
   }
 
+  /** A compiled tree got its entry stub generated (JS text), after `after` generic entries. */
+  stub(trace: number, after: number): void {
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "stub", trace, after });
+    else this.text(`[stub trace ${trace}: entry generated after ${after} generic entries]`);
+  }
+
+  /** An exit site got a restorer generated for it (JS text), after `after` records written back generically. */
+  restorer(trace: number, exit: number, after: number): void {
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "restorer", trace, exit, after });
+    else this.text(`[restorer trace ${trace} exit ${exit}: generated after ${after} generic write-backs]`);
+  }
+
   /** A guard failed: counted for the summary (events are not logged one by one). */
   exit(trace: number, exit: number, at: SourcePos, reason: string): void {
     const key = `${trace}/${exit}`;

@@ -6,6 +6,7 @@ const PARAM_TABLE = [
   ["hotloop", 56, 1, 65535, "loop back-edges before a loop trace is recorded"],
   ["hotcall", 112, 1, 65535, "calls of a function before its entry trace is recorded"],
   ["hotexit", 10, 1, 65535, "times a side exit is taken before a side trace is recorded"],
+  ["hotstub", 16, 0, 65535, "times a tree is entered, or an exit site's record written back, by generic JS before JS is generated for it (new Function, compiled cold: 0.1-0.5 ms each)"],
   ["maxrecord", 4000, 10, 100000, "IR instructions a trace may hold before recording aborts"],
   ["maxsnap", 500, 1, 10000, "snapshots a trace may hold"],
   ["maxside", 100, 0, 10000, "side traces one root trace may grow"],

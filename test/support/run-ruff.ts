@@ -11,14 +11,16 @@ export const BUNDLE = path.join(REPO_ROOT, "dist/launch.cjs");
 export const SHARED_BENCHMARKS = path.resolve(REPO_ROOT, "../shared/benchmarks");
 
 /**
- * Flags per mode. "forced" sets every JIT threshold to 1 so traces start at once (and loop
- * trees call themselves every iteration). Both JIT modes run strict: an internal JIT error
- * fails the test (exit code 6) instead of hiding behind the interpreter's right answer.
+ * Flags per mode. "forced" sets every JIT threshold to its least so traces start at once
+ * (and loop trees call themselves every iteration, and every exit site gets its generated
+ * restorer at its first use; "peeled" leaves hotstub at its default, so exits there are
+ * written back generically). Both JIT modes run strict: an internal JIT error fails the
+ * test (exit code 6) instead of hiding behind the interpreter's right answer.
  */
 export const MODES = {
   off: ["--no-jit"],
   on: ["--jit-param", "strict=1"],
-  forced: ["--jit-param", "strict=1", "--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1", "--jit-param", "tierloop=1"],
+  forced: ["--jit-param", "strict=1", "--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1", "--jit-param", "tierloop=1", "--jit-param", "hotstub=0"],
   // Forced, with loop peeling (off by default, so only this mode covers it).
   peeled: ["--jit-param", "strict=1", "--jit-param", "hotloop=1", "--jit-param", "hotexit=1", "--jit-param", "hotcall=1", "--jit-param", "tierloop=1", "--jit-param", "peel=1"],
 } as const;

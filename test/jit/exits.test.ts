@@ -1,0 +1,120 @@
+// Generic and generated JS at trees' entries and exits (src/deopt/exits.ts): a compiled
+// tree's first `hotstub` entries walk its slots, later ones go through a stub generated
+// for it; an exit site's first `hotstub` records are written back by walking its layout,
+// later ones by a restorer generated for it. Either way the same trees must be entered
+// with the same arguments, and exits must leave the interpreter exactly the same registers: ints, floats, bools, array
+// references, constants (an int, a float, a bool) and a struct the trace
+// never allocated (made by the exit) cross these exits. Whole floats print like ints, so
+// the program returns type_of of a float constant it copied after an exit.
+
+import { describe, expect, it } from "vitest";
+import { run, runWithoutJit, summaryOf } from "./support";
+
+// The loop exits at the `if` (a sunk struct live) and at its end, every call of f; with
+// hotexit out of reach the exits stay exits (no side trace takes them over). f's loop
+// tree checks that op is the function it inlined (double): from the 21st call on, op is
+// triple and the entry must refuse; `on` is a bool read before it is written in the loop.
+const src = `
+struct P {
+    x: float,
+    n: int,
+    ok: bool
+}
+func double(v) {
+    return v * 2
+}
+func triple(v) {
+    return v * 3
+}
+func f(n, op) {
+    mut a := 0
+    mut x := 0.0
+    mut y := 0.5
+    mut flag := false
+    mut on := true
+    mut arr := [1, 2, 3]
+    mut last := P { x: 0.0, n: 0, ok: false }
+    mut lastHalf := 0.0
+    mut i := 0
+    while i < n {
+        let seven := 7
+        let half := 0.5
+        let yes := true
+        a += i
+        x = x + 1.0
+        y = y * 1.5
+        flag = i % 2 == 0
+        let p := P { x: x, n: i, ok: flag }
+        if i % 7 == 3 {
+            last = p
+            lastHalf = half
+        }
+        a += op(seven)
+        if on {
+            a += 2
+        }
+        on = i % 3 != 0
+        if half < 1.0 {
+            a += 1
+        }
+        if yes {
+            i += 1
+        }
+    }
+    return [a, x, y, flag, arr, last.x, last.n, last.ok, type_of(lastHalf)]
+}
+mut k := 0
+mut out := []
+mut op := double
+while k < 30 {
+    if k == 20 {
+        op = triple
+    }
+    out = f(20 + k, op)
+    k += 1
+}
+print(out)
+`;
+
+const restorerEvents = (r: ReturnType<typeof run>) => r.events.filter((e) => e.event === "restorer") as { trace: number; exit: number; after: number }[];
+const stubEvents = (r: ReturnType<typeof run>) => r.events.filter((e) => e.event === "stub") as { trace: number; after: number }[];
+/** The trees compiled (their root traces: side traces join their root's tree). */
+const treesOf = (r: ReturnType<typeof run>) => r.events.filter((e) => e.event === "trace" && e.parent === null).map((e) => e.id as number);
+
+describe("generic and generated entries and exits", () => {
+  const expected = runWithoutJit(src);
+  const runs = [0, 30, 65535].map((hotstub) => ({ hotstub, r: run(src, { hotexit: 65535, hotstub }) }));
+
+  it("prints what the interpreter prints, whichever way the records are written back", () => {
+    for (const { r } of runs) expect(r.out).toBe(expected);
+  });
+
+  it("takes the same exits the same number of times either way", () => {
+    const exits = runs.map(({ r }) => summaryOf(r).exits.map((e) => [e.trace, e.exit, e.count]));
+    expect(exits[0].length).toBeGreaterThanOrEqual(2);
+    for (const e of exits) expect(e).toEqual(exits[0]);
+  });
+
+  it("generates a site's restorer once, when it has been left more than hotstub times", () => {
+    for (const { hotstub, r } of runs) {
+      const taken = summaryOf(r).exits.filter((e) => e.count > hotstub).map((e) => [e.trace, e.exit]);
+      const made = restorerEvents(r);
+      expect(made.map((e) => [e.trace, e.exit]).sort()).toEqual(taken.sort());
+      for (const e of made) expect(e.after).toBe(hotstub);
+    }
+    // The cases differ: every site at once, the hot ones only, none.
+    const [all, hot, none] = runs.map(({ r }) => restorerEvents(r).length);
+    expect(all).toBeGreaterThan(hot);
+    expect(hot).toBeGreaterThan(none);
+    expect(none).toBe(0);
+  });
+
+  it("generates a tree's entry stub at compile time with hotstub=0, never when it is out of reach", () => {
+    const [atOnce, , never] = runs;
+    expect(treesOf(atOnce.r).length).toBeGreaterThanOrEqual(2); // f's loop, entry trees of double and triple
+    expect(stubEvents(atOnce.r).map((e) => e.trace).sort()).toEqual(treesOf(atOnce.r).sort());
+    for (const e of stubEvents(atOnce.r)) expect(e.after).toBe(0);
+    expect(treesOf(never.r)).toEqual(treesOf(atOnce.r));
+    expect(stubEvents(never.r)).toEqual([]);
+  });
+});
