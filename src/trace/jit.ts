@@ -18,7 +18,7 @@ import type { TraceLog, SourcePos } from "./log";
 import { clockMs } from "./clock";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
-import { emitTree, entrySignature, handleParams, type LinkableTree } from "../backend/emit-tree";
+import { EXIT_STACK, emitTree, entrySignature, handleParams, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpersFor } from "../backend/trace-helpers";
@@ -164,10 +164,10 @@ export class TracingJit implements JitHook {
       f.proto.hotCounts[tree.pc >> 2] = 1; // enter again at the next back edge
     } else {
       f.proto.callCount = 1;
-      const [status, value] = result as [number, number];
+      const status = result as number;
       if (status === 2) return null;
       if (status === 0) {
-        rt.jitReturn(box(tree.resultType!, value));
+        rt.jitReturn(this.entryResult(tree.resultType!));
         return -1;
       }
     }
@@ -185,6 +185,11 @@ export class TracingJit implements JitHook {
       last = this.exited(rt, top.base);
     }
     return -1;
+  }
+
+  /** What an entry tree returned to JS (its JS entry left it in memory: see emit-tree's addJsEntry). */
+  private entryResult(type: IrTypeName): Value {
+    return type === "ref" ? (this.shared.refs.get(0) as Value) : box(type, this.shared.heap.f64[EXIT_STACK.result >> 3]);
   }
 
   /** Call a tree's entry stub for the frame at base: what the wasm returned, or null (it did not fit). */
@@ -547,8 +552,8 @@ export class TracingJit implements JitHook {
     const limit = (): number => Math.min(NATIVE_DEPTH, Math.floor((EXIT_REGION_BYTES - 64) / this.maxRecordBytes) - 1, Math.floor(this.room / perFrame) - 1);
     const compiled: CompiledTree = { tree, fn, bytes: emitted.bytes, enter: () => null };
     installEntry(compiled, this.shared, limit, this.params.hotstub, () => this.log?.stub(tree.root.id, this.params.hotstub));
-    // Entry trees are called natively through their `native` export (see entrySignature).
-    if (tree.kind === "entry") this.shared.fns.set(this.tableSlot(tree.proto), instance.exports.native as never);
+    // (An entry tree's module put its native function in the table slot as it was
+    // instantiated: see emit-tree.ts.)
     for (const [id, target] of emitted.links) {
       this.linkOf.set(id, target);
       let linkers = this.linkersOf.get(target);

@@ -82,15 +82,24 @@ print(t)
     const c = r.jit.compiled[0];
     const wat = await toWat(c.bytes);
     expect(wat).toMatch(/\(func \$0 \(type \$\d+\) \(param \$0 i64\) \(param \$1 i32\) \(result i32 i64\)/);
-    expect(wat).toContain('(export "native" (func $0))');
-    // The JS entry takes and returns numbers and starts at native depth 1; every call
-    // deeper than the limit in memory is refused (status 2) before it does anything,
-    // and its callers leave (status 1) with their records.
-    const words = new Int32Array(r.jit["shared"].memory.buffer);
-    const enter = (n: number, limit: number): unknown => {
+    // The native function goes into the shared table by the module's own element
+    // segment; only `trace` is exported, and it returns one value (a two-value export
+    // costs V8 a wrapper compile).
+    expect(wat).toMatch(/\(elem \$\w+ \(table \$[\w$]+\) \(i32\.const \d+\) func \$0\)/);
+    expect(wat).not.toContain('(export "native"');
+    expect(wat).toMatch(/\(export "trace" \(func \$(\d+)\)\)/);
+    const traceFn = /\(export "trace" \(func (\$\d+)\)\)/.exec(wat)![1];
+    expect(wat).toMatch(new RegExp(`\\(func \\${traceFn} \\(type \\$\\d+\\) \\(param \\$0 f64\\) \\(result i32\\)`));
+    // The JS entry takes numbers, starts at native depth 1 and returns the status, the
+    // result in memory; every call deeper than the limit in memory is refused (status 2)
+    // before it does anything, and its callers leave (status 1) with their records.
+    const shared = r.jit["shared"];
+    const enter = (n: number, limit: number): [unknown, number] => {
+      const words = new Int32Array(shared.memory.buffer);
       words[EXIT_STACK.top >> 2] = EXIT_STACK.records;
       words[EXIT_STACK.limit >> 2] = limit;
-      return c.fn(n);
+      const status = c.fn(n);
+      return [status, new Float64Array(shared.memory.buffer)[EXIT_STACK.result >> 3]];
     };
     expect(enter(1, 1000)).toEqual([0, 1]);
     expect(enter(20, 1000)).toEqual([0, 6765]);
