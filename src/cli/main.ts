@@ -21,7 +21,8 @@ export const VERSION = "0.1.0";
 
 export const EXIT = { ok: 0, gate: 1, usage: 2, parse: 3, runtime: 4, io: 5, internal: 6 } as const;
 
-const USAGE = `Usage: ruff <command> [options] FILE [-- script args]
+/** The help text (made when asked for: start-up should not format the parameter table). */
+const usage = (): string => `Usage: ruff <command> [options] FILE [-- script args]
 
 Commands:
   run FILE       parse, compile and run a Ruff program
@@ -185,7 +186,7 @@ export function main(argv: string[]): number {
   try {
     const parsed = parseArgs(argv);
     if (parsed === "help") {
-      stdout.write(USAGE);
+      stdout.write(usage());
       stdout.flush();
       return EXIT.ok;
     }
@@ -197,7 +198,7 @@ export function main(argv: string[]): number {
     opts = parsed;
   } catch (e) {
     if (e instanceof UsageError) {
-      stderrText(`error: ${e.message}\n\n${USAGE}`);
+      stderrText(`error: ${e.message}\n\n${usage()}`);
       return EXIT.usage;
     }
     throw e;
