@@ -466,8 +466,9 @@ export function entrySignature(tree: Tree): [ValType[], ValType[]] {
 
 /**
  * JS's way into an entry tree's function: ints as numbers, at native depth 1. Returns
- * the status; the result goes to EXIT_STACK.result as an f64 (ints converted, bools 0/1),
- * or to refs[0] for a ref.
+ * the status; on status 0 the result goes to EXIT_STACK.result as an f64 (ints
+ * converted, bools 0/1), or to refs[0] for a ref. Only then: after an exit, refs[0]
+ * holds the innermost record's first ref.
  */
 function addJsEntry(mod: ModuleBuilder, tree: Tree, slots: readonly number[], native: number, refTable: number): number {
   const [, results] = entrySignature(tree);
@@ -481,7 +482,7 @@ function addJsEntry(mod: ModuleBuilder, tree: Tree, slots: readonly number[], na
     if (t === IrType.int) w.i64_trunc_sat_f64_s();
   });
   w.i32_const(1).call(native);
-  w.local_set(valueLocal).local_set(statusLocal);
+  w.local_set(valueLocal).local_tee(statusLocal).i32_eqz().if();
   if (resultType === "externref") {
     w.i32_const(0).local_get(valueLocal).table_set(refTable);
   } else {
@@ -490,7 +491,7 @@ function addJsEntry(mod: ModuleBuilder, tree: Tree, slots: readonly number[], na
     else if (resultType === "i32") w.f64_convert_i32_u();
     w.f64_store(EXIT_STACK.result);
   }
-  w.local_get(statusLocal);
+  w.end().local_get(statusLocal);
   return mod.addFunction(mod.addType(types.map(abiType), ["i32"]), [resultType, "i32"], w);
 }
 

@@ -1,11 +1,11 @@
 // Start-up entry point (dist/launch.cjs): runs the bundled runtime (dist/ruff.cjs)
 // through V8's code cache, which saves compiling the bundle on every start (measured
 // about 8 ms of a 50 ms hello-world). V8 accepts a cache only under the node flags it
-// was made with, so there is one per set of flags: dist/ruff.cjs.cache without any, and
-// e.g. dist/ruff.cjs.concurrent-sparkplug.cache under bin/ruff's (dist/node-flags). The
-// build makes bin/ruff's; one V8 rejects (another node version), or that is missing, is
-// written at exit with the functions that ran compiled (`npm run build` makes a full one).
-// Keyed by flags, a `node dist/launch.cjs` without them does not overwrite bin/ruff's.
+// was made with, so there is one per set of flags (cache-name.ts): dist/ruff.cjs.cache
+// without any, another under bin/ruff's (dist/node-flags). The build makes bin/ruff's;
+// one V8 rejects (another node version), or that is missing, is written at exit with the
+// functions that ran compiled (`npm run build` makes a full one). Keyed by flags, a
+// `node dist/launch.cjs` without them does not overwrite bin/ruff's.
 //
 // Measured and not taken (Node 20.20): a user-land startup snapshot (`node --snapshot-blob
 // B --build-snapshot`, main through v8.startupSnapshot.setDeserializeMainFunction) works
@@ -18,10 +18,10 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Script } from "node:vm";
+import { codeCacheFile } from "./cache-name";
 
 const bundle = join(__dirname, "ruff.cjs");
-const flagsTag = process.execArgv.join(" ").replace(/[^A-Za-z0-9=_.-]+/g, "_").replace(/^[_-]+/, "").slice(0, 120);
-const cacheFile = `${bundle}${flagsTag === "" ? "" : `.${flagsTag}`}.cache`;
+const cacheFile = codeCacheFile(bundle, process.execArgv, process.env.NODE_OPTIONS);
 const source = readFileSync(bundle, "utf8");
 let cachedData: Buffer | undefined;
 try {

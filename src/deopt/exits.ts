@@ -1,9 +1,9 @@
-// Entering a compiled trace tree and leaving it. The entry is a small JS function
-// generated per tree compile (new Function), so V8 sees the slot numbers and types as
-// constants: it checks the types and identities the tree was specialised to and passes
-// the slot values as wasm parameters. A compiled tree's first `hotstub` entries go
-// through a generic entry that does the same by walking the tree's slots (most trees are
-// entered a few times: a loop once per run of it). Leaving: every exit wrote a record on the shared
+// Entering a compiled trace tree and leaving it. A compiled tree's entry checks the
+// types and identities the tree was specialised to and passes the slot values as wasm
+// parameters: for its first `hotstub` entries by walking the tree's slots
+// (enterGeneric; most trees are entered a few times, a loop once per run of it), then
+// through a small JS function generated for it (new Function), in which V8 sees the
+// slot numbers and types as constants. Leaving: every exit wrote a record on the shared
 // exit stack (innermost native frame first, see src/backend/emit-tree.ts) that starts
 // with the number of its exit site (ExitSites: which trace, snapshot and layout); the
 // records are applied outermost first, each writing its slots back (boxing floats and
@@ -85,8 +85,8 @@ export interface CompiledTree {
 /** Writes one record's slots back (the record starts at area[at]). */
 export type Restorer = (stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table) => void;
 
-/** The class an entry stub checks a ref slot for, by the slot's RefClass. */
-const REF_CLASSES = { array: "RArray", dict: "RDict", struct: "RStruct" } as const;
+/** The class an entry checks a ref slot for, by the slot's RefClass (generated stubs name it `REF.array`, ...). */
+const REF_CLASS_OF = { array: RArray, dict: RDict, struct: RStruct } as const;
 
 /** Where a slot lives, as JS text (places go through the tree's places array). */
 function place(slot: number): string {
@@ -102,7 +102,7 @@ interface EntryShape {
   places: readonly Place[];
   checks: readonly { slot: number; value: unknown }[];
   /** The tree's slots in parameter order, with their types and (refs) classes. */
-  slots: readonly { slot: number; type: IrTypeName; refClass: keyof typeof REF_CLASSES }[];
+  slots: readonly { slot: number; type: IrTypeName; refClass: keyof typeof REF_CLASS_OF }[];
   /** Array handles the tree takes itself: passed as -1. */
   handles: number;
 }
@@ -144,8 +144,6 @@ function readSlot(stack: Value[], base: number, places: readonly Place[], slot: 
   const p = places[slot - EXT_SLOT_BASE];
   return p.array[p.index];
 }
-
-const REF_CLASS_OF = { array: RArray, dict: RDict, struct: RStruct } as const;
 
 /** What the entry stub does, done by walking the shape: the same checks in the same order, the same arguments. */
 function enterGeneric(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRuntime, limit: () => number, stack: Value[], base: number): unknown {
@@ -207,7 +205,7 @@ function entryStub(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRunt
         args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        lines.push(`if (!(v${i} instanceof ${REF_CLASSES[refClass]})) return null;`);
+        lines.push(`if (!(v${i} instanceof REF.${refClass})) return null;`);
         args.push(`v${i}`);
         break;
       default:
@@ -221,9 +219,9 @@ function entryStub(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRunt
   // No handles to pass in: the tree takes them itself (see emit-tree's handleParams).
   for (let k = 0; k < shape.handles; k++) args.push("-1");
   lines.push(`return fn(${args.join(", ")});`);
-  const make = factory(["fn", "objects", "places", "RFloat", "RArray", "RDict", "RStruct", "heap", "limit"],
+  const make = factory(["fn", "objects", "places", "RFloat", "REF", "heap", "limit"],
     `return function enterTree${shape.id}(stack, base) {\n${lines.join("\n")}\n};`);
-  return make(fn, objects, shape.places, RFloat, RArray, RDict, RStruct, shared.heap, limit) as CompiledTree["enter"];
+  return make(fn, objects, shape.places, RFloat, REF_CLASS_OF, shared.heap, limit) as CompiledTree["enter"];
 }
 
 const factories = new Map<string, (...args: unknown[]) => unknown>();
@@ -290,7 +288,8 @@ function restorer(tree: Tree, site: ExitSite): Restorer {
   const valueOf = (e: ExitValue): string => {
     if (e.constant !== undefined) {
       if (typeof e.constant === "object") return object(e.constant);
-      return e.type === "float" ? `new RFloat(${num(e.constant as number)})` : String(e.constant);
+      // num keeps -0 (an int constant can be -0, and 1.0 / x tells).
+      return e.type === "float" ? `new RFloat(${num(e.constant as number)})` : typeof e.constant === "number" ? num(e.constant) : String(e.constant);
     }
     const raw = "slot" in e.source ? `area[at + ${EXIT_STACK.header + site.slotOrder.indexOf(e.source.slot)}]` : `area[at + ${k++}]`;
     return e.type === "int" ? raw : e.type === "float" ? `new RFloat(${raw})` : e.type === "ref" ? `refs.get(${raw})` : `${raw} !== 0`;

@@ -8,14 +8,14 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { codeCacheFile } from "../../src/cli/cache-name";
 import { nodeFlagsFor } from "../support/node-flags";
 import { BUNDLE, REPO_ROOT } from "../support/run-ruff";
 
 const DIST = path.dirname(BUNDLE);
 const flags = nodeFlagsFor(BUNDLE);
-// The launcher's naming rule, restated: the flags made file-name safe.
-const cacheName = (tag: string): string => `ruff.cjs${tag === "" ? "" : `.${tag}`}.cache`;
-const flaggedCache = cacheName(flags.join(" ").replace(/[^A-Za-z0-9=_.-]+/g, "_").replace(/^[_-]+/, "").slice(0, 120));
+const cacheName = (nodeFlags: string[]): string => path.basename(codeCacheFile("ruff.cjs", nodeFlags, undefined));
+const flaggedCache = cacheName(flags);
 
 /** A copy of the built bundle, launcher and flagged cache, so runs here race no other test. */
 const copy = mkdtempSync(path.join(os.tmpdir(), "ruff-launcher-"));
@@ -24,10 +24,32 @@ const program = path.join(copy, "hello.ruff");
 writeFileSync(program, 'print("hello")\n');
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
+/** The environment without NODE_OPTIONS, which would choose another cache file. */
+const env = { ...process.env, NODE_OPTIONS: undefined };
+
 function launch(nodeFlags: string[]): { stdout: string; code: number | null } {
-  const r = spawnSync(process.execPath, [...nodeFlags, path.join(copy, "launch.cjs"), "run", program], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...nodeFlags, path.join(copy, "launch.cjs"), "run", program], { encoding: "utf8", env });
   return { stdout: r.stdout, code: r.status };
 }
+
+describe("code cache file names", () => {
+  it("are the bundle's name plus .cache without flags", () => {
+    expect(codeCacheFile("/d/ruff.cjs", [], undefined)).toBe("/d/ruff.cjs.cache");
+    expect(codeCacheFile("/d/ruff.cjs", [], "")).toBe("/d/ruff.cjs.cache");
+  });
+
+  it("name the flags file-name safe, with a hash that tells apart flags the safe form confuses", () => {
+    const a = codeCacheFile("/d/ruff.cjs", ["--cpu-prof-dir=/tmp/x y"], undefined);
+    expect(path.dirname(a)).toBe("/d");
+    expect(path.basename(a)).toMatch(/^ruff\.cjs\.cpu-prof-dir=_tmp_x_y-[0-9a-f]{8}\.cache$/);
+    expect(codeCacheFile("/d/ruff.cjs", ["--cpu-prof-dir=/tmp/x_y"], undefined)).not.toBe(a);
+  });
+
+  it("count NODE_OPTIONS as flags (node applies them too)", () => {
+    const plain = codeCacheFile("/d/ruff.cjs", ["--concurrent-sparkplug"], undefined);
+    expect(codeCacheFile("/d/ruff.cjs", ["--concurrent-sparkplug"], "--max-old-space-size=100")).not.toBe(plain);
+  });
+});
 
 describe("launcher and node flags", () => {
   it("the build chose node flags, and made its code cache under them", () => {
@@ -49,11 +71,14 @@ describe("launcher and node flags", () => {
       writeFileSync(path.join(fakeRoot, "bin/ruff"), script, { mode: 0o755 });
       const run = (flagLine: string) => {
         writeFileSync(path.join(dist, "node-flags"), flagLine);
-        return spawnSync(path.join(fakeRoot, "bin/ruff"), ["run", program], { encoding: "utf8" });
+        return spawnSync(path.join(fakeRoot, "bin/ruff"), ["run", program], { encoding: "utf8", env });
       };
       const good = run(`${flags.join(" ")}\n`);
       expect(good.stdout).toBe("hello\n");
       expect(good.status).toBe(0);
+      const noNewline = run(flags.join(" "));
+      expect(noNewline.stdout).toBe("hello\n");
+      expect(noNewline.status).toBe(0);
       const bad = run("--no-such-node-flag-for-this-test\n");
       expect(bad.status).not.toBe(0);
       expect(bad.stderr).toContain("--no-such-node-flag-for-this-test");
@@ -72,13 +97,13 @@ describe("launcher and node flags", () => {
 
   it("a run under other flags writes a cache of its own and leaves bin/ruff's alone", () => {
     const before = readFileSync(path.join(copy, flaggedCache), "base64");
-    expect(existsSync(path.join(copy, cacheName("")))).toBe(false);
+    expect(existsSync(path.join(copy, cacheName([])))).toBe(false);
     expect(launch([])).toEqual({ stdout: "hello\n", code: 0 });
-    expect(existsSync(path.join(copy, cacheName("")))).toBe(true);
+    expect(existsSync(path.join(copy, cacheName([])))).toBe(true);
     expect(readFileSync(path.join(copy, flaggedCache), "base64") === before).toBe(true);
     // The next run without flags accepts the cache it wrote.
-    const mtime = statSync(path.join(copy, cacheName(""))).mtimeMs;
+    const mtime = statSync(path.join(copy, cacheName([]))).mtimeMs;
     expect(launch([])).toEqual({ stdout: "hello\n", code: 0 });
-    expect(statSync(path.join(copy, cacheName(""))).mtimeMs).toBe(mtime);
+    expect(statSync(path.join(copy, cacheName([]))).mtimeMs).toBe(mtime);
   });
 });

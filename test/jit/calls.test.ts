@@ -90,22 +90,24 @@ print(t)
     expect(wat).toMatch(/\(export "trace" \(func \$(\d+)\)\)/);
     const traceFn = /\(export "trace" \(func (\$\d+)\)\)/.exec(wat)![1];
     expect(wat).toMatch(new RegExp(`\\(func \\${traceFn} \\(type \\$\\d+\\) \\(param \\$0 f64\\) \\(result i32\\)`));
-    // The JS entry takes numbers, starts at native depth 1 and returns the status, the
-    // result in memory; every call deeper than the limit in memory is refused (status 2)
-    // before it does anything, and its callers leave (status 1) with their records.
+    // The JS entry takes numbers, starts at native depth 1 and returns the status, with
+    // the result in memory when it is 0 (else memory is left alone); every call deeper
+    // than the limit in memory is refused (status 2) before it does anything, and its
+    // callers leave (status 1) with their records.
     const shared = r.jit["shared"];
     const enter = (n: number, limit: number): [unknown, number] => {
       const words = new Int32Array(shared.memory.buffer);
       words[EXIT_STACK.top >> 2] = EXIT_STACK.records;
       words[EXIT_STACK.limit >> 2] = limit;
+      new Float64Array(shared.memory.buffer)[EXIT_STACK.result >> 3] = -1;
       const status = c.fn(n);
       return [status, new Float64Array(shared.memory.buffer)[EXIT_STACK.result >> 3]];
     };
     expect(enter(1, 1000)).toEqual([0, 1]);
     expect(enter(20, 1000)).toEqual([0, 6765]);
     expect(enter(20, 20)).toEqual([0, 6765]); // fib(20) is 20 native frames deep at most (fib(1) at the bottom)
-    expect(enter(20, 19)).toEqual([1, 0]);
-    expect(enter(20, 0)).toEqual([2, 0]);
+    expect(enter(20, 19)).toEqual([1, -1]);
+    expect(enter(20, 0)).toEqual([2, -1]);
   });
 
   it("recursion unrolled recunroll times inlines fib into itself before calling the entry tree", () => {

@@ -13,7 +13,8 @@ import { run, runWithoutJit, summaryOf } from "./support";
 // The loop exits at the `if` (a sunk struct live) and at its end, every call of f; with
 // hotexit out of reach the exits stay exits (no side trace takes them over). f's loop
 // tree checks that op is the function it inlined (double): from the 21st call on, op is
-// triple and the entry must refuse; `on` is a bool read before it is written in the loop.
+// triple and the entry must refuse; `on` is a bool read before it is written in the loop;
+// cfg is a struct argument (the entry checks its class).
 const src = `
 struct P {
     x: float,
@@ -26,7 +27,7 @@ func double(v) {
 func triple(v) {
     return v * 3
 }
-func f(n, op) {
+func f(n, op, cfg) {
     mut a := 0
     mut x := 0.0
     mut y := 0.5
@@ -49,7 +50,7 @@ func f(n, op) {
             last = p
             lastHalf = half
         }
-        a += op(seven)
+        a += op(seven) + cfg.n
         if on {
             a += 2
         }
@@ -70,10 +71,26 @@ while k < 30 {
     if k == 20 {
         op = triple
     }
-    out = f(20 + k, op)
+    out = f(20 + k, op, P { x: 1.5, n: k, ok: true })
     k += 1
 }
 print(out)
+`;
+
+// At module level the loop's variables are globals: places outside any frame, which the
+// entry reads and exits write back.
+const globalsSrc = `
+mut g := 0
+mut total := 0.5
+mut i := 0
+while i < 2000 {
+    g += 1
+    if i % 10 == 3 {
+        total = total + 0.5
+    }
+    i += 1
+}
+print(g, total, type_of(total))
 `;
 
 const restorerEvents = (r: ReturnType<typeof run>) => r.events.filter((e) => e.event === "restorer") as { trace: number; exit: number; after: number }[];
@@ -83,10 +100,21 @@ const treesOf = (r: ReturnType<typeof run>) => r.events.filter((e) => e.event ==
 
 describe("generic and generated entries and exits", () => {
   const expected = runWithoutJit(src);
-  const runs = [0, 30, 65535].map((hotstub) => ({ hotstub, r: run(src, { hotexit: 65535, hotstub }) }));
+  const runs = [0, 30, 65535].map((hotstub) => ({ hotstub, r: run(src, { hotexit: 65535, hotstub, strict: 1 }) }));
 
   it("prints what the interpreter prints, whichever way the records are written back", () => {
     for (const { r } of runs) expect(r.out).toBe(expected);
+  });
+
+  it("reads and writes back globals (places) the same way", () => {
+    const expectedGlobals = runWithoutJit(globalsSrc);
+    const exits = [0, 65535].map((hotstub) => {
+      const r = run(globalsSrc, { hotexit: 65535, hotstub, strict: 1 });
+      expect(r.out).toBe(expectedGlobals);
+      return summaryOf(r).exits.map((e) => [e.trace, e.exit, e.count]);
+    });
+    expect(exits[0].length).toBeGreaterThanOrEqual(1);
+    expect(exits[1]).toEqual(exits[0]);
   });
 
   it("takes the same exits the same number of times either way", () => {
