@@ -35,7 +35,7 @@ import { FIRST_REF, type Ref } from "../ir/trace";
 import { EmitError, abiType, emitBody, getValue, needsLocal, tableHelpers, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
 import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
-import { hoistedHandles, type HoistedHandle } from "../trace/assemble";
+import { hoistedHandles } from "../trace/assemble";
 import type { ExitSite } from "../deopt/exits";
 
 export { abiType };
@@ -115,7 +115,8 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   void memory;
 
   const slots = [...tree.slots.keys()].sort((x, y) => x - y);
-  // A loop tree's hoisted handles are parameters too, after the slots (see handleParams).
+  // A loop tree's hoisted handles are parameters too, after the slots, then the handles
+  // it passes on (see handleParams). Handle k is parameter slots.length + k.
   const handles = handleParams(tree);
   const isEntry = tree.kind === "entry";
   const [paramTypes, resultTypes] = isEntry ? entrySignature(tree) : [treeParamTypes(tree), ["i32"] as ValType[]];
@@ -261,15 +262,20 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
           getSource(src);
           if (typeOf(src) === IrType.int) w.f64_convert_i64_s();
         }
-        // The handles this tree holds for arrays the target takes from the same slot
-        // (unchanged since this tree's entry: the array the handle was taken for).
+        // The handles this tree holds or was passed for arrays the target takes from the
+        // same slot (unchanged since this tree's entry: the array the handle was taken
+        // for); -1 for the others (the target asks JS).
         for (const h of targetHandles) {
-          const mine = handles.find((m) => m.slot === h.slot && m.elem === h.elem);
           const src = values.get(h.slot);
           const from = src === undefined ? undefined : loadedFrom(src);
-          if (mine !== undefined && from !== undefined && "slot" in from && from.slot === h.slot) getValue(contextOf(tree.root), mine.ref);
-          else w.i64_const(-1);
-          w.i32_wrap_i64();
+          const k = from !== undefined && "slot" in from && from.slot === h.slot ? handles.findIndex((m) => m.slot === h.slot && m.elem === h.elem) : -1;
+          const mine = k < 0 ? undefined : handles[k];
+          if (mine?.ref !== undefined) {
+            getValue(contextOf(tree.root), mine.ref);
+            w.i32_wrap_i64();
+          }
+          else if (mine !== undefined) w.local_get(slots.length + k);
+          else w.i32_const(-1);
         }
         w.i32_const(target.tableSlot).return_call_indirect(typeIndex(params, ["i32"]), fnTable);
         links.set(u.id, target.tree);
@@ -289,8 +295,8 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       heldHandle: u === tree.root ? undefined : (ref) => {
         const from = loadedFrom({ trace: u, ref: trace.a[ref] });
         if (!("slot" in from)) return -1;
-        const mine = handles.find((h) => h.slot === from.slot && h.elem === trace.b[ref]);
-        return mine === undefined ? -1 : contextOf(tree.root).local[mine.ref];
+        const mine = handles.find((h) => h.ref !== undefined && h.slot === from.slot && h.elem === trace.b[ref]);
+        return mine?.ref === undefined ? -1 : contextOf(tree.root).local[mine.ref];
       },
       // An entry load is the value where this trace starts: a slot local or a parent's value.
       getLoad: (ref) => getSource(u.parent === null ? { slot: trace.a[ref] } : tree.startValue(u, trace.a[ref])),
@@ -380,7 +386,10 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       if (tree.slots.get(slot) === "int") w.f64_convert_i64_s();
     }
     const root = contextOf(tree.root);
-    for (const h of handles) w.local_get(root.local[h.ref]).i32_wrap_i64();
+    handles.forEach((h, k) => {
+      if (h.ref !== undefined) w.local_get(root.local[h.ref]).i32_wrap_i64();
+      else w.local_get(slots.length + k);
+    });
     w.return_call(selfIndex);
   };
   const contexts = new Map<TreeTrace, BodyContext>();
@@ -501,13 +510,21 @@ function treeParamTypes(tree: Tree): ValType[] {
   return [...slots.map((s) => abiType(TYPE_CODE[tree.slots.get(s)!])), ...handleParams(tree).map((): ValType => "i32")];
 }
 
+/** A handle parameter: one the root trace takes (hoisted, with its AHANDLE), or one passed through (Tree.passHandles). */
+export interface HandleParam {
+  slot: number;
+  elem: number;
+  ref?: Ref;
+}
+
 /**
  * The handle parameters of a tree's function, in order: a loop tree's hoisted handles of
- * arrays in its slots. A caller passes the handle it holds for the same array and kind,
- * or -1 (the tree then asks JS, as at an entry from the interpreter).
+ * arrays in its slots, then those it passes on. A caller passes the handle it holds (or
+ * was passed) for the same array and kind, or -1 (the tree then asks JS, as at an entry
+ * from the interpreter; a passed-on -1 makes the target ask).
  */
-export function handleParams(tree: Tree): readonly HoistedHandle[] {
-  return tree.kind === "loop" ? hoistedHandles(tree.root.trace).list : [];
+export function handleParams(tree: Tree): readonly HandleParam[] {
+  return tree.kind === "loop" ? [...hoistedHandles(tree.root.trace).list, ...tree.passHandles] : [];
 }
 
 function zeroOf(w: CodeWriter, t: ValType): void {

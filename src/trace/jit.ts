@@ -25,7 +25,7 @@ import { traceHelpersFor } from "../backend/trace-helpers";
 import { HelperTable } from "../backend/helper-table";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
 import { ExitSites, applyExits, installEntry, type CompiledTree, type SharedRuntime } from "../deopt/exits";
-import { Tree, type TreeTrace } from "./tree";
+import { Tree, type PassedHandle, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
 
 /** Counter value that keeps a start point out of the JIT for good. */
@@ -527,6 +527,7 @@ export class TracingJit implements JitHook {
 
   private compileTree(tree: Tree): void {
     this.widenLinkTargets(tree);
+    tree.passHandles = this.passedHandles(tree);
     const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop,
       helperSlots: (names) => this.shared.helperTable.slotsOf(names),
       exitSite: (site) => this.shared.sites.add(site),
@@ -588,7 +589,7 @@ export class TracingJit implements JitHook {
     // What a link relies on besides the parameters: the checks it makes for the tree, the
     // frames the tree may inline (the linker's entry left room for its own), no CALLT.
     const signature = [...tree.slots.keys()].sort((x, y) => x - y).map((s) => `${s}:${tree.slots.get(s)}:${tree.refClasses.get(s) ?? ""}`).join(",")
-      + `|${tree.checks.length}|${tree.maxInlineDepth}|${hasCallT(tree)}|${handleParams(tree).length}`;
+      + `|${tree.checks.length}|${tree.maxInlineDepth}|${hasCallT(tree)}|${handleParams(tree).map((h) => `${h.slot}:${h.elem}`).join(";")}`;
     let entry = this.loopSlots.get(tree);
     const changed = entry !== undefined && entry.signature !== signature;
     if (entry === undefined) this.loopSlots.set(tree, (entry = { signature, slot: this.newTableSlot() }));
@@ -604,6 +605,35 @@ export class TracingJit implements JitHook {
   }
 
   /** Compiled loop trees at (proto, pc) that a trace may tail-call (see TreeEmitOptions.loopTrees). */
+  /**
+   * The handles a loop tree passes on (Tree.passHandles): those the trees its traces may
+   * link to take, for arrays in ref slots it never writes, that it does not take itself. Sorted, so
+   * that compiling again with the same targets keeps the parameters where they were.
+   */
+  private passedHandles(tree: Tree): PassedHandle[] {
+    if (tree.kind !== "loop") return [];
+    const own = hoistedHandles(tree.root.trace).list;
+    const out: PassedHandle[] = [];
+    for (const u of tree.traces) {
+      const trace = u.trace;
+      if (u.end.kind !== "exit" || trace.op[trace.end - 1] !== IrOp.EXIT) continue;
+      const snap = trace.snapshots[trace.snap[trace.end - 1]];
+      if (snap.frames.length !== 1 || snap.frames[0].base !== 0) continue;
+      for (const target of this.linkableTrees(snap.frames[0].proto, snap.pc)) {
+        if (target.tree === tree || !target.accepts(tree)) continue;
+        for (const h of handleParams(target.tree)) {
+          // Only for a slot no trace of the tree writes: a trace looping back after
+          // writing it would hold the old array's handle for the new array. (Today a trace
+          // writes an array slot only by push, and then takes the handle itself.)
+          if (tree.slots.get(h.slot) !== "ref" || tree.traces.some((t) => t.writes.has(h.slot))) continue;
+          const same = (m: PassedHandle): boolean => m.slot === h.slot && m.elem === h.elem;
+          if (!own.some(same) && !out.some(same)) out.push({ slot: h.slot, elem: h.elem });
+        }
+      }
+    }
+    return out.sort((x, y) => x.slot - y.slot || x.elem - y.elem);
+  }
+
   private linkableTrees(proto: FunctionProto, pc: number): LinkableTree[] {
     const trees = this.loops.get(proto)?.get(pc)?.trees ?? [];
     const live = livenessOf(proto);

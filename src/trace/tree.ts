@@ -62,6 +62,14 @@ interface SlotState {
   maxInlineDepth: number;
   checks: number;
   places: number;
+  passHandles: readonly PassedHandle[];
+}
+
+/** An array handle a loop tree takes as a parameter only to pass it on to a tree it links to. */
+export interface PassedHandle {
+  slot: number;
+  /** The element kind (AHANDLE's second operand). */
+  elem: number;
 }
 
 export class Tree {
@@ -74,6 +82,13 @@ export class Tree {
   resultType: IrTypeName | null = null;
   /** Most frames a trace of this tree has inlined at once (for the depth limit). */
   maxInlineDepth = 0;
+  /**
+   * Loop trees: handles that trees this one links to take for arrays in slots this one
+   * carries without taking a handle itself, set when it is compiled (JIT.passedHandles).
+   * It takes them as parameters after its own and passes them on, so a cycle of links
+   * (nbody: the pair loop's tree, the update loop's, back) asks JS for none of them.
+   */
+  passHandles: readonly PassedHandle[] = [];
   /**
    * Memo tables: every guard of every compile asks for its exit layout, and each answer
    * walks the trace's ancestors. Snapshots never change, so listed() is memoised for
@@ -132,7 +147,7 @@ export class Tree {
   saveSlots(): SlotState {
     return {
       slots: new Map(this.slots), refClasses: new Map(this.refClasses), resultType: this.resultType, maxInlineDepth: this.maxInlineDepth,
-      checks: this.checks.length, places: this.places.length,
+      checks: this.checks.length, places: this.places.length, passHandles: this.passHandles,
     };
   }
 
@@ -146,6 +161,7 @@ export class Tree {
     this.maxInlineDepth = state.maxInlineDepth;
     this.checks.length = state.checks;
     this.places.length = state.places;
+    this.passHandles = state.passHandles;
     this.forgetLayouts();
   }
 

@@ -77,6 +77,40 @@ print(g(1))
   });
 });
 
+/** nbody's shape, with an array (ms) only the force loop reads. */
+const SOURCES_PASS = `
+func sim(steps) {
+    mut xs := [0.0, 1.0, 2.5, 4.0]
+    mut vs := [0.0, 0.0, 0.0, 0.0]
+    let ms := [1.0, 0.5, 2.0, 1.5]
+    let n := len(xs)
+    mut step := 0
+    mut i := 0
+    mut j := 0
+    mut d := 0.0
+    while step < steps {
+        i = 0
+        while i < n {
+            j = 0
+            while j < n {
+                d = xs[i] - xs[j]
+                vs[i] = vs[i] - d * ms[j] * 0.001 / (1.0 + sqrt(d * d))
+                j += 1
+            }
+            i += 1
+        }
+        i = 0
+        while i < n {
+            xs[i] = xs[i] + vs[i] * 0.01
+            i += 1
+        }
+        step += 1
+    }
+    return [xs[0], xs[3], vs[1]]
+}
+print(sim(400))
+`;
+
 describe("links between loop trees", () => {
   it("sieve: the outer loop's side trace tail-calls the inner loop's tree instead of exiting", () => {
     const r = run(SIEVE);
@@ -140,6 +174,24 @@ print(sim(400))
     expect(positions?.tree.checks.length).toBe(1);
     // Once linked, the steps run in wasm: 400 steps, but no exit is taken 30 times.
     expect(summaryOf(r).exits.every((e) => e.count < 30)).toBe(true);
+  });
+
+  it("nbody's shape with an array only the force loop reads: the position loop's tree passes its handle on, so no step asks JS for handles", () => {
+    const src = SOURCES_PASS;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const trees = r.jit.compiled.map((c) => c.tree);
+    // The position loop's tree takes no handle for ms but carries ms to the force loop's
+    // tree: it passes the handle that tree gave it back to it.
+    const passing = trees.filter((t) => t.passHandles.length > 0);
+    expect(passing).toHaveLength(1);
+    expect(passing[0].passHandles).toHaveLength(1);
+    // Each step links from one tree to the other and back: without the passed handle
+    // every step would ask JS for a batch of handles (ahandle4). With it, the handles
+    // taken do not grow with the steps.
+    const twice = run(src.replace("sim(400)", "sim(800)"));
+    expect(twice.out).toBe(runWithoutJit(src.replace("sim(400)", "sim(800)")));
+    expect(twice.jit.heap.takes).toBe(r.jit.heap.takes);
   });
 
   it("without links every inner-loop entry would be an exit: the same program with loops that cannot link is still exact", () => {
