@@ -77,61 +77,8 @@ print(g(1))
   });
 });
 
-/** nbody's shape, with an array (ms) only the force loop reads. */
-const SOURCES_PASS = `
-func sim(steps) {
-    mut xs := [0.0, 1.0, 2.5, 4.0]
-    mut vs := [0.0, 0.0, 0.0, 0.0]
-    let ms := [1.0, 0.5, 2.0, 1.5]
-    let n := len(xs)
-    mut step := 0
-    mut i := 0
-    mut j := 0
-    mut d := 0.0
-    while step < steps {
-        i = 0
-        while i < n {
-            j = 0
-            while j < n {
-                d = xs[i] - xs[j]
-                vs[i] = vs[i] - d * ms[j] * 0.001 / (1.0 + sqrt(d * d))
-                j += 1
-            }
-            i += 1
-        }
-        i = 0
-        while i < n {
-            xs[i] = xs[i] + vs[i] * 0.01
-            i += 1
-        }
-        step += 1
-    }
-    return [xs[0], xs[3], vs[1]]
-}
-print(sim(400))
-`;
-
-describe("links between loop trees", () => {
-  it("sieve: the outer loop's side trace tail-calls the inner loop's tree instead of exiting", () => {
-    const r = run(SIEVE);
-    expect(r.out).toBe(runWithoutJit(SIEVE));
-    const roots = tracesOf(r, "root");
-    const sides = tracesOf(r, "side");
-    expect(roots).toHaveLength(3); // the push loop, the marking loop, the outer loop
-    const rootIds = new Set(roots.map((t) => String(t.id)));
-    // A side trace of one tree links to the root of another: "link" names that root.
-    const treeRootOf = (id: unknown): string => String(r.jit.compiled.find((c) => c.tree.traces.some((x) => x.id === id))!.tree.root.id);
-    const crossLinks = sides.filter((t) => rootIds.has(String(t.link)) && String(t.link) !== treeRootOf(t.id));
-    // Into the marking loop, and (once the outer loop has its tree: the first attempts ran
-    // into it and are retried) from the marking loop's end back to the outer loop.
-    expect(crossLinks).toHaveLength(2);
-    // A linking trace's final EXIT (its last snapshot) is a tail call: never taken as an exit.
-    const s = summaryOf(r);
-    for (const linker of crossLinks) expect(s.exits.filter((e) => e.trace === linker.id && e.exit === Number(linker.guards) - 1)).toEqual([]);
-  });
-
-  it("nbody's shape: two inner loops link to each other, the one calling sqrt making its identity check for the other", () => {
-    const src = `
+/** nbody's reduced to its shape: a force loop (sqrt) over pairs, then a position loop. */
+const NBODY_SHAPE = `
 func sim(steps) {
     mut xs := [0.0, 1.0, 2.5, 4.0]
     mut vs := [0.0, 0.0, 0.0, 0.0]
@@ -162,6 +109,31 @@ func sim(steps) {
 }
 print(sim(400))
 `;
+
+/** The same, with an array (ms) only the force loop reads. */
+const SOURCES_PASS = NBODY_SHAPE.replace("    let n := len(xs)", "    let ms := [1.0, 0.5, 2.0, 1.5]\n    let n := len(xs)").replace("vs[i] - d * 0.001", "vs[i] - d * ms[j] * 0.001");
+
+describe("links between loop trees", () => {
+  it("sieve: the outer loop's side trace tail-calls the inner loop's tree instead of exiting", () => {
+    const r = run(SIEVE);
+    expect(r.out).toBe(runWithoutJit(SIEVE));
+    const roots = tracesOf(r, "root");
+    const sides = tracesOf(r, "side");
+    expect(roots).toHaveLength(3); // the push loop, the marking loop, the outer loop
+    const rootIds = new Set(roots.map((t) => String(t.id)));
+    // A side trace of one tree links to the root of another: "link" names that root.
+    const treeRootOf = (id: unknown): string => String(r.jit.compiled.find((c) => c.tree.traces.some((x) => x.id === id))!.tree.root.id);
+    const crossLinks = sides.filter((t) => rootIds.has(String(t.link)) && String(t.link) !== treeRootOf(t.id));
+    // Into the marking loop, and (once the outer loop has its tree: the first attempts ran
+    // into it and are retried) from the marking loop's end back to the outer loop.
+    expect(crossLinks).toHaveLength(2);
+    // A linking trace's final EXIT (its last snapshot) is a tail call: never taken as an exit.
+    const s = summaryOf(r);
+    for (const linker of crossLinks) expect(s.exits.filter((e) => e.trace === linker.id && e.exit === Number(linker.guards) - 1)).toEqual([]);
+  });
+
+  it("nbody's shape: two inner loops link to each other, the one calling sqrt making its identity check for the other", () => {
+    const src = NBODY_SHAPE;
     const r = run(src);
     expect(r.out).toBe(runWithoutJit(src));
     const roots = tracesOf(r, "root");
