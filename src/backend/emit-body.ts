@@ -534,6 +534,18 @@ export function emitBody(ctx: BodyContext): void {
       case IrOp.FABS: get(a); w.f64_abs().local_set(local[ref]); break;
       case IrOp.FFLOOR: get(a); w.f64_floor().local_set(local[ref]); break;
       case IrOp.FCEIL: get(a); w.f64_ceil().local_set(local[ref]); break;
+      case IrOp.FTOI:
+        // |trunc(a)| <= 2^53-1 is false for NaN too: both exit.
+        get(a); w.f64_trunc().local_tee(ctx.scratchF64).f64_abs().f64_const(MAX_SAFE).f64_le().i32_eqz();
+        exitIf(ref);
+        w.local_get(ctx.scratchF64).i64_trunc_sat_f64_s().local_set(local[ref]);
+        break;
+      case IrOp.FMIN:
+      case IrOp.FMAX:
+        get(a); get(b); get(a); get(b);
+        if (op === IrOp.FMIN) w.f64_lt(); else w.f64_gt();
+        get(b); get(b); w.f64_ne().i32_or().select().local_set(local[ref]);
+        break;
       case IrOp.LT: compare(a, b, () => w.i64_lt_s(), () => w.f64_lt()); w.local_set(local[ref]); break;
       case IrOp.LE: compare(a, b, () => w.i64_le_s(), () => w.f64_le()); w.local_set(local[ref]); break;
       case IrOp.GT: compare(a, b, () => w.i64_gt_s(), () => w.f64_gt()); w.local_set(local[ref]); break;

@@ -119,6 +119,9 @@ const IR_DEFS = [
   ["FABS",           ["float"],                  "float",  "pure",                    "core", "|a|"],
   ["FFLOOR",         ["float"],                  "float",  "pure",                    "core", "floor(a) (a float, as Ruff's floor returns)"],
   ["FCEIL",          ["float"],                  "float",  "pure",                    "core", "ceil(a) (a float)"],
+  ["FTOI",           ["float"],                  "int",    "pure guard",              "core", "trunc(a) as an int (to_int); exits when a is NaN or |trunc(a)| > 2^53-1 (the interpreter gives 0, or a bigint)"],
+  ["FMIN",           ["float", "float"],         "float",  "pure",                    "core", "min(a, b) as Ruff's (Rust's f64::min): a when a < b or b is NaN, else b; so min(+0, -0) = -0, min(-0, +0) = +0"],
+  ["FMAX",           ["float", "float"],         "float",  "pure",                    "core", "max(a, b): a when a > b or b is NaN, else b"],
 
   ["LOOP",           [],                         "none",   "control",                 "core", "the loop starts after this; instructions before it run once"],
   ["PHI",            ["any", "any", "any?"],     "left",   "control",                 "core", "a loop-carried variable a (defined before LOOP): it takes c's value on entering the loop when c is set (a peeled loop's first-iteration value, defined before LOOP too), and b's at the back edge; the PHIs end the trace and move all at once"],

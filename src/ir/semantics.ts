@@ -59,6 +59,9 @@ const EVAL_BY_NAME: Partial<Record<IrOpName, Eval>> = {
   FABS: (a: number) => Math.abs(a),
   FFLOOR: (a: number) => Math.floor(a),
   FCEIL: (a: number) => Math.ceil(a),
+  FTOI: (a: number) => (a !== a ? EXITS : intResult(Math.trunc(a))),
+  FMIN: (a: number, b: number) => (a < b || b !== b ? a : b),
+  FMAX: (a: number, b: number) => (a > b || b !== b ? a : b),
   GUARD_KIND: (a: object, kind: number) => (refKindOf(a) === kind ? true : EXITS),
   GUARD_LAYOUT: (a: object, id: number) => (a instanceof RStruct && a.layout.id === id ? true : EXITS),
 };

@@ -6,15 +6,17 @@
 // recording had reached.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RArray, RFunction, RNative, RStruct, RuffError, share, type Value } from "../interp/value";
+import { RArray, RFloat, RFunction, RNative, RStruct, RuffError, share, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import { describe, kindOf } from "./record-kind";
 import type { DataRecorder } from "./record-data";
 import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv } from "./recorder";
 
-/** Builtins a trace computes itself. */
-const INLINE_BUILTINS = new Set(["sqrt", "abs", "floor", "ceil", "len"]);
+/** Builtins a trace computes itself, with the argument count it does it for. */
+const INLINE_BUILTINS = new Map([
+  ["sqrt", 1], ["abs", 1], ["floor", 1], ["ceil", 1], ["len", 1], ["to_int", 1], ["to_float", 1], ["min", 2], ["max", 2],
+]);
 
 export class CallRecorder {
   /** Functions inlined (RecordedTrace.inlined). */
@@ -182,21 +184,41 @@ export class CallRecorder {
 
   /** `R[a] = builtin(R[a+1] ..)` for the builtins traces compute inline. */
   private callBuiltin(pc: number, a: number, nargs: number, fn: RNative): number {
-    if (!INLINE_BUILTINS.has(fn.name) || nargs !== 1) throw new TraceAbort("call_native", `call of ${fn.name}`);
+    if (INLINE_BUILTINS.get(fn.name) !== nargs) throw new TraceAbort("call_native", `call of ${fn.name}`);
     const x = this.core.stack[this.core.base + a + 1];
     const arg = this.core.read(a + 1);
     const kind = this.core.typeOfRef(arg);
+    const numeric = (k: string): void => {
+      if (k !== "int" && k !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
+    };
     let ref: number;
     if (fn.name === "len") {
       if (kind !== "ref" || this.core.isObject(arg) || !(x instanceof RArray)) throw new TraceAbort("nyi_value", "len of something other than an array");
       ref = this.data.arrayLength(arg, x);
+    } else if (fn.name === "min" || fn.name === "max") {
+      const arg2 = this.core.read(a + 2);
+      numeric(kind);
+      numeric(this.core.typeOfRef(arg2));
+      ref = this.core.emit(fn.name === "min" ? "FMIN" : "FMAX", "float", [this.core.asFloat(arg), this.core.asFloat(arg2)]);
+    } else if (fn.name === "to_int") {
+      numeric(kind);
+      if (kind === "int") ref = arg;
+      else {
+        // The guard's exits (NaN, beyond 2^53-1) would fail at once: leave those to the interpreter.
+        const t = Math.trunc((x as RFloat).v);
+        if (!(Math.abs(t) <= Number.MAX_SAFE_INTEGER)) throw new TraceAbort("nyi_value", "to_int of a float that is NaN or beyond 2^53-1");
+        ref = this.core.emit("FTOI", "int", [arg], true);
+      }
     } else {
-      if (kind !== "int" && kind !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
+      numeric(kind);
       const f = this.core.asFloat(arg);
-      ref = fn.name === "sqrt" ? this.core.emit("FSQRT", "float", [f], true)
+      ref = fn.name === "to_float" ? f
+        : fn.name === "sqrt" ? this.core.emit("FSQRT", "float", [f], true)
         : this.core.emit(fn.name === "abs" ? "FABS" : fn.name === "floor" ? "FFLOOR" : "FCEIL", "float", [f]);
     }
-    const result = this.core.concrete(() => fn.fn([x]));
+    const args: Value[] = [];
+    for (let k = 1; k <= nargs; k++) args.push(this.core.stack[this.core.base + a + k]);
+    const result = this.core.concrete(() => fn.fn(args));
     this.core.write(a, ref, result);
     return pc + 4;
   }

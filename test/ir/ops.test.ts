@@ -36,7 +36,7 @@ describe("IR op table", () => {
   it("marks the ops that can exit as guards", () => {
     const guards = IR_OP_NAMES.filter((_, op) => isGuard(op as never));
     expect(guards).toEqual([
-      "ADD", "SUB", "MUL", "DIV", "MOD", "FDIV", "FMOD", "GUARD_TRUE", "GUARD_FALSE", "EXIT", "FSQRT",
+      "ADD", "SUB", "MUL", "DIV", "MOD", "FDIV", "FMOD", "GUARD_TRUE", "GUARD_FALSE", "EXIT", "FSQRT", "FTOI",
       "GUARD_KIND", "GUARD_LAYOUT", "AGET", "ASET", "FLOAD", "CALLH", "CALLT",
       "AHANDLE", "PALEN", "PAGET", "PASET", "PAPUSH",
     ]);

@@ -14,6 +14,25 @@ import { PackedHeap } from "../../src/interp/packed";
 import type { CompiledTree } from "../../src/deopt/exits";
 
 
+/** A loop using the inline conversion and min/max builtins (FTOI exits beyond 2^53: x * 8.0). */
+const INLINE_BUILTINS_LOOP = `
+func g(n, x) {
+    mut s := 0
+    mut lo := x
+    mut hi := x
+    mut i := 0
+    while i < n {
+        s += to_int(x * 8.0) + to_int(-x)
+        lo = min(lo, -x)
+        hi = max(hi, to_float(i))
+        lo = min(lo, x)
+        i += 1
+    }
+    return [s, lo, hi]
+}
+print(g(300, 2.5))
+`;
+
 describe("loop trace shapes", () => {
   it("a counting loop forms one trace that exits once, at the loop end", () => {
     const r = run(COUNT_LOOP);
@@ -188,6 +207,23 @@ try {
     expect(r.out).toMatch(/Integer overflow/);
   });
 
+  it("to_int, to_float, min and max are computed by the trace: one trace, no aborts", () => {
+    const r = run(INLINE_BUILTINS_LOOP);
+    expect(r.out).toBe(runWithoutJit(INLINE_BUILTINS_LOOP));
+    const s = summaryOf(r);
+    expect(s.traces).toBe(1);
+    expect(s.aborts).toEqual([]);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    for (const op of ["FTOI", "FMIN", "FMAX", "CONV_INT_FLOAT"]) expect(ir).toContain(op);
+  });
+
+  it("to_int of a NaN leaves the loop to the interpreter (its guard would always fail)", () => {
+    const src = INLINE_BUILTINS_LOOP.replace("print(g(300, 2.5))", "mut inf := 1.0\nwhile inf < inf * 2.0 {\n    inf = inf * 2.0\n}\nprint(g(300, inf - inf))");
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([expect.objectContaining({ reason: "nyi_value" })]);
+  });
+
   it("float loops trace and agree with the interpreter to the last digit", () => {
     const src = `
 func m() {
@@ -211,7 +247,7 @@ print(m())
 });
 
 describe("loop trace backend", () => {
-  const programs = [COUNT_LOOP, `
+  const programs = [COUNT_LOOP, INLINE_BUILTINS_LOOP, `
 func k(n) {
     mut a := 0.5
     mut b := 3
