@@ -103,7 +103,7 @@ interface EntryShape {
   checks: readonly { slot: number; value: unknown }[];
   /** The tree's slots in parameter order, with their types and (refs) classes. */
   slots: readonly { slot: number; type: IrTypeName; refClass: keyof typeof REF_CLASS_OF }[];
-  /** Array handles the tree takes itself: passed as -1. */
+  /** The tree's handle parameters (those it takes itself and those it passes on): -1 each from JS. */
   handles: number;
 }
 

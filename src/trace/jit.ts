@@ -527,15 +527,26 @@ export class TracingJit implements JitHook {
 
   private compileTree(tree: Tree): void {
     this.widenLinkTargets(tree);
+    // passHandles always describes the code installed for the tree: the new value goes
+    // back if this compile fails before installing, and no rollback of the tree's slots
+    // touches it afterwards (see Tree.restoreSlots).
+    const installedPasses = tree.passHandles;
     tree.passHandles = this.passedHandles(tree);
-    const emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop,
-      helperSlots: (names) => this.shared.helperTable.slotsOf(names),
-      exitSite: (site) => this.shared.sites.add(site),
-      loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
-    });
-    if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
-    const module = new WebAssembly.Module(emitted.bytes);
-    const instance = new WebAssembly.Instance(module, { rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
+    let emitted: ReturnType<typeof emitTree>;
+    let instance: WebAssembly.Instance;
+    try {
+      emitted = emitTree(tree, { tableSlot: (fn) => this.tableSlot(fn), signature: (fn) => this.signature(fn), tierLoop: this.params.tierloop,
+        helperSlots: (names) => this.shared.helperTable.slotsOf(names),
+        exitSite: (site) => this.shared.sites.add(site),
+        loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
+      });
+      if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
+      const module = new WebAssembly.Module(emitted.bytes);
+      instance = new WebAssembly.Instance(module, { rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
+    } catch (e) {
+      tree.passHandles = installedPasses;
+      throw e;
+    }
     const fn = instance.exports.trace as CompiledTree["fn"];
     for (const t of tree.traces) {
       for (const callee of t.trace.callees) {
@@ -593,6 +604,9 @@ export class TracingJit implements JitHook {
     let entry = this.loopSlots.get(tree);
     const changed = entry !== undefined && entry.signature !== signature;
     if (entry === undefined) this.loopSlots.set(tree, (entry = { signature, slot: this.newTableSlot() }));
+    // Another signature gets another slot: a linker still emitted for the old one (until
+    // it is compiled again, or if that fails) keeps calling the code made for it.
+    if (changed) entry.slot = this.newTableSlot();
     entry.signature = signature;
     this.shared.fns.set(entry.slot, fn as unknown as WebAssembly.ExportValue as never);
     return changed;
@@ -604,7 +618,6 @@ export class TracingJit implements JitHook {
     return slot;
   }
 
-  /** Compiled loop trees at (proto, pc) that a trace may tail-call (see TreeEmitOptions.loopTrees). */
   /**
    * The handles a loop tree passes on (Tree.passHandles): those the trees its traces may
    * link to take, for arrays in ref slots it never writes, that it does not take itself. Sorted, so
@@ -634,6 +647,7 @@ export class TracingJit implements JitHook {
     return out.sort((x, y) => x.slot - y.slot || x.elem - y.elem);
   }
 
+  /** Compiled loop trees at (proto, pc) that a trace may tail-call (see TreeEmitOptions.loopTrees). */
   private linkableTrees(proto: FunctionProto, pc: number): LinkableTree[] {
     const trees = this.loops.get(proto)?.get(pc)?.trees ?? [];
     const live = livenessOf(proto);

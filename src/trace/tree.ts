@@ -62,7 +62,6 @@ interface SlotState {
   maxInlineDepth: number;
   checks: number;
   places: number;
-  passHandles: readonly PassedHandle[];
 }
 
 /** An array handle a loop tree takes as a parameter only to pass it on to a tree it links to. */
@@ -147,7 +146,7 @@ export class Tree {
   saveSlots(): SlotState {
     return {
       slots: new Map(this.slots), refClasses: new Map(this.refClasses), resultType: this.resultType, maxInlineDepth: this.maxInlineDepth,
-      checks: this.checks.length, places: this.places.length, passHandles: this.passHandles,
+      checks: this.checks.length, places: this.places.length,
     };
   }
 
@@ -161,7 +160,7 @@ export class Tree {
     this.maxInlineDepth = state.maxInlineDepth;
     this.checks.length = state.checks;
     this.places.length = state.places;
-    this.passHandles = state.passHandles;
+    // (Not passHandles: it follows the code installed, which a rollback does not change.)
     this.forgetLayouts();
   }
 

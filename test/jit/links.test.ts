@@ -3,6 +3,7 @@
 // for another loop's header tail-calls that loop's tree instead of exiting.
 
 import { describe, expect, it } from "vitest";
+import { handleParams } from "../../src/backend/emit-tree";
 import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
 import { livenessOf } from "../../src/trace/liveness";
@@ -158,6 +159,12 @@ describe("links between loop trees", () => {
     const passing = trees.filter((t) => t.passHandles.length > 0);
     expect(passing).toHaveLength(1);
     expect(passing[0].passHandles).toHaveLength(1);
+    const passed = passing[0].passHandles[0];
+    // The force loop's tree takes that handle itself; the passing tree reads no ms.
+    const taking = trees.filter((t) => handleParams(t).some((h) => h.ref !== undefined && h.slot === passed.slot && h.elem === passed.elem));
+    expect(taking.length).toBeGreaterThanOrEqual(1);
+    expect(taking).not.toContain(passing[0]);
+    expect(handleParams(passing[0]).filter((h) => h.ref !== undefined).map((h) => h.slot)).not.toContain(passed.slot);
     // Each step links from one tree to the other and back: without the passed handle
     // every step would ask JS for a batch of handles (ahandle4). With it, the handles
     // taken do not grow with the steps.
