@@ -145,6 +145,16 @@ function readSlot(stack: Value[], base: number, places: readonly Place[], slot: 
   return p.array[p.index];
 }
 
+/** Writes a slot (as place() does in generated code). */
+function writeSlot(stack: Value[], base: number, places: readonly Place[], slot: number, value: Value): void {
+  if (slot < EXT_SLOT_BASE) {
+    stack[base + slot] = value;
+    return;
+  }
+  const p = places[slot - EXT_SLOT_BASE];
+  p.array[p.index] = value;
+}
+
 /** What the entry stub does, done by walking the shape: the same checks in the same order, the same arguments. */
 function enterGeneric(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRuntime, limit: () => number, stack: Value[], base: number): unknown {
   for (const c of shape.checks) if (readSlot(stack, base, shape.places, c.slot) !== c.value) return null;
@@ -216,7 +226,7 @@ function entryStub(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRunt
   lines.push(`const words = heap.i32;`);
   lines.push(`words[${EXIT_STACK.top >> 2}] = ${EXIT_STACK.records}; words[${EXIT_STACK.refTop >> 2}] = 0;`);
   lines.push(`words[${EXIT_STACK.limit >> 2}] = limit();`);
-  // No handles to pass in: the tree takes them itself (see emit-tree's handleParams).
+  // -1 for every handle parameter: the tree takes them itself (see emit-tree's handleParams).
   for (let k = 0; k < shape.handles; k++) args.push("-1");
   lines.push(`return fn(${args.join(", ")});`);
   const make = factory(["fn", "objects", "places", "RFloat", "REF", "heap", "limit"],
@@ -268,13 +278,7 @@ function restoreGeneric(site: ExitSite, stack: Value[], base: number, area: Floa
     return e.type === "int" ? raw : e.type === "float" ? new RFloat(raw) : e.type === "ref" ? (refs.get(raw) as Value) : raw !== 0;
   };
   for (const e of site.layout) {
-    const value = e.struct !== undefined ? new RStruct(e.struct.layout as StructLayout, e.struct.fields.map(valueOf)) : valueOf(e);
-    if (e.slot >= EXT_SLOT_BASE) {
-      const p = places[e.slot - EXT_SLOT_BASE];
-      p.array[p.index] = value;
-    } else {
-      stack[base + e.slot] = value;
-    }
+    writeSlot(stack, base, places, e.slot, e.struct !== undefined ? new RStruct(e.struct.layout as StructLayout, e.struct.fields.map(valueOf)) : valueOf(e));
   }
 }
 

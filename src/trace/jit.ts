@@ -626,6 +626,10 @@ export class TracingJit implements JitHook {
   private passedHandles(tree: Tree): PassedHandle[] {
     if (tree.kind !== "loop") return [];
     const own = hoistedHandles(tree.root.trace).list;
+    // Only slots no trace of the tree writes: a trace looping back after writing one
+    // would hold the old array's handle for the new array. (Today a trace writes an
+    // array slot only by push, and then takes the handle itself.)
+    const written = new Set(tree.traces.flatMap((t) => [...t.writes]));
     const out: PassedHandle[] = [];
     for (const u of tree.traces) {
       const trace = u.trace;
@@ -635,10 +639,7 @@ export class TracingJit implements JitHook {
       for (const target of this.linkableTrees(snap.frames[0].proto, snap.pc)) {
         if (target.tree === tree || !target.accepts(tree)) continue;
         for (const h of handleParams(target.tree)) {
-          // Only for a slot no trace of the tree writes: a trace looping back after
-          // writing it would hold the old array's handle for the new array. (Today a trace
-          // writes an array slot only by push, and then takes the handle itself.)
-          if (tree.slots.get(h.slot) !== "ref" || tree.traces.some((t) => t.writes.has(h.slot))) continue;
+          if (tree.slots.get(h.slot) !== "ref" || written.has(h.slot)) continue;
           const same = (m: PassedHandle): boolean => m.slot === h.slot && m.elem === h.elem;
           if (!own.some(same) && !out.some(same)) out.push({ slot: h.slot, elem: h.elem });
         }
