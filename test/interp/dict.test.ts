@@ -105,6 +105,27 @@ describe("RDict int-key table", () => {
     }
   });
 
+  it("keeps int values through the move to boxed values, at a new key and at an overwrite", () => {
+    for (const atNewKey of [true, false]) {
+      const n = 1000;
+      const d = dictOf(Array.from({ length: n }, (_, i) => i * 3));
+      const before = d.copy();
+      if (atNewKey) d.set(-1, "str");
+      else d.set(300, "str");
+      for (let k = 0; k < n; k++) d.set(10_000 + k, k); // ints again, after the move, through growth
+      expect(d.size).toBe(atNewKey ? 2 * n + 1 : 2 * n);
+      expect(d.get(300)).toBe(atNewKey ? 100 : "str");
+      expect(d.get(-1)).toBe(atNewKey ? "str" : undefined);
+      expect(d.get(3 * (n - 1))).toBe(n - 1);
+      expect(d.get(10_000 + n - 1)).toBe(n - 1);
+      expect([...d.values()].slice(0, 3)).toEqual([0, 1, 2]);
+      expect([...before.values()]).toEqual(Array.from({ length: n }, (_, i) => i)); // the copy kept its numbers
+      d.set("s", 1); // to a Map, from boxed values
+      expect(d.get(10_000)).toBe(0);
+      expect(d.get(300)).toBe(atNewKey ? 100 : "str");
+    }
+  });
+
   it("clones for copy-on-write: an unshared dict whose compound values are marked shared", () => {
     const inner = new RArray([1, 2]);
     const d = new RDict();
@@ -120,7 +141,7 @@ describe("RDict int-key table", () => {
 });
 
 type Op =
-  | { op: "set"; key: DictKey; value: number }
+  | { op: "set"; key: DictKey; value: Value }
   | { op: "get"; key: DictKey }
   | { op: "copy" };
 
@@ -132,8 +153,14 @@ const keyArb: fc.Arbitrary<DictKey> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("a", "b", "key") },
 );
 
+/** Values: mostly ints (kept in a Float64Array), sometimes another value (all go to Value[]). */
+const valueArb: fc.Arbitrary<Value> = fc.oneof(
+  { weight: 30, arbitrary: fc.integer() },
+  { weight: 1, arbitrary: fc.constantFrom<Value>("v", true, null) },
+);
+
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant("set" as const), key: keyArb, value: fc.integer() }) },
+  { weight: 6, arbitrary: fc.record({ op: fc.constant("set" as const), key: keyArb, value: valueArb }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant("get" as const), key: keyArb }) },
   { weight: 1, arbitrary: fc.constant({ op: "copy" as const }) },
 );
