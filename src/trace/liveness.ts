@@ -7,8 +7,10 @@
 // Invariant: the live sets only over-approximate. Reads are counted generously (a range
 // whose length the instruction does not say counts every register from its start);
 // a write kills a register only when the instruction always writes it. Any opcode the
-// analysis does not know, a `try` (an error jumps to the handler from anywhere), a
-// generator and a function creating closures make the whole function "all live" (null).
+// analysis does not know, a `try` (an error jumps to the handler from anywhere) and a
+// generator make the whole function "all live" (null). A closure copies the registers
+// it captures when it is made (CLOSURE reads them then; see Runtime's CLOSURE), so the
+// closure never reads the frame's registers later.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
 
@@ -34,7 +36,9 @@ interface Effects {
   next: number[];
 }
 
-function effectsAt(code: Int32Array, consts: readonly unknown[], pc: number): Effects | null {
+function effectsAt(proto: FunctionProto, pc: number): Effects | null {
+  const code = proto.code;
+  const consts = proto.consts;
   const op = code[pc];
   const a = code[pc + 1];
   const b = code[pc + 2];
@@ -113,7 +117,12 @@ function effectsAt(code: Int32Array, consts: readonly unknown[], pc: number): Ef
       return e([a], [], []);
     case Op.RETNULL: case Op.HALT: case Op.ERROR:
       return e([], [], []);
-    default: // TRY, ENDTRY, YIELD, CLOSURE and anything new: no analysis
+    case Op.CLOSURE: {
+      const child = proto.protos[b];
+      if (child === undefined) return null;
+      return e(child.captures.filter((cap) => cap.fromRegister).map((cap) => cap.index), [a]);
+    }
+    default: // TRY, ENDTRY, YIELD and anything new: no analysis
       return null;
   }
 }
@@ -126,7 +135,7 @@ function analyse(proto: FunctionProto): Liveness | null {
   const words = (nregs + 31) >>> 5;
   const effects: Effects[] = [];
   for (let i = 0; i < count; i++) {
-    const fx = effectsAt(code, proto.consts, i << 2);
+    const fx = effectsAt(proto, i << 2);
     if (fx === null) return null;
     effects.push(fx);
   }

@@ -63,7 +63,29 @@ print(f(1000))
     expect(ir.match(/ PHI /g) ?? []).toHaveLength(2);
   });
 
-  it("functions liveness cannot follow (closures, try) count every register as live", () => {
+  it("a closure reads the registers it captures when it is made, and no register later", () => {
+    const f = compiledFunction(`
+func f(x) {
+    let y := x + 1
+    let g := func() {
+        return y
+    }
+    mut t := 0
+    t = 5
+    return g() + t
+}
+print(f(1))
+`, "f");
+    const live = livenessOf(f);
+    expect(live).not.toBeNull();
+    let closurePc = -1;
+    for (let pc = 0; pc < f.code.length; pc += 4) if (f.code[pc] === Op.CLOSURE) closurePc = pc;
+    const y = f.protos[f.code[closurePc + 2]].captures[0].index;
+    expect(live!.isLive(closurePc, y)).toBe(true);
+    expect(live!.isLive(closurePc + 4, y)).toBe(false); // g holds its own copy of y
+  });
+
+  it("functions liveness cannot follow (try) count every register as live", () => {
     const withTry = compiledFunction(`
 func g(x) {
     try {
