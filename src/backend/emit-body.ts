@@ -149,7 +149,7 @@ export function isConst(op: number): boolean {
 /** Whether ref needs a local of its own (constants and entry loads live elsewhere). */
 export function needsLocal(trace: Trace, ref: Ref): boolean {
   const op = trace.op[ref];
-  if (trace.type[ref] === IrType.none || isConst(op) || op === IrOp.SLOAD || op === IrOp.VSTRUCT) return false;
+  if (trace.type[ref] === IrType.none || isConst(op) || op === IrOp.SLOAD || op === IrOp.VOBJECT) return false;
   // int->float of a constant is a float constant.
   return !(op === IrOp.CONV_INT_FLOAT && isConst(trace.op[trace.a[ref]]));
 }
@@ -429,7 +429,7 @@ export function emitBody(ctx: BodyContext): void {
     const b = trace.b[ref];
     switch (op) {
       case IrOp.KINT: case IrOp.KFLOAT: case IrOp.KBOOL: case IrOp.KREF: case IrOp.SLOAD: case IrOp.PHI:
-      case IrOp.VSTRUCT: // no code: exits write its fields (see emit-tree's writeRecord)
+      case IrOp.VOBJECT: // no code: exits write its fields (see emit-tree's writeRecord)
         break;
       case IrOp.CONV_INT_FLOAT:
         if (local[ref] >= 0) { get(a); w.f64_convert_i64_s().local_set(local[ref]); }

@@ -87,8 +87,8 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
       for (const ref of frame.refs) {
         if (trace.type[ref] === IrType.ref) {
           w.i32_const(k++);
-          // A known function (KREF) has no wasm value: its table entry stays null.
-          if (trace.op[ref] === IrOp.KREF) w.ref_null("extern");
+          // A known function (KREF) or an object never made (VOBJECT) has no wasm value: its table entry stays null.
+          if (trace.op[ref] === IrOp.KREF || trace.op[ref] === IrOp.VOBJECT) w.ref_null("extern");
           else getValue(ctx, ref);
           w.table_set(refTable);
           continue;

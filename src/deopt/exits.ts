@@ -19,6 +19,7 @@ import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-t
 import { EXT_SLOT_BASE, type Place } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
 import type { IrTypeName } from "../ir/ops";
+import { VIRTUAL_ARRAY } from "../ir/trace";
 import type { PackedHeap } from "../interp/packed";
 import type { HelperTable } from "../backend/helper-table";
 
@@ -278,7 +279,7 @@ function restoreGeneric(site: ExitSite, stack: Value[], base: number, area: Floa
     return e.type === "int" ? raw : e.type === "float" ? new RFloat(raw) : e.type === "ref" ? (refs.get(raw) as Value) : raw !== 0;
   };
   for (const e of site.layout) {
-    writeSlot(stack, base, places, e.slot, e.struct !== undefined ? new RStruct(e.struct.layout as StructLayout, e.struct.fields.map(valueOf)) : valueOf(e));
+    writeSlot(stack, base, places, e.slot, e.sunk !== undefined ? makeSunk(e.sunk.layout, e.sunk.fields.map(valueOf)) : valueOf(e));
   }
 }
 
@@ -299,12 +300,19 @@ function restorer(tree: Tree, site: ExitSite): Restorer {
     return e.type === "int" ? raw : e.type === "float" ? `new RFloat(${raw})` : e.type === "ref" ? `refs.get(${raw})` : `${raw} !== 0`;
   };
   for (const e of site.layout) {
-    // A struct the trace never made is made now, from its fields (allocation sinking).
-    const value = e.struct !== undefined ? `new RStruct(${object(e.struct.layout)}, [${e.struct.fields.map(valueOf).join(", ")}])` : valueOf(e);
+    // An object the trace never made is made now, from its values (allocation sinking).
+    const value = e.sunk === undefined ? valueOf(e)
+      : e.sunk.layout === VIRTUAL_ARRAY ? `new RArray([${e.sunk.fields.map(valueOf).join(", ")}])`
+      : `new RStruct(${object(e.sunk.layout)}, [${e.sunk.fields.map(valueOf).join(", ")}])`;
     lines.push(`${place(e.slot)} = ${value};`);
   }
-  const make = factory(["RFloat", "RStruct", "places", "objects"], `return function exit${site.trace.id}_${site.snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
-  return make(RFloat, RStruct, tree.places, objects) as Restorer;
+  const make = factory(["RFloat", "RArray", "RStruct", "places", "objects"], `return function exit${site.trace.id}_${site.snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
+  return make(RFloat, RArray, RStruct, tree.places, objects) as Restorer;
+}
+
+/** A sunk object (ExitEntry.sunk) made from its values: an array, or a struct of that layout. */
+function makeSunk(layout: object, values: Value[]): Value {
+  return layout === VIRTUAL_ARRAY ? new RArray(values) : new RStruct(layout as StructLayout, values);
 }
 
 function num(v: number): string {

@@ -426,15 +426,15 @@ export class IrBuilder {
     return this.emit(IrOp.PHI, IrType.none, left, right, entry);
   }
 
-  /** A struct only snapshots use (see VSTRUCT): its layout object and field values. */
-  vstruct(layout: object, fields: readonly Ref[]): Ref {
+  /** An object only snapshots use (see VOBJECT): a struct's layout and field values, or VIRTUAL_ARRAY and the elements. */
+  vobject(layout: object, fields: readonly Ref[]): Ref {
     let i = this.refIndex.get(layout);
     if (i === undefined) {
       i = this.trace.refConsts.push(layout) - 1;
       this.refIndex.set(layout, i);
     }
-    const list = this.trace.structFields.push([...fields]) - 1;
-    return this.emit(IrOp.VSTRUCT, IrType.ref, i, list);
+    const list = this.trace.objectFields.push([...fields]) - 1;
+    return this.emit(IrOp.VOBJECT, IrType.ref, i, list);
   }
   alen(arr: Ref): Ref { return this.emit(IrOp.ALEN, IrType.int, arr); }
   aget(arr: Ref, index: Ref, type: IrType, snap?: number): Ref { return this.emit(IrOp.AGET, type, arr, index, 0, 0, snap); }

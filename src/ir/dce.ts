@@ -77,7 +77,7 @@ export function eliminateDeadCode(trace: Trace, keep: readonly Ref[] = []): DceR
     const op = trace.op[ref] as IrOpcode;
     const kinds = IR_OPERANDS[op];
     const operand = (i: number, v: number): number => {
-      if (op === IrOp.VSTRUCT && i === 1) return out.structFields.push(trace.structFields[v].map((r) => refMap[r])) - 1;
+      if (op === IrOp.VOBJECT && i === 1) return out.objectFields.push(trace.objectFields[v].map((r) => refMap[r])) - 1;
       return i < kinds.length && isRefOperand(kinds[i]) ? refMap[v] : v;
     };
     const s = trace.snap[ref];

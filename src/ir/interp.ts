@@ -193,7 +193,7 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
         else values[ref] = types[ref] === IrType.bool ? heap.load(base, kind, i) !== 0 : heap.load(base, kind, i);
         break;
       }
-      case IrOp.VSTRUCT: // only snapshots use it: its layout stands for it here
+      case IrOp.VOBJECT: // only snapshots use it: its layout stands for it here
         values[ref] = trace.refConsts[a];
         break;
       default: {

@@ -42,7 +42,7 @@ export const IR_TYPE_WASM: readonly ("i64" | "f64" | "i32" | "externref" | null)
  * #slot interpreter slot, #depth frame depth (0 = the trace's entry frame), #knum index
  * into trace.numConsts, #kref index into trace.refConsts, #bool 0/1, #helper index into
  * trace.helpers, #field struct value slot, #layout StructLayout.id, #kind a RefKind,
- * #callee index into trace.callees, #fields index into trace.structFields (a list of refs),
+ * #callee index into trace.callees, #fields index into trace.objectFields (a list of refs),
  * #elem an ElemKind (what a packed array holds, src/interp/packed.ts).
  */
 export type OperandKind =
@@ -132,7 +132,7 @@ const IR_DEFS = [
   ["AGET",           ["ref", "int"],             "given",  "load guard",              "next", "element b of array a unboxed to the given type; exits unless 0 <= b < length and the element has that type"],
   ["ASET",           ["ref", "int", "any"],      "none",   "sideeffect guard",        "next", "a[b] = c (floats boxed, refs marked shared); exits unless 0 <= b < length and a is unshared"],
   ["FLOAD",          ["ref", "#field"],          "given",  "load guard",              "next", "value slot b of struct a (layout guarded before) unboxed to the given type; exits if the value has another type"],
-  ["VSTRUCT",        ["#kref", "#fields"],       "ref",    "pure",                    "next", "a struct of layout refConsts[a] with the field values structFields[b], never allocated: only snapshots use it, and an exit makes the object (allocation sinking)"],
+  ["VOBJECT",        ["#kref", "#fields"],       "ref",    "pure",                    "next", "an object the trace never allocates: a struct of layout refConsts[a] with the field values objectFields[b], or the array of elements objectFields[b] when refConsts[a] is VIRTUAL_ARRAY; only snapshots use it, and an exit makes the object (allocation sinking)"],
   ["CALLH",          ["#helper", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "helpers[a](b, c, d) with the given result type; exits (before any effect) when the helper reports failure"],
   ["CALLT",          ["#callee", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "the entry trace of function callees[a] with arguments b, c, d; when it leaves for the interpreter, the caller exits too: before the call (too deep) or with the call pending (the callee's frames go on top)"],
 

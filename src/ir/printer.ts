@@ -59,7 +59,7 @@ function formatOperand(trace: Trace, op: IrOpcode, kind: OperandKind, v: number)
     case "#kref": return `k${v}`;
     case "#helper": return trace.helpers[v] ?? `helper${v}`;
     case "#callee": return trace.callees[v]?.name ?? `callee${v}`;
-    case "#fields": return `{${(trace.structFields[v] ?? []).map(ref4).join(" ")}}`;
+    case "#fields": return `{${(trace.objectFields[v] ?? []).map(ref4).join(" ")}}`;
     case "#field": return `.${v}`;
     case "#layout": return `L${v}`;
     case "#kind": return REF_KIND_NAMES[v] ?? `kind${v}`;

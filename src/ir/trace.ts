@@ -91,8 +91,8 @@ export class Trace {
   readonly helpers: string[] = [];
   /** Functions whose entry traces CALLT calls (operand a indexes this). */
   readonly callees: FunctionProto[] = [];
-  /** VSTRUCT field values: lists of refs (operand b of a VSTRUCT indexes this). */
-  readonly structFields: Ref[][] = [];
+  /** VOBJECT field values or elements: lists of refs (operand b of a VOBJECT indexes this). */
+  readonly objectFields: Ref[][] = [];
   readonly snapshots: Snapshot[] = [];
 
   constructor(readonly meta: TraceMeta) {}
@@ -202,6 +202,12 @@ export class Trace {
   }
 }
 
+/**
+ * The layout operand (refConsts[a]) of a VOBJECT that is an array: its objectFields are
+ * the elements. Any other layout is a struct's.
+ */
+export const VIRTUAL_ARRAY: object = Object.freeze({ virtual: "array" });
+
 /** A new empty trace of the given kind starting at proto/pc. */
 export function newTrace(kind: TraceKind, startProto: FunctionProto, startPc: number, id = 0): Trace {
   return new Trace({ id, kind, startProto, startPc });
@@ -214,8 +220,8 @@ export function typeOf(trace: Trace, ref: Ref): IrType {
 
 /** Call fn for each reference operand of ref that is set. */
 export function forEachRefOperand(trace: Trace, ref: Ref, fn: (operand: Ref, index: number) => void): void {
-  if (trace.op[ref] === IrOp.VSTRUCT) {
-    trace.structFields[trace.b[ref]].forEach((r, k) => fn(r, 1 + k));
+  if (trace.op[ref] === IrOp.VOBJECT) {
+    trace.objectFields[trace.b[ref]].forEach((r, k) => fn(r, 1 + k));
     return;
   }
   const kinds = IR_OPERANDS[trace.op[ref]];

@@ -22,7 +22,7 @@ export function verifyTrace(trace: Trace): string[] {
     const kinds = IR_OPERANDS[op];
     forEachRefOperand(trace, ref, (r, i) => {
       if (r < FIRST_REF || r >= ref) say(ref, `operand ${i} (${r}) is not an earlier instruction`);
-      else if (!typeFitsOperand(trace.type[r] as IrType, op === IrOp.VSTRUCT ? "any" : kinds[i])) say(ref, `operand ${r} does not fit ${kinds[i]}`);
+      else if (!typeFitsOperand(trace.type[r] as IrType, op === IrOp.VOBJECT ? "any" : kinds[i])) say(ref, `operand ${r} does not fit ${kinds[i]}`);
     });
     for (let i = 0; i < kinds.length; i++) {
       if (isRefOperand(kinds[i]) && kinds[i] !== "any?" && operandAt(trace, ref, i) === NO_REF) say(ref, `operand ${i} missing`);

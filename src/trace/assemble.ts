@@ -24,6 +24,7 @@ import { removeProvenOverflowChecks } from "../ir/ranges";
 import { IrOp, IrType, hasSideEffect, isLoad, type IrOpcode, type IrTypeName } from "../ir/ops";
 import { FIRST_REF, NO_REF, NO_SNAPSHOT, forEachRefOperand, newTrace, type Ref, type Trace, type TraceKind } from "../ir/trace";
 import { TraceAbort } from "./abort";
+import { virtualName } from "./record-data";
 import { EXT_SLOT_BASE, type RecSnapshot, type RecordedTrace, type RefClass } from "./recorder";
 
 /** What a trace's end hands on. */
@@ -105,7 +106,8 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
   if (isLoop) {
     for (const [slot, ref] of rec.written) {
       if (!liveAtHeader(slot)) continue;
-      if (rec.virtuals.has(ref)) throw new TraceAbort("nyi_value", "a struct made in the trace is carried around the loop");
+      const made = rec.virtuals.get(ref);
+      if (made !== undefined) throw new TraceAbort("nyi_value", `${virtualName(made)} made in the trace is carried around the loop`);
       const endType = rec.ops[ref].type;
       const entryRef = rec.entry.get(slot);
       if (entryRef !== undefined && rec.ops[entryRef].op === "KREF") {
@@ -164,9 +166,10 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
     if (trace.meta.entrySnap !== undefined) b.separateNextSnapshot();
   }
 
-  // A struct the trace made but never allocates must not be needed anywhere.
+  // A struct or array the trace made but never allocates must not be needed anywhere.
   const escapes = (r: number, where: string): void => {
-    if (rec.virtuals.has(r)) throw new TraceAbort("nyi_value", `a struct made in the trace ${where}`);
+    const made = rec.virtuals.get(r);
+    if (made !== undefined) throw new TraceAbort("nyi_value", `${virtualName(made)} made in the trace ${where}`);
   };
   for (const o of rec.ops) for (const r of o.args ?? []) if (o.op !== "KINT" && o.op !== "KFLOAT" && o.op !== "KBOOL" && o.op !== "SLOAD") escapes(r, "is an operand");
   const inheritedSlots = new Map<number, IrTypeName>();
@@ -192,7 +195,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
           return;
         case "KREF": {
           const v = rec.virtuals.get(i);
-          map[i] = v === undefined ? b.kref(o.object!) : b.vstruct(v.layout, v.fields.map((r) => map[r]));
+          map[i] = v === undefined ? b.kref(o.object!) : b.vobject(v.layout, v.fields.map((r) => map[r]));
           return;
         }
         case "AHANDLE":

@@ -333,12 +333,12 @@ export class TracingJit implements JitHook {
     this.recording = true;
     try {
       const rec = recorder.record();
-      // A struct the parent never made (VSTRUCT) has no wasm value a side trace could
+      // An object the parent never made (VOBJECT) has no wasm value a side trace could
       // load, or carry back into the loop in a tree slot.
       for (const [slot, src] of tree.exitValues(parent, snap)) {
-        if ("slot" in src || src.trace.trace.op[src.ref] !== IrOp.VSTRUCT) continue;
+        if ("slot" in src || src.trace.trace.op[src.ref] !== IrOp.VOBJECT) continue;
         const loaded = rec.entry.has(slot) && rec.ops[rec.entry.get(slot)!].op === "SLOAD";
-        if (loaded || (rec.end.kind === "loop" && tree.slots.has(slot))) throw new TraceAbort("nyi_value", "a struct its parent trace never made");
+        if (loaded || (rec.end.kind === "loop" && tree.slots.has(slot))) throw new TraceAbort("nyi_value", "a struct or array its parent trace never made");
       }
       for (const c of rec.checks) {
         if (this.treeWrites(tree, c.slot) || !tree.isNewSlot(parent, snap, c.slot)) throw new TraceAbort("call_user", "a function value the tree computes");
@@ -351,7 +351,7 @@ export class TracingJit implements JitHook {
       for (const [slot, src] of tree.exitValues(parent, snap)) {
         if ("slot" in src) continue;
         const tr = src.trace.trace;
-        inherited.set(slot, tr.op[src.ref] === IrOp.VSTRUCT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
+        inherited.set(slot, tr.op[src.ref] === IrOp.VOBJECT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
       }
       const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, inherited, handleSlots: hoistedHandles(tree.root.trace).slots } : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;

@@ -193,7 +193,7 @@ export class CallRecorder {
     };
     let ref: number;
     if (fn.name === "len") {
-      if (kind !== "ref" || this.core.isObject(arg) || !(x instanceof RArray)) throw new TraceAbort("nyi_value", "len of something other than an array");
+      if (kind !== "ref" || !(x instanceof RArray) || (this.core.isObject(arg) && !this.data.virtuals.has(arg))) throw new TraceAbort("nyi_value", "len of something other than an array");
       ref = this.data.arrayLength(arg, x);
     } else if (fn.name === "min" || fn.name === "max") {
       const arg2 = this.core.read(a + 2);

@@ -2,22 +2,38 @@
 // count or an array, and structs. An array that can pack (RArray.packable) gets one
 // AHANDLE per trace, then PAGET/PASET/PALEN/PAPUSH on the handle; a constant array, one
 // that cannot pack, or one wanted as two kinds takes the boxed ops and helpers. Dicts
-// always go through helpers. Structs the trace makes stay virtual
-// (RecordedTrace.virtuals). An instruction's effect (a store, an append) comes after
+// always go through helpers. Structs and arrays the trace makes stay virtual
+// (RecordedTrace.virtuals): a field or element read takes the value it was made with,
+// len is a constant. An instruction's effect (a store, an append) comes after
 // every check that may abort it: after an abort the interpreter executes it itself.
 
-import { RArray, RDict, RNative, RStruct, type StructLayout, type Value } from "../interp/value";
+import { RArray, RDict, RNative, RStruct, share, type StructLayout, type Value } from "../interp/value";
+import { VIRTUAL_ARRAY } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import type { IrTypeName } from "../ir/ops";
 import { TraceAbort } from "./abort";
 import { kindOf } from "./record-kind";
 import type { RecordCore } from "./recorder";
 
+/**
+ * A struct or array the trace made and never allocates (VOBJECT): the struct's layout,
+ * or VIRTUAL_ARRAY, and the refs of its field values or elements.
+ */
+export interface VirtualObject {
+  layout: StructLayout | typeof VIRTUAL_ARRAY;
+  fields: number[];
+}
+
+/** What a virtual object is called in abort reasons. */
+export function virtualName(v: VirtualObject): string {
+  return v.layout === VIRTUAL_ARRAY ? "an array" : "a struct";
+}
+
 export class DataRecorder {
   /** Array ref -> the AHANDLE of it and the kind it packs as (one per array per trace). */
   private readonly handles = new Map<number, { ref: number; kind: ElemKind }>();
-  /** Struct placeholders -> their layout and the refs of their field values (see RecordedTrace.virtuals). */
-  readonly virtuals = new Map<number, { layout: StructLayout; fields: number[] }>();
+  /** Placeholders of the structs and arrays the trace made -> what they were made of (see RecordedTrace.virtuals). */
+  readonly virtuals = new Map<number, VirtualObject>();
 
   constructor(private readonly core: RecordCore) {}
 
@@ -35,6 +51,18 @@ export class DataRecorder {
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
     if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
+    const made = this.virtuals.get(this.core.read(b));
+    if (made !== undefined) {
+      // An array the trace made: the element it was made with, at this index (a
+      // variable index is guarded to be this one).
+      const index = this.core.read(c);
+      if (this.core.ops[index].op !== "KINT") {
+        if (this.core.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+        this.core.emit("GUARD_TRUE", "none", [this.core.emit("EQ", "bool", [index, this.core.constant("int", k)])], true);
+      }
+      this.core.write(a, made.fields[k], o.at(k));
+      return pc + 4;
+    }
     const elem = o.at(k);
     const kind = kindOf(elem);
     if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
@@ -128,6 +156,7 @@ export class DataRecorder {
     const kind = kindOf(value);
     if (kind === "ref") throw new TraceAbort("nyi_value", "pushing an array or dict");
     const arrRef = this.core.read(a);
+    if (this.virtuals.has(arrRef)) throw new TraceAbort("nyi_value", "a push onto an array made in the trace");
     if (this.core.isObject(arrRef)) throw new TraceAbort("nyi_value", "a push onto a constant");
     this.refuseOtherKind(arrRef, kind);
     const h = this.packedHandle(arrRef, arr, kind);
@@ -150,6 +179,7 @@ export class DataRecorder {
 
   /** len(arr) of the array ref arr (its value now: o). */
   arrayLength(arr: number, o: RArray): number {
+    if (this.virtuals.has(arr)) return this.core.constant("int", o.length);
     const known = this.handles.get(arr);
     if (known !== undefined) return this.core.emit("PALEN", "int", [known.ref], true);
     const kind = o.length > 0 ? kindOf(o.at(0)) : null;
@@ -188,6 +218,23 @@ export class DataRecorder {
     const ref = this.core.push({ op: "KREF", type: "ref", args: [], snap: -1, object: struct });
     this.virtuals.set(ref, { layout, fields });
     this.core.write(a, ref, struct);
+  }
+
+  /** NEWARRAY of c values from R[b]: made for real, recorded as a placeholder whose elements are known. */
+  newArray(a: number, b: number, c: number): void {
+    const fields: number[] = [];
+    const items: Value[] = [];
+    for (let k = 0; k < c; k++) {
+      fields.push(this.core.read(b + k));
+      items.push(share(this.core.stack[this.core.base + b + k]));
+    }
+    // Objects as elements would be marked shared by the array (copy-on-write): a trace
+    // that never makes the array could not do that.
+    if (fields.some((f) => this.core.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "an array of arrays, dicts, structs, strings or functions made in the trace");
+    const arr = new RArray(items);
+    const ref = this.core.push({ op: "KREF", type: "ref", args: [], snap: -1, object: arr });
+    this.virtuals.set(ref, { layout: VIRTUAL_ARRAY, fields });
+    this.core.write(a, ref, arr);
   }
 
   /**

@@ -30,7 +30,7 @@ import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
 import { describe, kindOf, type Kind } from "./record-kind";
 import { CallRecorder } from "./record-calls";
-import { DataRecorder } from "./record-data";
+import { DataRecorder, type VirtualObject } from "./record-data";
 
 /** A recorded instruction. Operands are recorder refs (indices into ops) or literals. */
 export interface RecOp {
@@ -118,12 +118,13 @@ export interface RecordedTrace {
   /** Recursive calls that go through entry traces. */
   calls: FunctionProto[];
   /**
-   * Structs the trace makes (NEWSTRUCT), by placeholder ref: layout and field values.
-   * The trace never allocates them: field reads take the field values directly, an exit
-   * makes the struct (VSTRUCT), and assemble aborts if one escapes otherwise (an
-   * operand, a value carried around a loop or returned).
+   * Structs and arrays the trace makes (NEWSTRUCT, NEWARRAY), by placeholder ref: layout
+   * (VIRTUAL_ARRAY for an array) and field values or elements. The trace never allocates
+   * them: field and element reads take those values directly, an exit makes the object
+   * (VOBJECT), and assemble aborts if one escapes otherwise (an operand, a value carried
+   * around a loop or returned).
    */
-  virtuals: ReadonlyMap<number, { layout: StructLayout; fields: number[] }>;
+  virtuals: ReadonlyMap<number, VirtualObject>;
 }
 
 /** Slots from here up are places (frames never have that many registers; IR literals stay below 2^20). */
@@ -617,6 +618,9 @@ export class Recorder implements RecordCore {
         return this.data.pushInPlace(pc, a, b, c);
       case Op.CALLMETHOD:
         return this.calls.callMethod(pc, a, b, this.consts[c] as string);
+      case Op.NEWARRAY:
+        this.data.newArray(a, b, c);
+        return pc + 4;
       case Op.NEWSTRUCT:
         this.data.newStruct(a, b, this.consts[c] as unknown as StructLayout);
         return pc + 4;

@@ -51,8 +51,8 @@ export interface ExitValue {
 export interface ExitEntry extends ExitValue {
   /** Root-relative stack slot, or a place (EXT_SLOT_BASE + k). */
   slot: number;
-  /** A struct the trace never made (VSTRUCT): the exit makes one from these field values. */
-  struct?: { layout: object; fields: ExitValue[] };
+  /** An object the trace never made (VOBJECT): the exit makes it, a struct of this layout or (VIRTUAL_ARRAY) an array, from these values. */
+  sunk?: { layout: object; fields: ExitValue[] };
 }
 
 interface SlotState {
@@ -242,10 +242,10 @@ export class Tree {
     for (const slot of [...values.keys()].sort((x, y) => x - y)) {
       const source = values.get(slot)!;
       const entry: ExitEntry = { slot, ...exitValue(source, "slot" in source ? this.slots.get(slot)! : "none") };
-      if (!("slot" in source) && source.trace.trace.op[source.ref] === IrOp.VSTRUCT) {
+      if (!("slot" in source) && source.trace.trace.op[source.ref] === IrOp.VOBJECT) {
         const tr = source.trace.trace;
-        const fields = tr.structFields[tr.b[source.ref]].map((ref) => exitValue({ trace: source.trace, ref }, "none"));
-        entry.struct = { layout: tr.refConsts[tr.a[source.ref]], fields };
+        const fields = tr.objectFields[tr.b[source.ref]].map((ref) => exitValue({ trace: source.trace, ref }, "none"));
+        entry.sunk = { layout: tr.refConsts[tr.a[source.ref]], fields };
       }
       entries.push(entry);
     }
@@ -264,6 +264,6 @@ function exitValue(source: ValueSource, slotType: IrTypeName): ExitValue {
 
 /** The values of an entry its exit record holds (not constants), in record order among the entry's own. */
 export function storedValues(e: ExitEntry): ExitValue[] {
-  if (e.struct !== undefined) return e.struct.fields.filter((f) => f.constant === undefined);
+  if (e.sunk !== undefined) return e.sunk.fields.filter((f) => f.constant === undefined);
   return e.constant === undefined ? [e] : [];
 }

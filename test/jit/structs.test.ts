@@ -60,8 +60,8 @@ print(f(1000))
     expect(r.out).toBe(runWithoutJit(src));
     expect(tracesOf(r, "root")).toHaveLength(1);
     const ir = printTrace(r.jit.compiled[0].tree.root.trace);
-    // The struct appears only as VSTRUCT (its fields listed), for the branch's exit.
-    expect(ir).toMatch(/VSTRUCT +k\d+ \{\d{4} \d{4} \d{4}\}/);
+    // The struct appears only as VOBJECT (its fields listed), for the branch's exit.
+    expect(ir).toMatch(/VOBJECT +k\d+ \{\d{4} \d{4} \d{4}\}/);
     expect(ir).not.toMatch(/CALLH/);
     // That exit is taken once per hundred iterations, and made the struct each time.
     const s = summaryOf(r);
@@ -133,7 +133,7 @@ print(run(3000))
     const inlined = r.events.filter((e) => e.event === "inline").map((e) => e.function);
     expect(inlined).toEqual(["Vec.scaled", "Vec.dot"]);
     const ir = printTrace(r.jit.compiled[0].tree.root.trace);
-    expect(ir).not.toMatch(/CALLH|VSTRUCT|KREF/); // nothing is allocated or looked up
+    expect(ir).not.toMatch(/CALLH|VOBJECT|KREF/); // nothing is allocated or looked up
   });
 
   it("a struct holding an array is not made in traces (it would share the array)", () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { COUNT_LOOP, run, runWithoutJit, summaryOf, tracesOf } from "./support";
 import { runTrace, LIMIT_REACHED } from "../../src/ir/interp";
 import { printTrace } from "../../src/ir/printer";
+import { IrType } from "../../src/ir/ops";
 import { validateWasm } from "../../src/backend/binaryen-tools";
 import { emitTrace } from "../../src/backend/emit-trace";
 import { traceHelpersFor } from "../../src/backend/trace-helpers";
@@ -248,6 +249,21 @@ print(m())
 
 describe("loop trace backend", () => {
   const programs = [COUNT_LOOP, INLINE_BUILTINS_LOOP, `
+func pair(i) {
+    return [i, i * 3]
+}
+func v(n) {
+    mut t := 0
+    mut i := 0
+    while i < n {
+        let a := pair(i)
+        t += a[1] - a[0] + len(a)
+        i += 1
+    }
+    return t
+}
+print(v(400))
+`, `
 func k(n) {
     mut a := 0.5
     mut b := 3
@@ -309,8 +325,11 @@ print(k(500))
         const exit = t.fn(...args);
         expect(exit).toBe(ref.exit);
         const snap = t.trace.snapshots[exit];
-        const wasmValues = Array.from(t.exitArea.slice(0, snap.frames[0].slots.length));
-        const refValues = ref.frames[0].slots.map((x) => (typeof x.value === "boolean" ? (x.value ? 1 : 0) : x.value));
+        // Numbers only: an object entry (a known function, an array never made) goes to
+        // the exit table, where wasm has no value for it.
+        const numeric = snap.frames[0].refs.map((r) => t.trace.type[r] !== IrType.ref);
+        const wasmValues = Array.from(t.exitArea.slice(0, snap.frames[0].slots.length)).filter((_, i) => numeric[i]);
+        const refValues = ref.frames[0].slots.map((x) => (typeof x.value === "boolean" ? (x.value ? 1 : 0) : x.value)).filter((_, i) => numeric[i]);
         expect(wasmValues).toEqual(refValues);
       }
     }
