@@ -48,6 +48,13 @@ export const TRACE_IMPORTS = {
   // be had, else the handles are at HANDLE_SCRATCH (i32 each). A full array's new block (0: cannot grow).
   ahandle4: [["externref", "f64", "externref", "f64", "externref", "f64", "externref", "f64"], ["i32"]],
   agrow: [["f64"], ["i32"]],
+  // Strings: the result, or null (refused).
+  kstr: [["f64"], ["externref"]],
+  sconcat: [["externref", "externref"], ["externref"]],
+  tostr_int: [["f64"], ["externref"]],
+  tostr_float: [["f64"], ["externref"]],
+  tostr_bool: [["i32"], ["externref"]],
+  slen: [["externref"], ["f64"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 
@@ -472,12 +479,13 @@ export function emitBody(ctx: BodyContext): void {
         for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);
         callHelper(trace.helpers[a] as ImportName);
         const t = trace.type[ref];
-        // Refusal: NaN for numbers, 2 for bools, 0 (not ok) for helpers without a result.
+        // Refusal: NaN for numbers, 2 for bools, null for objects, 0 (not ok) for helpers without a result.
         if (t === IrType.int || t === IrType.float) {
           setHelperNumber(ref);
           break;
         }
         if (t === IrType.none) w.i32_eqz();
+        else if (t === IrType.ref) w.local_tee(local[ref]).ref_is_null();
         else w.local_tee(local[ref]).i32_const(2).i32_eq();
         exitIf(ref);
         break;

@@ -5,7 +5,23 @@
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
 import { RArray, RDict, RFloat, RStruct } from "../interp/value";
+import { formatValue } from "../interp/format";
+import { cpLength } from "../interp/strings";
 import { HANDLE_FIELDS, HANDLE_SCRATCH, type ElemKind, type PackedHeap } from "../interp/packed";
+
+/**
+ * The string constants traces use (kstr's pool), each once. Process-wide and never
+ * shrinking: a program has finitely many string constants.
+ */
+const STRING_POOL: string[] = [];
+const STRING_INDEX = new Map<string, number>();
+
+/** The pool index of string constant s (kstr(i) returns it). */
+export function internString(s: string): number {
+  let i = STRING_INDEX.get(s);
+  if (i === undefined) STRING_INDEX.set(s, (i = STRING_POOL.push(s) - 1));
+  return i;
+}
 
 /** Whether i indexes an element of arr (an RArray). */
 function inBounds(arr: unknown, i: number): arr is RArray {
@@ -92,6 +108,13 @@ export const traceHelpers = {
     const v = o instanceof RStruct && o.layout.id === layout ? o.values[slot] : undefined;
     return v === true ? 1 : v === false ? 0 : 2;
   },
+  // Strings (see src/trace/record-strings.ts): null refuses, and the trace exits.
+  kstr: (i: number): unknown => STRING_POOL[i] ?? null,
+  sconcat: (a: unknown, b: unknown): unknown => (typeof a === "string" && typeof b === "string" ? a + b : null),
+  tostr_int: (x: number): unknown => formatValue(x),
+  tostr_float: (x: number): unknown => formatValue(new RFloat(x)),
+  tostr_bool: (x: number): unknown => formatValue(x !== 0),
+  slen: (s: unknown): number => (typeof s === "string" ? cpLength(s) : NaN),
   aset_bool(arr: unknown, i: number, v: number): number {
     if (!inBounds(arr, i) || arr.shared) return 0;
     arr.put(i, v !== 0);

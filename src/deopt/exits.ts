@@ -16,7 +16,7 @@
 import { RArray, RDict, RFloat, RFunction, RStruct, type StructLayout, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-tree";
-import { EXT_SLOT_BASE, type Place } from "../trace/recorder";
+import { EXT_SLOT_BASE, type Place, type RefClass } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
 import type { IrTypeName } from "../ir/ops";
 import { VIRTUAL_ARRAY } from "../ir/trace";
@@ -86,8 +86,12 @@ export interface CompiledTree {
 /** Writes one record's slots back (the record starts at area[at]). */
 export type Restorer = (stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table) => void;
 
-/** The class an entry checks a ref slot for, by the slot's RefClass (generated stubs name it `REF.array`, ...). */
+/** The class an entry checks a ref slot for, by the slot's RefClass (generated stubs name it `REF.array`, ...); a string slot checks typeof. */
 const REF_CLASS_OF = { array: RArray, dict: RDict, struct: RStruct } as const;
+
+function isOfClass(v: Value, refClass: RefClass): boolean {
+  return refClass === "string" ? typeof v === "string" : v instanceof REF_CLASS_OF[refClass];
+}
 
 /** Where a slot lives, as JS text (places go through the tree's places array). */
 function place(slot: number): string {
@@ -103,7 +107,7 @@ interface EntryShape {
   places: readonly Place[];
   checks: readonly { slot: number; value: unknown }[];
   /** The tree's slots in parameter order, with their types and (refs) classes. */
-  slots: readonly { slot: number; type: IrTypeName; refClass: keyof typeof REF_CLASS_OF }[];
+  slots: readonly { slot: number; type: IrTypeName; refClass: RefClass }[];
   /** The tree's handle parameters (those it takes itself and those it passes on): -1 each from JS. */
   handles: number;
 }
@@ -176,7 +180,7 @@ function enterGeneric(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedR
         args.push(v ? 1 : 0);
         break;
       case "ref":
-        if (!(v instanceof REF_CLASS_OF[s.refClass])) return null;
+        if (!isOfClass(v, s.refClass)) return null;
         args.push(v);
         break;
       default:
@@ -216,7 +220,7 @@ function entryStub(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRunt
         args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        lines.push(`if (!(v${i} instanceof REF.${refClass})) return null;`);
+        lines.push(refClass === "string" ? `if (typeof v${i} !== "string") return null;` : `if (!(v${i} instanceof REF.${refClass})) return null;`);
         args.push(`v${i}`);
         break;
       default:

@@ -11,11 +11,13 @@ import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import { describe, kindOf } from "./record-kind";
 import type { DataRecorder } from "./record-data";
+import { StringRecorder } from "./record-strings";
 import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv } from "./recorder";
 
 /** Builtins a trace computes itself, with the argument count it does it for. */
 const INLINE_BUILTINS = new Map([
   ["sqrt", 1], ["abs", 1], ["floor", 1], ["ceil", 1], ["len", 1], ["to_int", 1], ["to_float", 1], ["min", 2], ["max", 2],
+  ["to_string", 1], ["str", 1],
 ]);
 
 export class CallRecorder {
@@ -32,7 +34,11 @@ export class CallRecorder {
     private readonly rt: Runtime,
     private readonly env: RecorderEnv,
     private readonly mode: RecordMode,
-  ) {}
+  ) {
+    this.strings = new StringRecorder(core);
+  }
+
+  private readonly strings: StringRecorder;
 
   /** CALL a nargs / CALLG a nargs g: R[a] = callee(R[a+1] ..). */
   call(pc: number, op: number, a: number, nargs: number, g: number): number {
@@ -165,7 +171,11 @@ export class CallRecorder {
     const value: Value = a >= 0 ? this.core.stack[this.core.base + a] : null;
     if (value === null) throw new TraceAbort("nyi_value", "a function returning null");
     const ref = this.core.read(a);
-    if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref)) throw new TraceAbort("nyi_value", "a function returning an array or dict");
+    // A string returned to an inlined caller is a value like a number (immutable, nothing to share).
+    const inlinedString = typeof value === "string" && this.core.frames.length > 1;
+    if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref) && !inlinedString) {
+      throw new TraceAbort("nyi_value", typeof value === "string" ? "a function's entry trace returning a string" : "a function returning an array or dict");
+    }
     if (this.core.frames.length === 1) {
       if (this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry")) {
         const type = this.core.typeOfRef(ref);
@@ -185,6 +195,10 @@ export class CallRecorder {
   /** `R[a] = builtin(R[a+1] ..)` for the builtins traces compute inline. */
   private callBuiltin(pc: number, a: number, nargs: number, fn: RNative): number {
     if (INLINE_BUILTINS.get(fn.name) !== nargs) throw new TraceAbort("call_native", `call of ${fn.name}`);
+    if (fn.name === "to_string" || fn.name === "str") {
+      this.strings.toStringOf(a, a + 1);
+      return pc + 4;
+    }
     const x = this.core.stack[this.core.base + a + 1];
     const arg = this.core.read(a + 1);
     const kind = this.core.typeOfRef(arg);
@@ -192,7 +206,9 @@ export class CallRecorder {
       if (k !== "int" && k !== "float") throw new TraceAbort("nyi_value", `${fn.name} of a non-number`);
     };
     let ref: number;
-    if (fn.name === "len") {
+    if (fn.name === "len" && typeof x === "string") {
+      ref = this.strings.length(a + 1);
+    } else if (fn.name === "len") {
       if (kind !== "ref" || !(x instanceof RArray) || (this.core.isObject(arg) && !this.data.virtuals.has(arg))) throw new TraceAbort("nyi_value", "len of something other than an array");
       ref = this.data.arrayLength(arg, x);
     } else if (fn.name === "min" || fn.name === "max") {

@@ -13,7 +13,7 @@ export function kindOf(v: Value): Kind {
   if (typeof v === "number") return "int";
   if (v instanceof RFloat) return "float";
   if (typeof v === "boolean") return "bool";
-  if (v instanceof RArray || v instanceof RDict || v instanceof RStruct) return "ref";
+  if (v instanceof RArray || v instanceof RDict || v instanceof RStruct || typeof v === "string") return "ref";
   throw new TraceAbort("nyi_value", `a ${describe(v)} value`);
 }
 

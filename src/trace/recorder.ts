@@ -31,6 +31,7 @@ import type { IrOpName, IrTypeName } from "../ir/ops";
 import { describe, kindOf, type Kind } from "./record-kind";
 import { CallRecorder } from "./record-calls";
 import { DataRecorder, type VirtualObject } from "./record-data";
+import { StringRecorder } from "./record-strings";
 
 /** A recorded instruction. Operands are recorder refs (indices into ops) or literals. */
 export interface RecOp {
@@ -57,7 +58,7 @@ export interface RecOp {
 }
 
 /** Which kind of object a ref-typed entry slot must hold. */
-export type RefClass = "array" | "dict" | "struct";
+export type RefClass = "array" | "dict" | "struct" | "string";
 
 /** One frame of a snapshot, outermost first. */
 export interface RecFrameState {
@@ -246,6 +247,7 @@ export class Recorder implements RecordCore {
   readonly headerSnap: number;
   readonly stack: Value[];
   private readonly data: DataRecorder;
+  private readonly strings: StringRecorder;
   private readonly calls: CallRecorder;
   // The current frame, cached.
   cur!: RecFrame;
@@ -272,6 +274,7 @@ export class Recorder implements RecordCore {
     this.places = places;
     this.stack = rt.stack;
     this.data = new DataRecorder(this);
+    this.strings = new StringRecorder(this);
     this.calls = new CallRecorder(this, this.data, rt, env, mode);
     this.rootBase = frames[0].frame.base;
     this.frames = frames.map((f) => ({ frame: f.frame, fn: f.fn, rel: f.frame.base - this.rootBase }));
@@ -444,7 +447,7 @@ export class Recorder implements RecordCore {
       this.checks.push({ slot, value });
     } else {
       const kind = kindOf(value);
-      if (kind === "ref") this.refClasses.set(slot, value instanceof RDict ? "dict" : value instanceof RStruct ? "struct" : "array");
+      if (kind === "ref") this.refClasses.set(slot, value instanceof RDict ? "dict" : value instanceof RStruct ? "struct" : typeof value === "string" ? "string" : "array");
       load = this.emit("SLOAD", kind, [slot]);
     }
     this.entry.set(slot, load);
@@ -521,7 +524,8 @@ export class Recorder implements RecordCore {
         const v = this.consts[b];
         if (typeof v === "number") this.write(a, this.constant("int", v), v);
         else if (v instanceof RFloat) this.write(a, this.constant("float", v.v), v);
-        else throw new TraceAbort("nyi_value", "a constant that is not a number");
+        else if (typeof v === "string") this.strings.constant(a, v);
+        else throw new TraceAbort("nyi_value", "a constant that is not a number or a string");
         return pc + 4;
       }
       case Op.ADD: case Op.SUB: case Op.MUL: case Op.DIV: case Op.MOD:
@@ -618,6 +622,12 @@ export class Recorder implements RecordCore {
         return this.data.pushInPlace(pc, a, b, c);
       case Op.CALLMETHOD:
         return this.calls.callMethod(pc, a, b, this.consts[c] as string);
+      case Op.TOSTR:
+        this.strings.toStringOf(a, b);
+        return pc + 4;
+      case Op.CONCAT:
+        this.strings.concat(a, b, c);
+        return pc + 4;
       case Op.NEWARRAY:
         this.data.newArray(a, b, c);
         return pc + 4;
@@ -661,6 +671,10 @@ export class Recorder implements RecordCore {
     const y: Value = spec.imm ? c : this.stack[this.base + c];
     const left = this.read(b);
     const right = spec.imm ? this.constant("int", c) : this.read(c);
+    if (spec.op === "+" && typeof x === "string" && typeof y === "string") {
+      this.strings.add(a, left, right, x, y);
+      return pc + 4;
+    }
     const lk = this.typeOfRef(left);
     const rk = this.typeOfRef(right);
     if ((lk !== "int" && lk !== "float") || (rk !== "int" && rk !== "float")) throw new TraceAbort("nyi_value", `arithmetic on a ${describe(lk !== "int" && lk !== "float" ? x : y)}`);
