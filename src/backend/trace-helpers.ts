@@ -1,7 +1,9 @@
 // The JS side of the helpers trace modules import (TRACE_IMPORTS in emit-trace.ts):
 // array length, element reads that refuse (NaN / 2) instead of guessing, and element
 // writes that refuse (0) on a shared array or a bad index, before any effect; struct
-// field reads that refuse unless the struct has the layout the trace saw. A refusal
+// field reads that refuse unless the struct has the layout the trace saw. Those that can
+// refuse check the class of the object they are given too (a slot the trace saw holding
+// a dict may hold a string in another iteration: the trace then exits). A refusal
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
 import { RArray, RDict, RFloat, RStruct } from "../interp/value";
@@ -54,30 +56,30 @@ export const traceHelpers = {
     return 1;
   },
   dget_int(d: unknown, k: number): number {
-    const v = (d as RDict).getIntKey(k);
+    const v = d instanceof RDict ? d.getIntKey(k) : undefined;
     return typeof v === "number" ? v : NaN;
   },
   dget_float(d: unknown, k: number): number {
-    const v = (d as RDict).getIntKey(k);
+    const v = d instanceof RDict ? d.getIntKey(k) : undefined;
     return v instanceof RFloat ? v.v : NaN;
   },
   dget_bool(d: unknown, k: number): number {
-    const v = (d as RDict).getIntKey(k);
+    const v = d instanceof RDict ? d.getIntKey(k) : undefined;
     return v === true ? 1 : v === false ? 0 : 2;
   },
   dset_int(d: unknown, k: number, v: number): number {
-    if ((d as RDict).shared) return 0;
-    (d as RDict).setIntKey(k, v);
+    if (!(d instanceof RDict) || d.shared) return 0;
+    d.setIntKey(k, v);
     return 1;
   },
   dset_float(d: unknown, k: number, v: number): number {
-    if ((d as RDict).shared) return 0;
-    (d as RDict).setIntKey(k, new RFloat(v));
+    if (!(d instanceof RDict) || d.shared) return 0;
+    d.setIntKey(k, new RFloat(v));
     return 1;
   },
   dset_bool(d: unknown, k: number, v: number): number {
-    if ((d as RDict).shared) return 0;
-    (d as RDict).setIntKey(k, v !== 0);
+    if (!(d instanceof RDict) || d.shared) return 0;
+    d.setIntKey(k, v !== 0);
     return 1;
   },
   // `xs = push(xs, v)` in place: refused (before any effect) when xs is shared.
@@ -110,7 +112,16 @@ export const traceHelpers = {
   },
   // Strings (see src/trace/record-strings.ts): null refuses, and the trace exits.
   kstr: (i: number): unknown => STRING_POOL[i] ?? null,
-  sconcat: (a: unknown, b: unknown): unknown => (typeof a === "string" && typeof b === "string" ? a + b : null),
+  sconcat(a: unknown, b: unknown): unknown {
+    if (typeof a !== "string" || typeof b !== "string") return null;
+    // Past the engine's longest string, refuse: the interpreter then raises the Ruff error
+    // ("String too long"). A helper must never throw: the trace's values would be lost.
+    try {
+      return a + b;
+    } catch {
+      return null;
+    }
+  },
   tostr_int: (x: number): unknown => formatValue(x),
   tostr_float: (x: number): unknown => formatValue(new RFloat(x)),
   tostr_bool: (x: number): unknown => formatValue(x !== 0),

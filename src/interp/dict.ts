@@ -12,9 +12,8 @@
 // inserts and looks up in about half the time of a Map with number keys. Int values in a
 // typed array grow with the table, in one doubling each, where a JS array grows by about
 // 1.5x through V8's heap, copying and faulting in fresh pages each time (200k int inserts:
-// about 30% less time). Copy-on-write
-// and value semantics are the holders' business (see value.ts): RDict only carries the
-// flag.
+// about 30% less time). Copy-on-write and value semantics are the holders' business
+// (see value.ts): RDict only carries the flag.
 
 import type { Value } from "./value";
 

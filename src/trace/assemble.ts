@@ -61,6 +61,8 @@ export interface AssembledTrace {
  */
 export interface LinkTarget {
   headerTypes?: ReadonlyMap<number, IrTypeName>;
+  /** Loop trees: the class each ref slot holds at the header (entries check it; absent: "array"). */
+  headerClasses?: ReadonlyMap<number, RefClass>;
   /** Side traces: the types of the values the ancestors wrote, by slot, at this trace's start. */
   inherited?: ReadonlyMap<number, IrTypeName>;
   /**
@@ -103,6 +105,8 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
   // Root loops: every written slot live at the header is loop-carried, so it needs an
   // entry load too; a dead one (a temporary) is written afresh in every iteration.
   const slotType = new Map(loadTypes);
+  // Ref slots written before they are read: the class of what the back edge leaves there.
+  const carriedClasses = new Map<number, RefClass>();
   if (isLoop) {
     for (const [slot, ref] of rec.written) {
       if (!liveAtHeader(slot)) continue;
@@ -122,6 +126,13 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
       if (entryType !== undefined && entryType !== endType) {
         throw new TraceAbort("type_unstable", `register ${slot} is ${entryType} at the loop header and ${endType} at the back edge`);
       }
+      // A ref is carried as the class the entry checks: the same at both ends.
+      const entryClass = rec.refClasses.get(slot);
+      const endClass = rec.writtenClasses.get(slot);
+      if (endType === "ref" && entryClass !== undefined && endClass !== undefined && entryClass !== endClass) {
+        throw new TraceAbort("type_unstable", `register ${slot} holds a ${entryClass} at the loop header and a ${endClass} at the back edge`);
+      }
+      if (endType === "ref" && entryClass === undefined && endClass !== undefined) carriedClasses.set(slot, endClass);
       slotType.set(slot, endType);
     }
   }
@@ -232,9 +243,14 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[written], peeled === null ? NO_REF : peeled.map[written]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, loadTypes, link.inherited ?? new Map(), liveAtHeader, link.handleSlots)) {
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, link.headerClasses ?? new Map(), loadTypes, link.inherited ?? new Map(), liveAtHeader, link.handleSlots)) {
       for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
+      // A ref slot this side trace gives the tree: the class it leaves there (fits checked the others).
+      for (const slot of end.values.keys()) {
+        const c = rec.writtenClasses.get(slot);
+        if (c !== undefined && !link.headerTypes.has(slot) && !rec.refClasses.has(slot)) carriedClasses.set(slot, c);
+      }
       for (const [slot, type] of link.inherited ?? []) {
         if (!rec.written.has(slot) && !link.headerTypes.has(slot) && liveAtHeader(slot)) inheritedSlots.set(slot, type);
       }
@@ -259,7 +275,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
   else if (end.kind === "return") end = { ...end, value: remap(end.value) };
   const liveLoads = new Map<number, Ref>();
   for (const [slot, r] of loads) if (dce.refMap[r] !== NO_REF) liveLoads.set(slot, dce.refMap[r]);
-  return { trace: dce.trace, loadTypes: slotType, loads: liveLoads, refClasses: rec.refClasses, end, irBefore, inheritedSlots };
+  return { trace: dce.trace, loadTypes: slotType, loads: liveLoads, refClasses: new Map([...rec.refClasses, ...carriedClasses]), end, irBefore, inheritedSlots };
 }
 
 /** +1 or -1 when slot's value at the back edge is its entry value plus or minus one (a counter), else 0. */
@@ -297,7 +313,7 @@ function variantBeforeLoop(trace: Trace, carried: ReadonlySet<number>): (ref: Re
 
 /** Whether a side trace's values at the back edge have the tree's header types. */
 function fits(
-  rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, loadTypes: ReadonlyMap<number, IrTypeName>,
+  rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, headerClasses: ReadonlyMap<number, RefClass>, loadTypes: ReadonlyMap<number, IrTypeName>,
   inherited: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean, handleSlots: ReadonlySet<number> = new Set(),
 ): boolean {
   for (const slot of [...rec.written.keys(), ...inherited.keys()]) if (handleSlots.has(slot)) return false;
@@ -313,6 +329,9 @@ function fits(
     // A slot the tree does not have yet becomes one with the type this trace loads it at.
     const want = headerTypes.get(slot) ?? loadTypes.get(slot);
     if (want !== undefined && want !== rec.ops[r].type) return false;
+    // A ref of another class than the tree's entry checks for that slot: exit instead.
+    const endClass = rec.writtenClasses.get(slot);
+    if (want === "ref" && endClass !== undefined && endClass !== (headerClasses.get(slot) ?? rec.refClasses.get(slot) ?? "array")) return false;
     // A function value cannot be carried around the loop (see assemble): exit instead.
     if (rec.ops[r].op === "KREF") return false;
   }

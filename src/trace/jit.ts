@@ -353,7 +353,7 @@ export class TracingJit implements JitHook {
         const tr = src.trace.trace;
         inherited.set(slot, tr.op[src.ref] === IrOp.VOBJECT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
       }
-      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, inherited, handleSlots: hoistedHandles(tree.root.trace).slots } : { returnType: tree.resultType ?? undefined };
+      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, handleSlots: hoistedHandles(tree.root.trace).slots } : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
       if (tree.kind === "entry") {
@@ -407,10 +407,13 @@ export class TracingJit implements JitHook {
    */
   private checkTreeRules(tree: Tree, rec: RecordedTrace): void {
     if (tree.kind !== "entry") return;
-    for (const slot of [...rec.entry.keys(), ...rec.written.keys()]) {
-      if (slot >= EXT_SLOT_BASE && rec.ops[rec.entry.get(slot) ?? rec.written.get(slot)!].op !== "KREF") {
-        throw new TraceAbort("nyi_value", "a global or captured variable in a function's entry trace");
-      }
+    // Places: only functions known by identity (KREF), read. A return writes no place
+    // back, so a write (even of a function, or of an object the trace never made) would be lost.
+    for (const [slot, ref] of rec.entry) {
+      if (slot >= EXT_SLOT_BASE && rec.ops[ref].op !== "KREF") throw new TraceAbort("nyi_value", "a global or captured variable in a function's entry trace");
+    }
+    for (const [slot, ref] of rec.written) {
+      if (slot >= EXT_SLOT_BASE && ref !== rec.entry.get(slot)) throw new TraceAbort("nyi_value", "a function's entry trace writing a global or captured variable");
     }
     if (rec.mode.kind !== "entry") return;
     for (const [slot, ref] of rec.entry) {

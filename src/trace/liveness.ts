@@ -120,7 +120,8 @@ function effectsAt(proto: FunctionProto, pc: number): Effects | null {
     case Op.CLOSURE: {
       const child = proto.protos[b];
       if (child === undefined) return null;
-      return e(child.captures.filter((cap) => cap.fromRegister).map((cap) => cap.index), [a]);
+      // (The closure's own slot, selfCell, is filled with the new function, not read.)
+      return e(child.captures.filter((cap, k) => cap.fromRegister && k !== child.selfCell).map((cap) => cap.index), [a]);
     }
     default: // TRY, ENDTRY, YIELD and anything new: no analysis
       return null;

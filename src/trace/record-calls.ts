@@ -11,7 +11,7 @@ import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import { describe, kindOf } from "./record-kind";
 import type { DataRecorder } from "./record-data";
-import { StringRecorder } from "./record-strings";
+import type { StringRecorder } from "./record-strings";
 import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv } from "./recorder";
 
 /** Builtins a trace computes itself, with the argument count it does it for. */
@@ -34,11 +34,8 @@ export class CallRecorder {
     private readonly rt: Runtime,
     private readonly env: RecorderEnv,
     private readonly mode: RecordMode,
-  ) {
-    this.strings = new StringRecorder(core);
-  }
-
-  private readonly strings: StringRecorder;
+    private readonly strings: StringRecorder,
+  ) {}
 
   /** CALL a nargs / CALLG a nargs g: R[a] = callee(R[a+1] ..). */
   call(pc: number, op: number, a: number, nargs: number, g: number): number {
@@ -62,8 +59,8 @@ export class CallRecorder {
     const args: number[] = [];
     for (let i = 1; i <= nargs; i++) {
       const ref = this.core.read(a + i);
-      // Passing an array marks it shared (value semantics): not in traces yet.
-      if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref)) throw new TraceAbort("nyi_value", "an array or dict passed to a function");
+      // Passing an array marks it shared (value semantics): not in traces yet (a string is immutable: nothing to share).
+      if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref) && typeof stack[base + a + i] !== "string") throw new TraceAbort("nyi_value", "an array or dict passed to a function");
       args.push(ref);
     }
     this.core.write(a, fnRef, fn);

@@ -88,6 +88,7 @@ export class DataRecorder {
       return pc + 4;
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
+    if (this.virtuals.has(this.core.read(a))) throw new TraceAbort("nyi_value", "a store into an array made in the trace");
     if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
     if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
     const kind = kindOf(v);
@@ -213,7 +214,7 @@ export class DataRecorder {
     const fields = layout.fields.map((_, k) => this.core.read(b + k));
     // Arrays in fields would be marked shared by the struct (copy-on-write): a trace that
     // never makes the struct could not do that.
-    if (fields.some((f) => this.core.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "a struct holding an array, dict or function");
+    if (fields.some((f) => this.core.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "a struct holding an array, dict, struct, string or function");
     const struct = new RStruct(layout, layout.fields.map((_, k) => this.core.stack[this.core.base + b + k]));
     const ref = this.core.push({ op: "KREF", type: "ref", args: [], snap: -1, object: struct });
     this.virtuals.set(ref, { layout, fields });
@@ -223,14 +224,12 @@ export class DataRecorder {
   /** NEWARRAY of c values from R[b]: made for real, recorded as a placeholder whose elements are known. */
   newArray(a: number, b: number, c: number): void {
     const fields: number[] = [];
-    const items: Value[] = [];
-    for (let k = 0; k < c; k++) {
-      fields.push(this.core.read(b + k));
-      items.push(share(this.core.stack[this.core.base + b + k]));
-    }
+    for (let k = 0; k < c; k++) fields.push(this.core.read(b + k));
     // Objects as elements would be marked shared by the array (copy-on-write): a trace
     // that never makes the array could not do that.
     if (fields.some((f) => this.core.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "an array of arrays, dicts, structs, strings or functions made in the trace");
+    const items: Value[] = [];
+    for (let k = 0; k < c; k++) items.push(share(this.core.stack[this.core.base + b + k]));
     const arr = new RArray(items);
     const ref = this.core.push({ op: "KREF", type: "ref", args: [], snap: -1, object: arr });
     this.virtuals.set(ref, { layout: VIRTUAL_ARRAY, fields });

@@ -17,6 +17,11 @@ export function kindOf(v: Value): Kind {
   throw new TraceAbort("nyi_value", `a ${describe(v)} value`);
 }
 
+/** The class of a ref-kind value, as entries check it (RefClass). */
+export function refClassOf(v: Value): "array" | "dict" | "struct" | "string" {
+  return v instanceof RDict ? "dict" : v instanceof RStruct ? "struct" : typeof v === "string" ? "string" : "array";
+}
+
 export function describe(v: Value): string {
   return v === null ? "null" : typeof v === "object" ? v.constructor.name : typeof v;
 }

@@ -21,14 +21,14 @@
 // the recorder through RecordCore.
 
 import { Op, type FunctionProto } from "../interp/bytecode";
-import { RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, type StructLayout, type Value } from "../interp/value";
+import { RFloat, RFunction, RNative, RuffError, share, type StructLayout, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
 import type { Frame, Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import type { ElemKind } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
-import { describe, kindOf, type Kind } from "./record-kind";
+import { describe, kindOf, refClassOf, type Kind } from "./record-kind";
 import { CallRecorder } from "./record-calls";
 import { DataRecorder, type VirtualObject } from "./record-data";
 import { StringRecorder } from "./record-strings";
@@ -107,7 +107,10 @@ export interface RecordedTrace {
   entry: Map<number, number>;
   /** Slot -> recorder ref of the value at the end (written slots only). */
   written: Map<number, number>;
+  /** Slot -> the class of the object it held at trace start (ref entry loads). */
   refClasses: Map<number, RefClass>;
+  /** Written slot -> the class of the object it holds at the end (refs the trace computed or loaded; not constants or sunk objects). */
+  writtenClasses: Map<number, RefClass>;
   places: Place[];
   checks: IdentityCheck[];
   /** Root loops: the snapshot of the header as entered (-1 otherwise): where checks at entry exit to. */
@@ -275,7 +278,7 @@ export class Recorder implements RecordCore {
     this.stack = rt.stack;
     this.data = new DataRecorder(this);
     this.strings = new StringRecorder(this);
-    this.calls = new CallRecorder(this, this.data, rt, env, mode);
+    this.calls = new CallRecorder(this, this.data, rt, env, mode, this.strings);
     this.rootBase = frames[0].frame.base;
     this.frames = frames.map((f) => ({ frame: f.frame, fn: f.fn, rel: f.frame.base - this.rootBase }));
     this.enterFrame();
@@ -352,7 +355,12 @@ export class Recorder implements RecordCore {
 
   private finish(end: RecordedTrace["end"]): RecordedTrace {
     this.ended = end.kind;
+    const writtenClasses = new Map<number, RefClass>();
+    for (const [slot, ref] of this.current) {
+      if (this.ops[ref].type === "ref" && this.ops[ref].op !== "KREF") writtenClasses.set(slot, refClassOf(this.slotValue(slot)));
+    }
     return {
+      writtenClasses,
       mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
       written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
       inlined: this.calls.inlined, calls: this.calls.entryCalls, virtuals: this.data.virtuals, headerSnap: this.headerSnap,
@@ -447,7 +455,7 @@ export class Recorder implements RecordCore {
       this.checks.push({ slot, value });
     } else {
       const kind = kindOf(value);
-      if (kind === "ref") this.refClasses.set(slot, value instanceof RDict ? "dict" : value instanceof RStruct ? "struct" : typeof value === "string" ? "string" : "array");
+      if (kind === "ref") this.refClasses.set(slot, refClassOf(value));
       load = this.emit("SLOAD", kind, [slot]);
     }
     this.entry.set(slot, load);
@@ -507,8 +515,9 @@ export class Recorder implements RecordCore {
       case Op.MOVE:
       case Op.MOVES: {
         const ref = this.read(b);
-        // A second holder of an array must mark it shared (copy-on-write): not in traces yet.
-        if (op === Op.MOVES && this.typeOfRef(ref) === "ref" && !this.isObject(ref)) throw new TraceAbort("nyi_value", "a copy of an array or dict into a variable");
+        // A second holder of an array must mark it shared (copy-on-write): not in traces
+        // yet. A string is immutable: nothing to share.
+        if (op === Op.MOVES && this.typeOfRef(ref) === "ref" && !this.isObject(ref) && typeof stack[base + b] !== "string") throw new TraceAbort("nyi_value", "a copy of an array or dict into a variable");
         // Executed for real as the interpreter does (a struct the trace made is shared by
         // its copy): if recording stops, the interpreter goes on from exactly this state.
         this.write(a, ref, op === Op.MOVES ? share(stack[base + b]) : stack[base + b]);

@@ -79,6 +79,63 @@ print(f("c", 300))
     expect(tracesOf(r, "root").length).toBeGreaterThanOrEqual(2); // one tree per entry type
   });
 
+  it("a string the loop writes before it reads it is checked as a string at entry: the loop is entered", () => {
+    const src = `
+func f(n) {
+    mut s := ""
+    mut t := 0
+    for i in range(n) {
+        if i % 1000 != 999 {
+            s = "v" + str(i % 10)
+        }
+        t += 1
+    }
+    return [s, t]
+}
+print(f(30000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(tracesOf(r, "root")).toHaveLength(1); // before: compiled four times, never entered
+    expect(r.jit.compiled[0].tree.refClasses.get(1)).toBe("string"); // s (before: checked as an array)
+  });
+
+  it("a side trace that leaves a string where the tree holds a dict exits instead of linking back", () => {
+    const src = `
+func make() {
+    mut e := {}
+    e[0] = 7
+    return e
+}
+func f(n) {
+    mut d := make()
+    mut t := 0
+    for i in range(n) {
+        t += len(to_string(d[0]))
+        if i % 100 == 50 {
+            d = "oops"
+        }
+        if i % 100 == 51 {
+            d = make()
+        }
+    }
+    return t
+}
+print(f(3000))
+`;
+    // strict: an internal JIT error (the dict helper given the string) would end the run.
+    for (const params of [{}, { hotexit: 3 }, { hotloop: 1, hotexit: 1 }]) {
+      const r = run(src, { ...params, strict: 1 });
+      expect(r.out).toBe(runWithoutJit(src));
+    }
+    const r = run(src, { hotexit: 3, strict: 1 });
+    // The side trace from the guard of \`if i % 100 == 50\` (line 12), which makes d a
+    // string, leaves for the interpreter: it does not link back.
+    const sides = tracesOf(r, "side").filter((e) => e.line === 12);
+    expect(sides.length).toBeGreaterThanOrEqual(1);
+    expect(sides.every((e) => e.link === "exit")).toBe(true);
+  });
+
   it("every tree of the strings and made-arrays golden programs, forced, passes binaryen validation", async () => {
     let trees = 0;
     for (const name of ["jit_strings", "jit_array_virtual"]) {
