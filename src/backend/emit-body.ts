@@ -55,6 +55,14 @@ export const TRACE_IMPORTS = {
   tostr_float: [["f64"], ["externref"]],
   tostr_bool: [["i32"], ["externref"]],
   slen: [["externref"], ["f64"]],
+  seq: [["externref", "externref"], ["i32"]],
+  aget_str: [["externref", "f64"], ["externref"]],
+  dget_s_int: [["externref", "externref"], ["f64"]],
+  dget_s_float: [["externref", "externref"], ["f64"]],
+  dget_s_bool: [["externref", "externref"], ["i32"]],
+  dset_s_int: [["externref", "externref", "f64"], ["i32"]],
+  dset_s_float: [["externref", "externref", "f64"], ["i32"]],
+  dset_s_bool: [["externref", "externref", "i32"], ["i32"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 

@@ -7,6 +7,7 @@
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
 import { RArray, RDict, RFloat, RStruct } from "../interp/value";
+import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
 import { cpLength } from "../interp/strings";
 import { HANDLE_FIELDS, HANDLE_SCRATCH, type ElemKind, type PackedHeap } from "../interp/packed";
@@ -82,6 +83,34 @@ export const traceHelpers = {
     d.setIntKey(k, v !== 0);
     return 1;
   },
+  // String keys, stored as the interpreter stores them (dictKeyOf: "12" is the int key 12).
+  dget_s_int(d: unknown, k: unknown): number {
+    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : undefined;
+    return typeof v === "number" ? v : NaN;
+  },
+  dget_s_float(d: unknown, k: unknown): number {
+    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : undefined;
+    return v instanceof RFloat ? v.v : NaN;
+  },
+  dget_s_bool(d: unknown, k: unknown): number {
+    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : undefined;
+    return v === true ? 1 : v === false ? 0 : 2;
+  },
+  dset_s_int(d: unknown, k: unknown, v: number): number {
+    if (!(d instanceof RDict) || d.shared || typeof k !== "string") return 0;
+    d.set(dictKeyOf(k), v);
+    return 1;
+  },
+  dset_s_float(d: unknown, k: unknown, v: number): number {
+    if (!(d instanceof RDict) || d.shared || typeof k !== "string") return 0;
+    d.set(dictKeyOf(k), new RFloat(v));
+    return 1;
+  },
+  dset_s_bool(d: unknown, k: unknown, v: number): number {
+    if (!(d instanceof RDict) || d.shared || typeof k !== "string") return 0;
+    d.set(dictKeyOf(k), v !== 0);
+    return 1;
+  },
   // `xs = push(xs, v)` in place: refused (before any effect) when xs is shared.
   apush_int(arr: unknown, v: number): number {
     if (!(arr instanceof RArray) || arr.shared) return 0;
@@ -125,7 +154,12 @@ export const traceHelpers = {
   tostr_int: (x: number): unknown => formatValue(x),
   tostr_float: (x: number): unknown => formatValue(new RFloat(x)),
   tostr_bool: (x: number): unknown => formatValue(x !== 0),
+  aget_str(arr: unknown, i: number): unknown {
+    const v = inBounds(arr, i) ? arr.at(i) : undefined;
+    return typeof v === "string" ? v : null;
+  },
   slen: (s: unknown): number => (typeof s === "string" ? cpLength(s) : NaN),
+  seq: (a: unknown, b: unknown): number => (typeof a === "string" && typeof b === "string" ? (a === b ? 1 : 0) : 2),
   aset_bool(arr: unknown, i: number, v: number): number {
     if (!inBounds(arr, i) || arr.shared) return 0;
     arr.put(i, v !== 0);

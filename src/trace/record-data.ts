@@ -2,12 +2,14 @@
 // count or an array, and structs. An array that can pack (RArray.packable) gets one
 // AHANDLE per trace, then PAGET/PASET/PALEN/PAPUSH on the handle; a constant array, one
 // that cannot pack, or one wanted as two kinds takes the boxed ops and helpers. Dicts
-// always go through helpers. Structs and arrays the trace makes stay virtual
+// always go through helpers, int keys and string keys (the key text as the interpreter
+// stores it: dictKeyOf). Structs and arrays the trace makes stay virtual
 // (RecordedTrace.virtuals): a field or element read takes the value it was made with,
 // len is a constant. An instruction's effect (a store, an append) comes after
 // every check that may abort it: after an abort the interpreter executes it itself.
 
 import { RArray, RDict, RNative, RStruct, share, type StructLayout, type Value } from "../interp/value";
+import { dictKeyOf } from "../interp/dict";
 import { VIRTUAL_ARRAY } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import type { IrTypeName } from "../ir/ops";
@@ -41,12 +43,13 @@ export class DataRecorder {
     const { stack, base } = this.core;
     const o = stack[base + b];
     const k = stack[base + c];
-    if (o instanceof RDict && typeof k === "number") {
-      const elem = o.getIntKey(k);
+    if (o instanceof RDict && (typeof k === "number" || typeof k === "string")) {
+      const elem = typeof k === "number" ? o.getIntKey(k) : o.get(dictKeyOf(k));
       if (elem === undefined) throw new TraceAbort("nyi_value", "a missing dict key");
       const kind = kindOf(elem);
       if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
-      this.core.write(a, this.emitHelper(`dget_${kind}`, kind, [this.core.read(b), this.core.read(c)]), elem);
+      const helper = typeof k === "number" ? `dget_${kind}` : `dget_s_${kind}`;
+      this.core.write(a, this.emitHelper(helper, kind, [this.core.read(b), this.core.read(c)]), elem);
       return pc + 4;
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
@@ -65,6 +68,12 @@ export class DataRecorder {
     }
     const elem = o.at(k);
     const kind = kindOf(elem);
+    if (typeof elem === "string") {
+      // A string element: read through a helper from the boxed elements (packed arrays hold numbers and bools).
+      if (this.core.typeOfRef(this.core.read(c)) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+      this.core.write(a, this.emitHelper("aget_str", "ref", [this.core.read(b), this.core.read(c)]), elem);
+      return pc + 4;
+    }
     if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
     const arr = this.core.read(b);
     const index = this.core.read(c);
@@ -79,12 +88,13 @@ export class DataRecorder {
     const o = stack[base + a];
     const k = stack[base + b];
     const v = stack[base + c];
-    if (o instanceof RDict && typeof k === "number") {
+    if (o instanceof RDict && (typeof k === "number" || typeof k === "string")) {
       if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared dict (copy-on-write)");
       const kind = kindOf(v);
       if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
-      this.emitHelper(`dset_${kind}`, "none", [this.core.read(a), this.core.read(b), this.core.read(c)]);
-      o.setIntKey(k, v);
+      this.emitHelper(typeof k === "number" ? `dset_${kind}` : `dset_s_${kind}`, "none", [this.core.read(a), this.core.read(b), this.core.read(c)]);
+      if (typeof k === "number") o.setIntKey(k, v);
+      else o.set(dictKeyOf(k), v);
       return pc + 4;
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");

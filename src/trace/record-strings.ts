@@ -1,6 +1,6 @@
 // Recording of strings: constants, concatenation (`+` of two strings, and CONCAT, which
 // string interpolation compiles to), to_string / TOSTR of ints, floats, bools and
-// strings, and len. All of it goes through helpers (src/backend/trace-helpers.ts): a string is a
+// strings, len, and == / != of two strings. All of it goes through helpers (src/backend/trace-helpers.ts): a string is a
 // JS string the trace holds through an externref and never looks inside. Each helper
 // formats or joins exactly as the interpreter does, with the same functions.
 
@@ -58,6 +58,11 @@ export class StringRecorder {
   /** len(R[b]) of a string, in code points (as the interpreter counts). */
   length(b: number): number {
     return this.core.push({ op: "CALLH", type: "int", args: [this.core.read(b)], snap: this.core.snapshot(), helper: "slen" });
+  }
+
+  /** The bool ref of left == right, two strings (seq; it refuses anything else). */
+  equal(left: number, right: number): number {
+    return this.core.push({ op: "CALLH", type: "bool", args: [left, right], snap: this.core.snapshot(), helper: "seq" });
   }
 
   /** A guarded helper call returning a string (null: it refused, the trace exits before any effect). */

@@ -707,6 +707,10 @@ export class Recorder implements RecordCore {
     const x = this.stack[this.base + left];
     const lk = this.typeOfRef(leftRef);
     const rk = this.typeOfRef(rightRef);
+    if ((cmp === "==" || cmp === "!=") && typeof x === "string" && typeof rightValue === "string") {
+      const same = this.strings.equal(leftRef, rightRef);
+      return [cmp === "==" ? same : this.emit("NOT", "bool", [same]), (x === rightValue) === (cmp === "==")];
+    }
     if (lk === "ref" || rk === "ref") throw new TraceAbort("nyi_value", "a comparison of objects");
     let result: boolean;
     if (cmp === "==" || cmp === "!=") {

@@ -136,6 +136,35 @@ print(f(3000))
     expect(sides.every((e) => e.link === "exit")).toBe(true);
   });
 
+  it("a word count: string elements, == of strings and string-keyed dict reads and writes in one loop trace", () => {
+    const src = `
+func wc(n) {
+    let words := ["apple", "kiwi", "apple", "fig"]
+    mut d := {}
+    d["apple"] = 0
+    d["kiwi"] = 0
+    d["fig"] = 0
+    mut apples := 0
+    for i in range(n) {
+        let w := words[i % 4]
+        d[w] = d[w] + 1
+        if w == "apple" {
+            apples += 1
+        }
+    }
+    return [d["apple"], d["kiwi"], d["fig"], apples]
+}
+print(wc(2000))
+`;
+    const r = run(src);
+    expect(r.out).toBe("[1000, 500, 500, 1000]\n");
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    expect(tracesOf(r, "root")).toHaveLength(1);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    for (const helper of ["aget_str", "dget_s_int", "dset_s_int", "seq"]) expect(ir).toContain(`CALLH        ${helper}`);
+  });
+
   it("every tree of the strings and made-arrays golden programs, forced, passes binaryen validation", async () => {
     let trees = 0;
     for (const name of ["jit_strings", "jit_array_virtual"]) {
