@@ -57,6 +57,7 @@ export const TRACE_IMPORTS = {
   slen: [["externref"], ["f64"]],
   seq: [["externref", "externref"], ["i32"]],
   aget_str: [["externref", "f64"], ["externref"]],
+  share_obj: [["externref"], ["i32"]],
   dget_s_int: [["externref", "externref"], ["f64"]],
   dget_s_float: [["externref", "externref"], ["f64"]],
   dget_s_bool: [["externref", "externref"], ["i32"]],

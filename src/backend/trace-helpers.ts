@@ -1,4 +1,4 @@
-// The JS side of the helpers trace modules import (TRACE_IMPORTS in emit-trace.ts):
+// The JS side of the helpers trace modules import (TRACE_IMPORTS in emit-body.ts):
 // array length, element reads that refuse (NaN / 2) instead of guessing, and element
 // writes that refuse (0) on a shared array or a bad index, before any effect; struct
 // field reads that refuse unless the struct has the layout the trace saw. Those that can
@@ -6,7 +6,7 @@
 // a dict may hold a string in another iteration: the trace then exits). A refusal
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
-import { RArray, RDict, RFloat, RStruct } from "../interp/value";
+import { RArray, RDict, RFloat, RStruct, share, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
 import { cpLength } from "../interp/strings";
@@ -33,6 +33,7 @@ function inBounds(arr: unknown, i: number): arr is RArray {
 
 export const traceHelpers = {
   fmod: (x: number, y: number): number => x % y,
+  // ALEN cannot exit: it trusts the class the tree's entry and links keep for the slot.
   alen: (arr: unknown): number => (arr as RArray).length,
   aget_int(arr: unknown, i: number): number {
     const v = inBounds(arr, i) ? arr.at(i) : undefined;
@@ -154,6 +155,11 @@ export const traceHelpers = {
   tostr_int: (x: number): unknown => formatValue(x),
   tostr_float: (x: number): unknown => formatValue(new RFloat(x)),
   tostr_bool: (x: number): unknown => formatValue(x !== 0),
+  // A second holder of an array, dict or struct (an argument, a copy): mark it shared.
+  share_obj(o: unknown): number {
+    share(o as Value);
+    return 1;
+  },
   aget_str(arr: unknown, i: number): unknown {
     const v = inBounds(arr, i) ? arr.at(i) : undefined;
     return typeof v === "string" ? v : null;

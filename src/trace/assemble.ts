@@ -65,6 +65,8 @@ export interface LinkTarget {
   headerClasses?: ReadonlyMap<number, RefClass>;
   /** Side traces: the types of the values the ancestors wrote, by slot, at this trace's start. */
   inherited?: ReadonlyMap<number, IrTypeName>;
+  /** Side traces: the classes of the objects among those (their values at this trace's start). */
+  inheritedClasses?: ReadonlyMap<number, RefClass>;
   /**
    * Slots whose array the tree's root takes a handle of once, before LOOP: a side trace
    * that changes one of them must not branch back into the loop (it would index the old
@@ -243,7 +245,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[written], peeled === null ? NO_REF : peeled.map[written]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, link.headerClasses ?? new Map(), loadTypes, link.inherited ?? new Map(), liveAtHeader, link.handleSlots)) {
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, link.headerClasses ?? new Map(), loadTypes, link.inherited ?? new Map(), link.inheritedClasses ?? new Map(), liveAtHeader, link.handleSlots)) {
       for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
       // A ref slot this side trace gives the tree: the class it leaves there (fits checked the others).
@@ -314,7 +316,8 @@ function variantBeforeLoop(trace: Trace, carried: ReadonlySet<number>): (ref: Re
 /** Whether a side trace's values at the back edge have the tree's header types. */
 function fits(
   rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, headerClasses: ReadonlyMap<number, RefClass>, loadTypes: ReadonlyMap<number, IrTypeName>,
-  inherited: ReadonlyMap<number, IrTypeName>, liveAtHeader: (slot: number) => boolean, handleSlots: ReadonlySet<number> = new Set(),
+  inherited: ReadonlyMap<number, IrTypeName>, inheritedClasses: ReadonlyMap<number, RefClass>, liveAtHeader: (slot: number) => boolean,
+  handleSlots: ReadonlySet<number> = new Set(),
 ): boolean {
   for (const slot of [...rec.written.keys(), ...inherited.keys()]) if (handleSlots.has(slot)) return false;
   // What the ancestors wrote and this trace leaves alone reaches the header too: it must
@@ -323,6 +326,8 @@ function fits(
     if (rec.written.has(slot) || !liveAtHeader(slot)) continue;
     const want = headerTypes.get(slot);
     if (want !== undefined ? want !== type : type === "ref" || type === "none") return false;
+    // An object of another class than the tree's entry checks for the slot: exit instead.
+    if (type === "ref" && (inheritedClasses.get(slot) ?? "unknown") !== (headerClasses.get(slot) ?? "array")) return false;
   }
   for (const [slot, r] of rec.written) {
     if (!liveAtHeader(slot)) continue;

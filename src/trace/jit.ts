@@ -10,6 +10,7 @@ import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import { ProgramExit } from "../interp/errors";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
+import { refClassOf } from "./record-kind";
 import { assemble, hoistedHandles, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
@@ -348,12 +349,22 @@ export class TracingJit implements JitHook {
       const fresh = rec.checks.filter((c) => !tree.checks.some((k) => k.slot === c.slot && k.value === c.value));
       checkIdentities(rec, [...tree.checks, ...fresh]);
       const inherited = new Map<number, IrTypeName>();
+      // The class of each object an ancestor left: what the slot holds now, at this
+      // trace's start (the ancestors computed it; the same path computes the same kind).
+      const inheritedClasses = new Map<number, RefClass>();
+      const rootBase = frames[0].frame.base;
       for (const [slot, src] of tree.exitValues(parent, snap)) {
         if ("slot" in src) continue;
         const tr = src.trace.trace;
         inherited.set(slot, tr.op[src.ref] === IrOp.VOBJECT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
+        if (tr.type[src.ref] === IrType.ref && tr.op[src.ref] !== IrOp.VOBJECT && !tr.isConst(src.ref)) {
+          const place = slot >= EXT_SLOT_BASE ? tree.places[slot - EXT_SLOT_BASE] : undefined;
+          inheritedClasses.set(slot, refClassOf(place !== undefined ? place.array[place.index] : rt.stack[rootBase + slot]));
+        }
       }
-      const link: LinkTarget = tree.kind === "loop" ? { headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, handleSlots: hoistedHandles(tree.root.trace).slots } : { returnType: tree.resultType ?? undefined };
+      const link: LinkTarget = tree.kind === "loop"
+        ? { headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, inheritedClasses, handleSlots: hoistedHandles(tree.root.trace).slots }
+        : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
       if (tree.kind === "entry") {

@@ -1,4 +1,4 @@
-// Recording of data: array and int-key dict indexing, in-place push, `for x in` over a
+// Recording of data: array and dict indexing (int and string keys), in-place push, `for x in` over a
 // count or an array, and structs. An array that can pack (RArray.packable) gets one
 // AHANDLE per trace, then PAGET/PASET/PALEN/PAPUSH on the handle; a constant array, one
 // that cannot pack, or one wanted as two kinds takes the boxed ops and helpers. Dicts

@@ -41,7 +41,7 @@ export interface RecOp {
   args: number[];
   /** For guards: index into snapshots. */
   snap: number;
-  /** For CALLH: the helper's name (TRACE_IMPORTS in emit-trace.ts). */
+  /** For CALLH: the helper's name (TRACE_IMPORTS in emit-body.ts). */
   helper?: string;
   /** For KREF: the object. */
   object?: object;
@@ -107,7 +107,7 @@ export interface RecordedTrace {
   entry: Map<number, number>;
   /** Slot -> recorder ref of the value at the end (written slots only). */
   written: Map<number, number>;
-  /** Slot -> the class of the object it held at trace start (ref entry loads). */
+  /** Slot -> the class of the object it held at trace start (ref entry loads; for a side trace, where it starts, which may not be what the tree's entry checks). */
   refClasses: Map<number, RefClass>;
   /** Written slot -> the class of the object it holds at the end (refs the trace computed or loaded; not constants or sunk objects). */
   writtenClasses: Map<number, RefClass>;
@@ -216,6 +216,7 @@ export interface RecordCore {
   snapshot(): number;
   constant(kind: "int" | "float" | "bool", value: number): number;
   object(o: object): number;
+  shareAtRunTime(ref: number): void;
   read(r: number): number;
   write(r: number, ref: number, value: Value): void;
   readSlot(slot: number): number;
@@ -426,6 +427,15 @@ export class Recorder implements RecordCore {
     return ref;
   }
 
+  /**
+   * Mark the object of ref shared when the trace runs (share_obj), as the interpreter does
+   * for a second holder. Later stores into it in the trace exit (they check the flag),
+   * and the interpreter copies it first.
+   */
+  shareAtRunTime(ref: number): void {
+    this.push({ op: "CALLH", type: "none", args: [ref], snap: this.snapshot(), helper: "share_obj" });
+  }
+
   object(o: object): number {
     let ref = this.objects.get(o);
     if (ref === undefined) {
@@ -515,9 +525,9 @@ export class Recorder implements RecordCore {
       case Op.MOVE:
       case Op.MOVES: {
         const ref = this.read(b);
-        // A second holder of an array must mark it shared (copy-on-write): not in traces
-        // yet. A string is immutable: nothing to share.
-        if (op === Op.MOVES && this.typeOfRef(ref) === "ref" && !this.isObject(ref) && typeof stack[base + b] !== "string") throw new TraceAbort("nyi_value", "a copy of an array or dict into a variable");
+        // A second holder of an array, dict or struct marks it shared (copy-on-write); a
+        // string is immutable: nothing to share.
+        if (op === Op.MOVES && this.typeOfRef(ref) === "ref" && !this.isObject(ref) && typeof stack[base + b] !== "string") this.shareAtRunTime(ref);
         // Executed for real as the interpreter does (a struct the trace made is shared by
         // its copy): if recording stops, the interpreter goes on from exactly this state.
         this.write(a, ref, op === Op.MOVES ? share(stack[base + b]) : stack[base + b]);

@@ -115,6 +115,7 @@ export class Tree {
   add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number, writes: Iterable<number>): TreeTrace {
     this.lastAdded = this.saveSlots();
     const slotsBefore = this.slots.size; // add() only adds slots: a new size is a change
+    const known = new Set(this.slots.keys());
     const t: TreeTrace = {
       id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(), writes: new Set(writes),
       exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
@@ -124,7 +125,9 @@ export class Tree {
       for (const [slot, ref] of asm.end.values) if (!this.slots.has(slot)) this.slots.set(slot, IR_TYPE_NAMES[asm.trace.type[ref]]);
       for (const [slot, type] of asm.inheritedSlots) if (!this.slots.has(slot)) this.slots.set(slot, type);
     }
-    for (const [slot, c] of asm.refClasses) this.refClasses.set(slot, c);
+    // Classes of slots new to the tree only: a side trace's are those where it starts (its
+    // parent may have put another kind of object there), not at the tree's entry.
+    for (const [slot, c] of asm.refClasses) if (!known.has(slot)) this.refClasses.set(slot, c);
     if (asm.end.kind === "return" && this.resultType === null) this.resultType = asm.end.type;
     for (const s of asm.trace.snapshots) this.maxInlineDepth = Math.max(this.maxInlineDepth, s.frames.length - 1);
     if (parent !== null) parent.sides.set(parentExit, t);
