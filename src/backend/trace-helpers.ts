@@ -26,6 +26,18 @@ export function internString(s: string): number {
   return i;
 }
 
+/** The value of dict d under string key k (undefined: not a dict, not a string, or missing). */
+function stringKeyed(d: unknown, k: unknown): Value | undefined {
+  return d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : undefined;
+}
+
+/** d[k] = v for a string key: 1, or 0 (refused, nothing stored) unless d is an unshared dict and k a string. */
+function storeStringKeyed(d: unknown, k: unknown, v: Value): number {
+  if (!(d instanceof RDict) || d.shared || typeof k !== "string") return 0;
+  d.set(dictKeyOf(k), v);
+  return 1;
+}
+
 /** Whether i indexes an element of arr (an RArray). */
 function inBounds(arr: unknown, i: number): arr is RArray {
   return arr instanceof RArray && i >= 0 && i < arr.length;
@@ -86,32 +98,20 @@ export const traceHelpers = {
   },
   // String keys, stored as the interpreter stores them (dictKeyOf: "12" is the int key 12).
   dget_s_int(d: unknown, k: unknown): number {
-    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : undefined;
+    const v = stringKeyed(d, k);
     return typeof v === "number" ? v : NaN;
   },
   dget_s_float(d: unknown, k: unknown): number {
-    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : undefined;
+    const v = stringKeyed(d, k);
     return v instanceof RFloat ? v.v : NaN;
   },
   dget_s_bool(d: unknown, k: unknown): number {
-    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : undefined;
+    const v = stringKeyed(d, k);
     return v === true ? 1 : v === false ? 0 : 2;
   },
-  dset_s_int(d: unknown, k: unknown, v: number): number {
-    if (!(d instanceof RDict) || d.shared || typeof k !== "string") return 0;
-    d.set(dictKeyOf(k), v);
-    return 1;
-  },
-  dset_s_float(d: unknown, k: unknown, v: number): number {
-    if (!(d instanceof RDict) || d.shared || typeof k !== "string") return 0;
-    d.set(dictKeyOf(k), new RFloat(v));
-    return 1;
-  },
-  dset_s_bool(d: unknown, k: unknown, v: number): number {
-    if (!(d instanceof RDict) || d.shared || typeof k !== "string") return 0;
-    d.set(dictKeyOf(k), v !== 0);
-    return 1;
-  },
+  dset_s_int: (d: unknown, k: unknown, v: number): number => storeStringKeyed(d, k, v),
+  dset_s_float: (d: unknown, k: unknown, v: number): number => storeStringKeyed(d, k, new RFloat(v)),
+  dset_s_bool: (d: unknown, k: unknown, v: number): number => storeStringKeyed(d, k, v !== 0),
   // `xs = push(xs, v)` in place: refused (before any effect) when xs is shared.
   apush_int(arr: unknown, v: number): number {
     if (!(arr instanceof RArray) || arr.shared) return 0;
