@@ -339,8 +339,9 @@ export interface AppliedExit {
  * `base`) inwards. Returns the applied exits, outermost first.
  */
 export function applyExits(rt: Runtime, shared: SharedRuntime, base: number): AppliedExit[] {
-  const area = new Float64Array(shared.memory.buffer);
-  const words = new Int32Array(shared.memory.buffer);
+  // The heap's views (current: only the heap grows the memory), not new ones per exit.
+  const area = shared.heap.f64;
+  const words = shared.heap.i32;
   const end = words[EXIT_STACK.top >> 2] >> 3;
   // Find the records (innermost first) by walking their lengths.
   const starts: number[] = [];
