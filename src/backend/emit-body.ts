@@ -56,6 +56,7 @@ export const TRACE_IMPORTS = {
   tostr_bool: [["i32"], ["externref"]],
   slen: [["externref"], ["f64"]],
   seq: [["externref", "externref"], ["i32"]],
+  scmp: [["externref", "externref"], ["f64"]],
   aget_str: [["externref", "f64"], ["externref"]],
   share_obj: [["externref"], ["i32"]],
   dget_s_int: [["externref", "externref"], ["f64"]],

@@ -9,7 +9,7 @@
 import { RArray, RDict, RFloat, RStruct, share, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
-import { cpLength } from "../interp/strings";
+import { cpCompare, cpLength } from "../interp/strings";
 import { HANDLE_FIELDS, HANDLE_SCRATCH, type ElemKind, type PackedHeap } from "../interp/packed";
 
 /**
@@ -165,6 +165,7 @@ export const traceHelpers = {
     return typeof v === "string" ? v : null;
   },
   slen: (s: unknown): number => (typeof s === "string" ? cpLength(s) : NaN),
+  scmp: (a: unknown, b: unknown): number => (typeof a === "string" && typeof b === "string" ? cpCompare(a, b) : NaN),
   seq: (a: unknown, b: unknown): number => (typeof a === "string" && typeof b === "string" ? (a === b ? 1 : 0) : 2),
   aset_bool(arr: unknown, i: number, v: number): number {
     if (!inBounds(arr, i) || arr.shared) return 0;

@@ -1,6 +1,6 @@
 // Recording of strings: constants, concatenation (`+` of two strings, and CONCAT, which
 // string interpolation compiles to), to_string / TOSTR of ints, floats, bools and
-// strings, len, and == / != of two strings. All of it goes through helpers (src/backend/trace-helpers.ts): a string is a
+// strings, len, and comparisons of two strings (==, !=, and ordering by code points). All of it goes through helpers (src/backend/trace-helpers.ts): a string is a
 // JS string the trace holds through an externref and never looks inside. Each helper
 // formats or joins exactly as the interpreter does, with the same functions.
 
@@ -63,6 +63,11 @@ export class StringRecorder {
   /** The bool ref of left == right, two strings (seq; it refuses anything else). */
   equal(left: number, right: number): number {
     return this.core.push({ op: "CALLH", type: "bool", args: [left, right], snap: this.core.snapshot(), helper: "seq" });
+  }
+
+  /** The int ref of the code-point order of left and right (-1, 0, 1), two strings (scmp; it refuses anything else). */
+  compare(left: number, right: number): number {
+    return this.core.push({ op: "CALLH", type: "int", args: [left, right], snap: this.core.snapshot(), helper: "scmp" });
   }
 
   /** A guarded helper call returning a string (null: it refused, the trace exits before any effect). */

@@ -717,9 +717,14 @@ export class Recorder implements RecordCore {
     const x = this.stack[this.base + left];
     const lk = this.typeOfRef(leftRef);
     const rk = this.typeOfRef(rightRef);
-    if ((cmp === "==" || cmp === "!=") && typeof x === "string" && typeof rightValue === "string") {
-      const same = this.strings.equal(leftRef, rightRef);
-      return [cmp === "==" ? same : this.emit("NOT", "bool", [same]), (x === rightValue) === (cmp === "==")];
+    if (typeof x === "string" && typeof rightValue === "string") {
+      if (cmp === "==" || cmp === "!=") {
+        const same = this.strings.equal(leftRef, rightRef);
+        return [cmp === "==" ? same : this.emit("NOT", "bool", [same]), (x === rightValue) === (cmp === "==")];
+      }
+      // Ordering: the sign of the code-point comparison, against 0.
+      const order = this.strings.compare(leftRef, rightRef);
+      return [this.emit(CMP_IR[cmp], "bool", [order, this.constant("int", 0)]), compare(cmp, x, rightValue)];
     }
     if (lk === "ref" || rk === "ref") throw new TraceAbort("nyi_value", "a comparison of objects");
     let result: boolean;

@@ -136,7 +136,7 @@ print(f(3000))
     expect(sides.every((e) => e.link === "exit")).toBe(true);
   });
 
-  it("a word count: string elements, == of strings and string-keyed dict reads and writes in one loop trace", () => {
+  it("a word count: string elements, == and < of strings and string-keyed dict reads and writes in one loop trace", () => {
     const src = `
 func wc(n) {
     let words := ["apple", "kiwi", "apple", "fig"]
@@ -151,18 +151,21 @@ func wc(n) {
         if w == "apple" {
             apples += 1
         }
+        if w < "b" {
+            apples += 10
+        }
     }
     return [d["apple"], d["kiwi"], d["fig"], apples]
 }
 print(wc(2000))
 `;
     const r = run(src);
-    expect(r.out).toBe("[1000, 500, 500, 1000]\n");
+    expect(r.out).toBe("[1000, 500, 500, 11000]\n");
     expect(r.out).toBe(runWithoutJit(src));
     expect(summaryOf(r).aborts).toEqual([]);
     expect(tracesOf(r, "root")).toHaveLength(1);
     const ir = printTrace(r.jit.compiled[0].tree.root.trace);
-    for (const helper of ["aget_str", "dget_s_int", "dset_s_int", "seq"]) expect(ir).toContain(`CALLH        ${helper}`);
+    for (const helper of ["aget_str", "dget_s_int", "dset_s_int", "seq", "scmp"]) expect(ir).toContain(`CALLH        ${helper}`);
   });
 
   it("every tree of the strings and made-arrays golden programs, forced, passes binaryen validation", async () => {
