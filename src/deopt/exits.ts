@@ -144,7 +144,7 @@ export function installEntry(compiled: CompiledTree, shared: SharedRuntime, limi
 }
 
 /** Reads a slot (as place() does in generated code). */
-function readSlot(stack: Value[], base: number, places: readonly Place[], slot: number): Value {
+export function readSlot(stack: Value[], base: number, places: readonly Place[], slot: number): Value {
   if (slot < EXT_SLOT_BASE) return stack[base + slot];
   const p = places[slot - EXT_SLOT_BASE];
   return p.array[p.index];

@@ -25,7 +25,7 @@ import type { ValType } from "../backend/wasm-encoder";
 import { traceHelpersFor } from "../backend/trace-helpers";
 import { HelperTable } from "../backend/helper-table";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
-import { ExitSites, applyExits, installEntry, type CompiledTree, type SharedRuntime } from "../deopt/exits";
+import { ExitSites, applyExits, installEntry, readSlot, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, type PassedHandle, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
 
@@ -358,8 +358,7 @@ export class TracingJit implements JitHook {
         const tr = src.trace.trace;
         inherited.set(slot, tr.op[src.ref] === IrOp.VOBJECT ? "none" : IR_TYPE_NAMES[tr.type[src.ref]]);
         if (tr.type[src.ref] === IrType.ref && tr.op[src.ref] !== IrOp.VOBJECT && !tr.isConst(src.ref)) {
-          const place = slot >= EXT_SLOT_BASE ? tree.places[slot - EXT_SLOT_BASE] : undefined;
-          inheritedClasses.set(slot, refClassOf(place !== undefined ? place.array[place.index] : rt.stack[rootBase + slot]));
+          inheritedClasses.set(slot, refClassOf(readSlot(rt.stack, rootBase, tree.places, slot)));
         }
       }
       const link: LinkTarget = tree.kind === "loop"

@@ -59,9 +59,7 @@ export class CallRecorder {
     const args: number[] = [];
     for (let i = 1; i <= nargs; i++) {
       const ref = this.core.read(a + i);
-      // Passing an array, dict or struct marks it shared (value semantics), as the trace
-      // does then with a helper (a string is immutable: nothing to share).
-      if (this.core.typeOfRef(ref) === "ref" && !this.core.isObject(ref) && typeof stack[base + a + i] !== "string") this.core.shareAtRunTime(ref);
+      this.core.shareHolder(ref, stack[base + a + i]); // passing shares (value semantics)
       args.push(ref);
     }
     this.core.write(a, fnRef, fn);

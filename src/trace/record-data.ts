@@ -12,7 +12,6 @@ import { RArray, RDict, RNative, RStruct, share, type StructLayout, type Value }
 import { dictKeyOf } from "../interp/dict";
 import { VIRTUAL_ARRAY } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
-import type { IrTypeName } from "../ir/ops";
 import { TraceAbort } from "./abort";
 import { kindOf } from "./record-kind";
 import type { RecordCore } from "./recorder";
@@ -49,7 +48,7 @@ export class DataRecorder {
       const kind = kindOf(elem);
       if (kind === "ref") throw new TraceAbort("nyi_value", "a dict of objects");
       const helper = typeof k === "number" ? `dget_${kind}` : `dget_s_${kind}`;
-      this.core.write(a, this.emitHelper(helper, kind, [this.core.read(b), this.core.read(c)]), elem);
+      this.core.write(a, this.core.callHelper(helper, kind, [this.core.read(b), this.core.read(c)]), elem);
       return pc + 4;
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
@@ -71,7 +70,7 @@ export class DataRecorder {
     if (typeof elem === "string") {
       // A string element: read through a helper from the boxed elements (packed arrays hold numbers and bools).
       if (this.core.typeOfRef(this.core.read(c)) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
-      this.core.write(a, this.emitHelper("aget_str", "ref", [this.core.read(b), this.core.read(c)]), elem);
+      this.core.write(a, this.core.callHelper("aget_str", "ref", [this.core.read(b), this.core.read(c)]), elem);
       return pc + 4;
     }
     if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
@@ -92,7 +91,7 @@ export class DataRecorder {
       if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared dict (copy-on-write)");
       const kind = kindOf(v);
       if (kind === "ref") throw new TraceAbort("nyi_value", "storing an object into a dict");
-      this.emitHelper(typeof k === "number" ? `dset_${kind}` : `dset_s_${kind}`, "none", [this.core.read(a), this.core.read(b), this.core.read(c)]);
+      this.core.callHelper(typeof k === "number" ? `dset_${kind}` : `dset_s_${kind}`, "none", [this.core.read(a), this.core.read(b), this.core.read(c)]);
       if (typeof k === "number") o.setIntKey(k, v);
       else o.set(dictKeyOf(k), v);
       return pc + 4;
@@ -172,7 +171,7 @@ export class DataRecorder {
     this.refuseOtherKind(arrRef, kind);
     const h = this.packedHandle(arrRef, arr, kind);
     if (h !== null) this.core.emit("PAPUSH", "none", [h, this.core.read(v)], true);
-    else this.emitHelper(`apush_${kind}`, "none", [arrRef, this.core.read(v)]);
+    else this.core.callHelper(`apush_${kind}`, "none", [arrRef, this.core.read(v)]);
     arr.append(value);
     return pc + 4;
   }
@@ -212,11 +211,6 @@ export class DataRecorder {
     const ref = this.core.push({ op: "AHANDLE", type: "int", args: [arr], snap: this.core.snapshot(), elem, hoistSnap: entryLoad && this.core.headerSnap >= 0 ? this.core.headerSnap : undefined });
     this.handles.set(arr, { ref, kind: elem });
     return ref;
-  }
-
-  /** A guarded call of a trace helper (it refuses, making the trace exit, before any effect). */
-  private emitHelper(helper: string, type: IrTypeName, args: number[]): number {
-    return this.core.push({ op: "CALLH", type, args, snap: this.core.snapshot(), helper });
   }
 
   /** NEWSTRUCT: made for real, recorded as a placeholder whose fields are known. */
@@ -264,6 +258,6 @@ export class DataRecorder {
     const value = o.values[slot];
     const kind = kindOf(value);
     if (kind === "ref") throw new TraceAbort("nyi_value", "a struct field holding an object");
-    this.core.write(a, this.emitHelper(`sget_${kind}`, kind, [ref, this.core.constant("int", o.layout.id), this.core.constant("int", slot)]), value);
+    this.core.write(a, this.core.callHelper(`sget_${kind}`, kind, [ref, this.core.constant("int", o.layout.id), this.core.constant("int", slot)]), value);
   }
 }

@@ -1,14 +1,14 @@
 // Recording of strings: constants, concatenation (`+` of two strings, and CONCAT, which
 // string interpolation compiles to), to_string / TOSTR of ints, floats, bools and
-// strings, len, and comparisons of two strings (==, !=, and ordering by code points). All of it goes through helpers (src/backend/trace-helpers.ts): a string is a
-// JS string the trace holds through an externref and never looks inside. Each helper
-// formats or joins exactly as the interpreter does, with the same functions.
+// strings, len, and comparisons of two strings (==, !=, and ordering by code points).
+// All of it goes through helpers (src/backend/trace-helpers.ts): a string is a JS string
+// the trace holds through an externref and never looks inside. Each helper formats,
+// joins or compares exactly as the interpreter does, with the same functions.
 
 import { RFloat, type Value } from "../interp/value";
 import { formatValue } from "../interp/format";
 import { internString } from "../backend/trace-helpers";
 import { TraceAbort } from "./abort";
-import type { IrTypeName } from "../ir/ops";
 import type { RecordCore } from "./recorder";
 
 export class StringRecorder {
@@ -57,21 +57,21 @@ export class StringRecorder {
 
   /** len(R[b]) of a string, in code points (as the interpreter counts). */
   length(b: number): number {
-    return this.core.push({ op: "CALLH", type: "int", args: [this.core.read(b)], snap: this.core.snapshot(), helper: "slen" });
+    return this.core.callHelper("slen", "int", [this.core.read(b)]);
   }
 
   /** The bool ref of left == right, two strings (seq; it refuses anything else). */
   equal(left: number, right: number): number {
-    return this.core.push({ op: "CALLH", type: "bool", args: [left, right], snap: this.core.snapshot(), helper: "seq" });
+    return this.core.callHelper("seq", "bool", [left, right]);
   }
 
   /** The int ref of the code-point order of left and right (-1, 0, 1), two strings (scmp; it refuses anything else). */
   compare(left: number, right: number): number {
-    return this.core.push({ op: "CALLH", type: "int", args: [left, right], snap: this.core.snapshot(), helper: "scmp" });
+    return this.core.callHelper("scmp", "int", [left, right]);
   }
 
-  /** A guarded helper call returning a string (null: it refused, the trace exits before any effect). */
+  /** A helper call returning a string (null: it refused, and the trace exits before any effect). */
   private helper(name: string, args: number[]): number {
-    return this.core.push({ op: "CALLH", type: "ref" satisfies IrTypeName, args, snap: this.core.snapshot(), helper: name });
+    return this.core.callHelper(name, "ref", args);
   }
 }

@@ -216,7 +216,8 @@ export interface RecordCore {
   snapshot(): number;
   constant(kind: "int" | "float" | "bool", value: number): number;
   object(o: object): number;
-  shareAtRunTime(ref: number): void;
+  callHelper(helper: string, type: IrTypeName, args: number[]): number;
+  shareHolder(ref: number, value: Value): void;
   read(r: number): number;
   write(r: number, ref: number, value: Value): void;
   readSlot(slot: number): number;
@@ -427,13 +428,20 @@ export class Recorder implements RecordCore {
     return ref;
   }
 
+  /** A guarded call of a trace helper (it refuses, making the trace exit, before any effect). */
+  callHelper(helper: string, type: IrTypeName, args: number[]): number {
+    return this.push({ op: "CALLH", type, args, snap: this.snapshot(), helper });
+  }
+
   /**
-   * Mark the object of ref shared when the trace runs (share_obj), as the interpreter does
-   * for a second holder. Later stores into it in the trace exit (they check the flag),
-   * and the interpreter copies it first.
+   * value (ref) gets a second holder (an argument, a copy): an array, dict or struct the
+   * trace did not make is marked shared when the trace runs (share_obj), as the
+   * interpreter does; later stores into it in the trace exit (they check the flag), and
+   * the interpreter copies it first. A string is immutable, a number no object, and a
+   * constant or an object the trace made is shared by the recording itself.
    */
-  shareAtRunTime(ref: number): void {
-    this.push({ op: "CALLH", type: "none", args: [ref], snap: this.snapshot(), helper: "share_obj" });
+  shareHolder(ref: number, value: Value): void {
+    if (this.typeOfRef(ref) === "ref" && !this.isObject(ref) && typeof value !== "string") this.callHelper("share_obj", "none", [ref]);
   }
 
   object(o: object): number {
@@ -525,9 +533,7 @@ export class Recorder implements RecordCore {
       case Op.MOVE:
       case Op.MOVES: {
         const ref = this.read(b);
-        // A second holder of an array, dict or struct marks it shared (copy-on-write); a
-        // string is immutable: nothing to share.
-        if (op === Op.MOVES && this.typeOfRef(ref) === "ref" && !this.isObject(ref) && typeof stack[base + b] !== "string") this.shareAtRunTime(ref);
+        if (op === Op.MOVES) this.shareHolder(ref, stack[base + b]);
         // Executed for real as the interpreter does (a struct the trace made is shared by
         // its copy): if recording stops, the interpreter goes on from exactly this state.
         this.write(a, ref, op === Op.MOVES ? share(stack[base + b]) : stack[base + b]);
