@@ -103,6 +103,8 @@ export interface LinkableTree {
   isLive(slot: number): boolean;
   /** Whether a trace of `linker` may enter the tree without its entry checks (it makes them itself). */
   accepts(linker: Tree): boolean;
+  /** Whether the tree holds globals or cells (places): numbered per tree, so only its own traces link to it. */
+  hasPlaces: boolean;
 }
 
 const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, number>;
@@ -187,14 +189,20 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     storeRecordValue(w, t, () => getSource(src), recordTop, at, refTable, t === IrType.ref ? scratchI32() : -1);
     return t === IrType.ref;
   };
-  /** src, or where the slot it loads comes from when it is an entry load (SLOAD). */
-  const loadedFrom = (src: ValueSource): ValueSource => {
-    while (!("slot" in src) && src.trace.trace.op[src.ref] === IrOp.SLOAD) {
-      const t = src.trace;
-      const slot = t.trace.a[src.ref];
-      src = t.parent === null ? { slot } : tree.startValue(t, slot);
+
+  /** An AHANDLE of the array value `of` (as elem) that ran on the way to u's end: in u, or in an ancestor before the exit its child starts from. */
+  const handleTakenOf = (u: TreeTrace, of: ValueSource, elem: number): { trace: TreeTrace; ref: Ref } | undefined => {
+    let end = u.trace.end;
+    for (let t: TreeTrace | null = u; t !== null; end = t.parent === null ? 0 : t.parent.trace.snapshots[t.parentExit].atRef, t = t.parent) {
+      const tr = t.trace;
+      for (let r = FIRST_REF; r < end; r++) {
+        if (tr.op[r] !== IrOp.AHANDLE || tr.b[r] !== elem) continue;
+        const arr = tree.loadedFrom({ trace: t, ref: tr.a[r] });
+        const same = "slot" in arr ? "slot" in of && arr.slot === of.slot : !("slot" in of) && arr.trace === of.trace && arr.ref === of.ref;
+        if (same) return { trace: t, ref: r };
+      }
     }
-    return src;
+    return undefined;
   };
 
   const emitUnit = (u: TreeTrace): void => {
@@ -252,7 +260,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
           if (src === undefined || typeOf(src) !== TYPE_CODE[target.tree.slots.get(slot)!]) return false;
           if (typeOf(src) !== IrType.ref) return true;
           // A ref must be known to be of the class the target checks at its entry.
-          return "slot" in src && (tree.refClasses.get(src.slot) ?? "array") === (target.tree.refClasses.get(slot) ?? "array");
+          return tree.classOfValue(src) === (target.tree.refClasses.get(slot) ?? "array");
         });
         if (!fits) continue;
         const targetHandles = handleParams(target.tree);
@@ -264,20 +272,30 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         }
         // The handles this tree holds or was passed for arrays the target takes from the
         // same slot (unchanged since this tree's entry: the array the handle was taken
-        // for); -1 for the others (the target asks JS).
+        // for), or that this trace or an ancestor took of the array it leaves in the slot;
+        // -1 for the others (the target asks JS).
         for (const h of targetHandles) {
           const src = values.get(h.slot);
-          const from = src === undefined ? undefined : loadedFrom(src);
+          const from = src === undefined ? undefined : tree.loadedFrom(src);
           const k = from !== undefined && "slot" in from && from.slot === h.slot ? handles.findIndex((m) => m.slot === h.slot && m.elem === h.elem) : -1;
           const mine = k < 0 ? undefined : handles[k];
+          const taken = mine === undefined && from !== undefined ? handleTakenOf(u, from, h.elem) : undefined;
           if (mine?.ref !== undefined) {
             getValue(contextOf(tree.root), mine.ref);
             w.i32_wrap_i64();
+          } else if (mine !== undefined) {
+            w.local_get(slots.length + k);
+          } else if (taken !== undefined) {
+            getValue(contextOf(taken.trace), taken.ref);
+            w.i32_wrap_i64();
+          } else {
+            w.i32_const(-1);
           }
-          else if (mine !== undefined) w.local_get(slots.length + k);
-          else w.i32_const(-1);
         }
-        w.i32_const(target.tableSlot).return_call_indirect(typeIndex(params, ["i32"]), fnTable);
+        // Into the tree itself: this function, as compiled now (its table slot may still
+        // hold the code of its old parameters).
+        if (target.tree === tree) w.return_call(selfIndex);
+        else w.i32_const(target.tableSlot).return_call_indirect(typeIndex(params, ["i32"]), fnTable);
         links.set(u.id, target.tree);
         return true;
       }
@@ -293,7 +311,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       // A side trace's handle of an array still in the slot the root hoisted its handle
       // for (hoisted slots keep their array for the whole tree: see LinkTarget.handleSlots).
       heldHandle: u === tree.root ? undefined : (ref) => {
-        const from = loadedFrom({ trace: u, ref: trace.a[ref] });
+        const from = tree.loadedFrom({ trace: u, ref: trace.a[ref] });
         if (!("slot" in from)) return -1;
         const mine = handles.find((h) => h.ref !== undefined && h.slot === from.slot && h.elem === trace.b[ref]);
         return mine?.ref === undefined ? -1 : contextOf(tree.root).local[mine.ref];

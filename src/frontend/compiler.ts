@@ -552,9 +552,24 @@ export class Compiler {
     const it = fs.allocRegs(2);
     fs.declareLocal("\u0000for-iter", it, "let");
     fs.declareLocal("\u0000for-pos", it + 1, "let");
-    const src = compileExprAny(this, fs, s.iter);
-    fs.at(s);
-    fs.emit(Op.FORPREP, it, src);
+    const iter = s.iter;
+    if (iter.kind === "Call" && iter.callee.kind === "Ident" && iter.callee.name === "range") {
+      // `for x in range(..)`: FORRANGE counts from start to stop, skipping the call and
+      // FORPREP after it, when `range` is the builtin and the bounds are ints (checked
+      // as the loop starts); otherwise they run as for any other call.
+      const callee = fs.allocRegs(1 + iter.args.length);
+      compileExprTo(this, fs, iter.callee, callee, false);
+      iter.args.forEach((arg, i) => compileExprTo(this, fs, arg, callee + 1 + i, false));
+      fs.at(iter);
+      fs.emit(Op.FORRANGE, it, callee, iter.args.length);
+      fs.emit(Op.CALL, callee, iter.args.length);
+      fs.at(s);
+      fs.emit(Op.FORPREP, it, callee);
+    } else {
+      const src = compileExprAny(this, fs, iter);
+      fs.at(s);
+      fs.emit(Op.FORPREP, it, src);
+    }
     fs.freeTo(it + 2);
     const varReg = fs.allocReg();
     const toNext = fs.emit(Op.JMP);

@@ -13,6 +13,9 @@ import type { Value } from "./value";
 
 type Operand = "R" | "K" | "G" | "U" | "I" | "J" | "N" | "P" | "M" | "_";
 
+/** Where FORRANGE's counted path goes: past itself and the CALL and FORPREP that follow it. */
+export const FORRANGE_SKIP = 12;
+
 /** Opcodes; the order defines their numbers. esbuild inlines `Op.X` as a constant. */
 export enum Op {
   NOP,
@@ -108,6 +111,7 @@ export enum Op {
   CONCAT,
   FORPREP,
   FORITER,
+  FORRANGE,
   TRY,
   ENDTRY,
   THROW,
@@ -220,6 +224,7 @@ const OPCODE_INFO: { readonly [K in keyof typeof Op]: readonly [operands: string
   CONCAT: ["RRN", "R[a] = R[b] + ... + R[b+c-1] (strings)"],
   FORPREP: ["RR_", "iterator R[a], R[a+1] = snapshot of R[b], position 0"],
   FORITER: ["RRJ", "if iterator R[a] has a next value: R[b] = it, pc = c (the loop body)"],
+  FORRANGE: ["RRN", "if R[b] is range and R[b+1] .. R[b+c] int bounds: iterator R[a] = stop, R[a+1] = start, pc += FORRANGE_SKIP (past the CALL b c and FORPREP a b that follow)"],
   TRY: ["JR_", "push handler at pc a binding the error to R[b]"],
   ENDTRY: ["___", "pop the innermost handler"],
   THROW: ["R__", "throw R[a]"],

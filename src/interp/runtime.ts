@@ -3,13 +3,14 @@
 // operator overloading, try/except unwinding, error positions, and the rarely hot
 // opcodes. The dispatch loop itself is in interpreter.ts.
 
-import { FunctionProto, Op, type ModuleInfo, type FieldCache } from "./bytecode";
+import { FunctionProto, Op, FORRANGE_SKIP, type ModuleInfo, type FieldCache } from "./bytecode";
 import {
   RArray, RBoundMethod, RDict, REnum, RFunction, RGenerator, RNative, RStruct, RTagged, RuffError,
   share, typeName, type Value, type StructLayout, dictKeyOf
 } from "./value";
 import { arith, negate, not, truthy, dictKey, type ArithOp } from "./ops";
 import { createBuiltins, BUILTIN_CONSTANTS, type BuiltinHost } from "./builtins/index";
+import { countedRange } from "./builtins/arrays";
 import { attachSite, errorStruct, thrownMessage } from "./errors";
 import {
   getIndexForUpdate, getFieldSlow, setField, getFieldForUpdate, iterationSource,
@@ -110,6 +111,8 @@ export abstract class Runtime {
   protected readonly builtins: Map<string, RNative>;
   protected readonly pushNative: RNative | undefined;
   protected readonly appendNative: RNative | undefined;
+  /** The builtin range, for FORRANGE (public for the recorder). */
+  readonly rangeNative: RNative | undefined;
 
   constructor(program: CompiledProgram, private readonly options: InterpreterOptions) {
     this.jit = options.jit ?? null;
@@ -124,6 +127,7 @@ export abstract class Runtime {
     this.builtins = createBuiltins(host);
     this.pushNative = this.builtins.get("push");
     this.appendNative = this.builtins.get("append");
+    this.rangeNative = this.builtins.get("range");
     const constants = new Map<string, Value>(BUILTIN_CONSTANTS);
     this.modules = program.modules.map((info) => {
       const m = new ModuleRuntime(info);
@@ -532,6 +536,15 @@ export abstract class Runtime {
           const a = base + code[pc + 1];
           stack[a] = setField(stack[a], consts[code[pc + 2]] as string, stack[base + code[pc + 3]]);
           return pc + 4;
+        }
+        case Op.FORRANGE: {
+          const callee = base + code[pc + 2];
+          const bounds = stack[callee] === this.rangeNative && this.rangeNative !== undefined ? countedRange(code[pc + 3], stack[callee + 1], stack[callee + 2]) : null;
+          if (bounds === null) return pc + 4;
+          const it = base + code[pc + 1];
+          stack[it] = bounds[1];
+          stack[it + 1] = bounds[0];
+          return pc + FORRANGE_SKIP;
         }
         case Op.FORPREP: {
           const it = base + code[pc + 1];

@@ -242,10 +242,12 @@ export class TracingJit implements JitHook {
   // ---------------------------------------------------------------------------
   // Recording
 
-  private env(): RecorderEnv {
+  /** What a recording may use; loopunroll: the iterations it may unroll (a side trace: what its ancestors left). */
+  private env(loopunroll = this.params.loopunroll): RecorderEnv {
     return {
       maxOps: this.params.maxrecord,
       recunroll: this.params.recunroll,
+      loopunroll,
       hasLoopTree: (proto, header) => (this.loops.get(proto)?.get(header)?.trees.length ?? 0) > 0,
       entrySignature: (proto) => {
         const tree = this.entries.get(proto)?.trees[0];
@@ -278,6 +280,7 @@ export class TracingJit implements JitHook {
         asm.loadTypes.set(slot, asm.loadTypes.get(slot) ?? type);
       });
       const t = tree.add(id, asm, null, -1, rec.written.keys());
+      t.unrolled = rec.unrolled.length;
       if (mode.kind === "entry") this.tableSlot(proto);
       this.compile(tree);
       this.nextTraceId++;
@@ -319,7 +322,7 @@ export class TracingJit implements JitHook {
       frames.push({ frame: rt.frameAt(d), fn: k === 0 ? (tree.kind === "entry" ? new RFunction(tree.proto, rt.frameAt(d).cells) : null) : (s.frames[k].closure as RFunction) });
     }
     const mode: RecordMode = { kind: "side", tree: tree.kind, header: tree.pc, rootDepth };
-    const recorder = new Recorder(rt, frames, s.pc, mode, this.env(), tree.places);
+    const recorder = new Recorder(rt, frames, s.pc, mode, this.env(Math.max(0, this.params.loopunroll - parent.unrolled)), tree.places);
     // The parent's constants at the exit are constants here too.
     for (const [slot, src] of tree.exitValues(parent, snap)) {
       if ("slot" in src) continue;
@@ -376,6 +379,7 @@ export class TracingJit implements JitHook {
       // recorded: with new ones they would skip them, so they go (and are recorded again).
       if (fresh.length > 0) this.dropCallers(tree);
       const t = tree.add(id, asm, parent, snap, rec.written.keys());
+      t.unrolled += rec.unrolled.length;
       // A side trace that ends by leaving (to another loop's tree, or types that do not
       // link) leaves there on purpose: that exit grows no side trace of its own.
       for (let r = FIRST_REF; r < t.trace.end; r++) if (t.trace.op[r] === IrOp.EXIT) t.sideAborts[t.trace.snap[r]] = this.params.tryside;
@@ -497,7 +501,11 @@ export class TracingJit implements JitHook {
       const snap = u.trace.snapshots[snapId];
       if (u.sides.has(snapId) || snap.frames.length !== 1 || snap.frames[0].base !== 0) continue;
       for (const target of this.linkableTrees(snap.frames[0].proto, snap.pc)) {
-        if (target.tree === tree || target.tree.maxInlineDepth > tree.maxInlineDepth) continue;
+        // The tree itself too: a side trace that ends on its own header but may not branch
+        // back into the loop (it changed an array the root took a handle of before LOOP)
+        // re-enters the tree from the start instead.
+        const self = target.tree === tree;
+        if ((target.hasPlaces && !self) || target.tree.maxInlineDepth > tree.maxInlineDepth) continue;
         // The target's identity checks become this tree's (made at its entry; no trace
         // of it may change those variables), so that the link may skip them.
         if (target.tree.checks.some((c) => ownCheck(tree, target.tree, c, true) === null)) continue;
@@ -507,21 +515,18 @@ export class TracingJit implements JitHook {
           if (!tree.exitValues(u, snapId).has(slot) && type !== "none") tree.carry(slot, type, target.tree.refClasses.get(slot));
         }
         const known = new Map(tree.exitLayout(u, snapId).map((e) => [e.slot, e]));
-        const classOf = (slot: number): RefClass | undefined => {
-          const src = known.get(slot)!.source;
-          return "slot" in src ? (tree.refClasses.get(src.slot) ?? "array") : undefined;
-        };
+        const classOf = (slot: number): RefClass | undefined => tree.classOfValue(known.get(slot)!.source);
         const fits = [...target.tree.slots].every(([slot, type]) => {
           const e = known.get(slot);
           return e !== undefined && e.type === type && (type !== "ref" || classOf(slot) === (target.tree.refClasses.get(slot) ?? "array"));
         });
         const missing = [...known.values()].filter((e) => !target.tree.slots.has(e.slot) && target.isLive(e.slot));
         // Places are numbered per tree (this tree's place k is not the target's): a global
-        // or cell the target does not take leaves no link.
-        if (!fits || missing.some((e) => e.slot >= EXT_SLOT_BASE || e.type === "none" || (e.type === "ref" && classOf(e.slot) === undefined))) continue;
+        // or cell the target does not take leaves no link, but into the tree itself.
+        if (!fits || missing.some((e) => (e.slot >= EXT_SLOT_BASE && !self) || e.type === "none" || (e.type === "ref" && classOf(e.slot) === undefined))) continue;
         if (missing.length > 0) {
           for (const e of missing) target.tree.carry(e.slot, e.type, e.type === "ref" ? classOf(e.slot) : undefined);
-          this.compile(target.tree);
+          if (!self) this.compile(target.tree);
         }
         break;
       }
@@ -667,11 +672,16 @@ export class TracingJit implements JitHook {
     const live = livenessOf(proto);
     const isLive = (slot: number): boolean => slot >= EXT_SLOT_BASE || live === null || live.isLive(pc, slot);
     return trees
-      .filter((t) => this.loopSlots.has(t) && !hasCallT(t) && [...t.slots.keys()].every((s) => s < EXT_SLOT_BASE))
-      .map((t) => ({
-        tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive,
-        accepts: (linker: Tree) => t.maxInlineDepth <= linker.maxInlineDepth && t.checks.every((c) => ownCheck(linker, t, c, false) !== null),
-      }));
+      .filter((t) => this.loopSlots.has(t) && !hasCallT(t))
+      .map((t) => {
+        const hasPlaces = [...t.slots.keys()].some((s) => s >= EXT_SLOT_BASE);
+        return {
+          tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive, hasPlaces,
+          // Places are numbered per tree: only the tree itself takes a linker's.
+          accepts: (linker: Tree) => t.maxInlineDepth <= linker.maxInlineDepth && t.checks.every((c) => ownCheck(linker, t, c, false) !== null)
+            && (t === linker || !hasPlaces),
+        };
+      });
   }
 
   private signature(fn: FunctionProto): [ValType[], ValType[]] {
@@ -695,6 +705,16 @@ export class TracingJit implements JitHook {
         : this.linkOf.has(t.id) ? String(this.linkOf.get(t.id)!.root.id) : "exit",
     });
     for (const p of rec.inlined) this.log.inline(t.id, p.name, this.pos(p, p.entryPc));
+    // One line per loop: how many of its iterations the trace holds.
+    const unrolled = new Map<string, { at: SourcePos; iterations: number }>();
+    for (const u of rec.unrolled) {
+      const at = this.pos(u.proto, u.header);
+      const key = `${at.file}:${at.line}`;
+      const seen = unrolled.get(key);
+      if (seen === undefined) unrolled.set(key, { at, iterations: 1 });
+      else seen.iterations++;
+    }
+    for (const { at, iterations } of unrolled.values()) this.log.unroll(t.id, at, iterations);
     for (const p of rec.calls) this.log.callTrace(t.id, p.name);
     if (this.log.wants("ir")) this.log.detail("ir", `trace ${t.id} IR`, printTrace(tr));
   }

@@ -12,7 +12,7 @@
 // it captures when it is made (CLOSURE reads them then; see Runtime's CLOSURE), so the
 // closure never reads the frame's registers later.
 
-import { Op, type FunctionProto } from "../interp/bytecode";
+import { Op, FORRANGE_SKIP, type FunctionProto } from "../interp/bytecode";
 
 export interface Liveness {
   /** Whether register reg (frame-relative) may be read at or after pc before it is written. */
@@ -107,6 +107,8 @@ function effectsAt(proto: FunctionProto, pc: number): Effects | null {
     }
     case Op.FORPREP:
       return e([b], [a, a + 1]);
+    case Op.FORRANGE: // writes R[a], R[a+1] only where it skips the CALL and FORPREP that would: not a kill
+      return e(range(b, c + 1), [], [fall, pc + FORRANGE_SKIP]);
     case Op.FORITER: // R[b] is written only when the loop goes on: not a kill
       return e([a, a + 1], [], [fall, c]);
     case Op.MATCHTAG:

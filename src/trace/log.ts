@@ -120,6 +120,13 @@ export class TraceLog {
     else this.text(`[inline trace ${trace} ${fn} ${at.file}:${at.line}]`);
   }
 
+  /** A loop unrolled into a trace: the trace holds this many of its iterations' backward jumps. */
+  unroll(trace: number, at: SourcePos, iterations: number): void {
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "unroll", trace, file: at.file, line: at.line, iterations });
+    else this.text(`[unroll trace ${trace} loop ${at.file}:${at.line} x${iterations}]`);
+  }
+
   /** A trace calls a function's entry trace (recursion stopped inlining there). */
   callTrace(trace: number, fn: string): void {
     if (!this.events) return;

@@ -5,7 +5,8 @@
 // interpreter as it is recorded, so an abort leaves the interpreter in the frame that
 // recording had reached.
 
-import { Op, type FunctionProto } from "../interp/bytecode";
+import { Op, FORRANGE_SKIP, type FunctionProto } from "../interp/bytecode";
+import { MAX_RANGE_LENGTH, countedRange } from "../interp/builtins/arrays";
 import { RArray, RFloat, RFunction, RNative, RStruct, RuffError, share, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
@@ -68,6 +69,31 @@ export class CallRecorder {
     const onStack = this.core.frames.filter((f) => f.frame.proto === proto).length;
     if (onStack > this.env.recunroll) return this.callEntryTrace(pc, a, fn, args);
     return this.inline(pc, a, fn);
+  }
+
+  /**
+   * FORRANGE it callee argc: with the builtin range (known by identity: a constant) and
+   * int bounds, the loop counts from start to stop, as the interpreter does. A guard
+   * keeps the length within what range builds (past it, the interpreter's range raises
+   * the error). Otherwise the CALL and FORPREP that follow are recorded as they run.
+   */
+  forRange(pc: number, it: number, callee: number, argc: number): number {
+    const { stack, base } = this.core;
+    const fnRef = this.core.read(callee);
+    const fn = stack[base + callee];
+    if (!this.core.isObject(fnRef) || fn !== this.rt.rangeNative) return pc + 4;
+    const bounds = countedRange(argc, stack[base + callee + 1], stack[base + callee + 2]);
+    if (bounds === null) return pc + 4;
+    const stopRef = this.core.read(callee + argc);
+    const startRef = argc === 2 ? this.core.read(callee + 1) : this.core.constant("int", 0);
+    if (this.core.typeOfRef(stopRef) !== "int" || this.core.typeOfRef(startRef) !== "int") return pc + 4;
+    const before = this.core.snapshot();
+    const length = argc === 2 ? this.core.emit("SUB", "int", [stopRef, startRef], before) : stopRef;
+    const fits = this.core.emit("LE", "bool", [length, this.core.constant("int", MAX_RANGE_LENGTH)]);
+    this.core.emit("GUARD_TRUE", "none", [fits], before);
+    this.core.write(it, stopRef, bounds[1]);
+    this.core.write(it + 1, startRef, bounds[0]);
+    return pc + FORRANGE_SKIP;
   }
 
   /**

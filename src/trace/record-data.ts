@@ -10,6 +10,7 @@
 
 import { RArray, RDict, RNative, RStruct, share, type StructLayout, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
+import { iterationSource } from "../interp/access";
 import { VIRTUAL_ARRAY } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import { TraceAbort } from "./abort";
@@ -110,6 +111,26 @@ export class DataRecorder {
     if (h !== null) this.core.emit("PASET", "none", [h, index, this.core.read(c)], true);
     else this.core.emit("ASET", "none", [arr, index, this.core.read(c)], true);
     o.put(k, v);
+    return pc + 4;
+  }
+
+  /**
+   * FORPREP it src of a count or an array: the iterator register takes it, the position
+   * starts at 0. The array gains a holder for the loop (the interpreter's hold is
+   * counted and given back at the loop's end; the trace's share stays: always safe).
+   */
+  forPrep(pc: number, it: number, src: number): number {
+    const { stack, base } = this.core;
+    const source = stack[base + src];
+    const ref = this.core.read(src);
+    if (source instanceof RArray) {
+      if (this.virtuals.has(ref)) throw new TraceAbort("nyi_value", "a for loop over an array made in the trace");
+      this.core.callHelper("share_obj", "none", [ref]);
+    } else if (typeof source !== "number" || this.core.typeOfRef(ref) !== "int") {
+      throw new TraceAbort("nyi_value", "a for loop over something other than a count or an array");
+    }
+    this.core.write(it, ref, iterationSource(source) as Value);
+    this.core.write(it + 1, this.core.constant("int", 0), 0);
     return pc + 4;
   }
 

@@ -119,6 +119,8 @@ export interface RecordedTrace {
   end: { kind: "loop"; snap: number } | { kind: "return"; value: number; snap: number } | { kind: "exit"; snap: number };
   /** Functions inlined (for the trace log). */
   inlined: FunctionProto[];
+  /** Loops unrolled into the trace: where each backward jump it followed went (for the trace log). */
+  unrolled: { proto: FunctionProto; header: number }[];
   /** Recursive calls that go through entry traces. */
   calls: FunctionProto[];
   /**
@@ -187,6 +189,7 @@ export interface EntrySignature {
 export interface RecorderEnv {
   maxOps: number;
   recunroll: number;
+  loopunroll: number;
   /** Whether a loop header has a compiled tree a side trace may exit to. */
   hasLoopTree(proto: FunctionProto, header: number): boolean;
   /** fn's compiled entry tree: argument and result types, and the identities it assumes; null when it has none. */
@@ -248,6 +251,8 @@ export class Recorder implements RecordCore {
   readonly rootArgs: IrTypeName[] = [];
   /** Backward jump targets a side trace has followed (a second visit is an inner loop). */
   private readonly followed = new Set<string>();
+  /** The backward jumps of unrolled loops so far, each an iteration (see backwardJump). */
+  private readonly unrolled: { proto: FunctionProto; header: number }[] = [];
   /** Root loops: the snapshot of the header before the first instruction (see RecOp.hoistSnap). */
   readonly headerSnap: number;
   readonly stack: Value[];
@@ -365,7 +370,7 @@ export class Recorder implements RecordCore {
       writtenClasses,
       mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
       written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
-      inlined: this.calls.inlined, calls: this.calls.entryCalls, virtuals: this.data.virtuals, headerSnap: this.headerSnap,
+      inlined: this.calls.inlined, unrolled: this.unrolled, calls: this.calls.entryCalls, virtuals: this.data.virtuals, headerSnap: this.headerSnap,
     };
   }
 
@@ -389,6 +394,19 @@ export class Recorder implements RecordCore {
         this.followed.add(key);
         return null;
       }
+    }
+    // A loop in a call the trace inlined, or in an entry trace's own function, has no
+    // tree the trace could run: the trace follows it, unrolled, while it stays short
+    // (LuaJIT's loopunroll). dot(a, b) over 4 elements, called from a loop, becomes
+    // straight code in that loop's trace instead of an exit into dot's loop tree and
+    // back on every call.
+    if (!inRoot || mode.kind === "entry") {
+      if (this.unrolled.length < this.env.loopunroll) {
+        this.unrolled.push({ proto: this.cur.frame.proto, header: target });
+        return null;
+      }
+      this.pc = target;
+      throw new TraceAbort("inner_loop", `an inner loop at pc ${target} runs past the ${this.env.loopunroll} iterations left to unroll (loopunroll)`);
     }
     this.pc = target;
     throw new TraceAbort("inner_loop", `backward jump to pc ${target} inside the trace`, { proto: this.proto, header: target });
@@ -643,6 +661,10 @@ export class Recorder implements RecordCore {
       }
       case Op.FORITER:
         return this.data.forIteration(pc, a, b, c);
+      case Op.FORPREP:
+        return this.data.forPrep(pc, a, b);
+      case Op.FORRANGE:
+        return this.calls.forRange(pc, a, b, c);
       case Op.PUSHVAR:
         return this.data.pushInPlace(pc, a, b, c);
       case Op.CALLMETHOD:

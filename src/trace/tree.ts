@@ -35,6 +35,12 @@ export interface TreeTrace {
   writes: ReadonlySet<number>;
   /** Side-trace recording attempts per exit that aborted. */
   sideAborts: Int32Array;
+  /**
+   * Loop iterations unrolled on the way here: this trace's and its ancestors'. A side
+   * trace may unroll only what the loopunroll budget has left, so that a trip count
+   * growing one by one does not grow a side trace per count without end.
+   */
+  unrolled: number;
 }
 
 /** Where an exit's value comes from: an instruction of some trace, or the tree's slot local. */
@@ -119,6 +125,7 @@ export class Tree {
     const t: TreeTrace = {
       id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(), writes: new Set(writes),
       exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
+      unrolled: parent?.unrolled ?? 0,
     };
     for (const [slot, type] of asm.loadTypes) if (!this.slots.has(slot) && this.isNewSlot(parent, parentExit, slot)) this.slots.set(slot, type);
     if (asm.end.kind === "loop" && parent !== null) {
@@ -230,6 +237,22 @@ export class Tree {
       if (ref !== undefined) return { trace: cur.parent, ref };
     }
     return { slot };
+  }
+
+  /** src, or the tree slot it is an unchanged entry load (SLOAD) of. */
+  loadedFrom(src: ValueSource): ValueSource {
+    while (!("slot" in src) && src.trace.trace.op[src.ref] === IrOp.SLOAD) {
+      const t = src.trace;
+      const slot = t.trace.a[src.ref];
+      src = t.parent === null ? { slot } : this.startValue(t, slot);
+    }
+    return src;
+  }
+
+  /** The class of the object a ref value holds, when known: read from a tree slot unchanged. */
+  classOfValue(src: ValueSource): RefClass | undefined {
+    const from = this.loadedFrom(src);
+    return "slot" in from ? (this.refClasses.get(from.slot) ?? "array") : undefined;
   }
 
   /** What an exit writes back, in slot order (shared: do not modify). */

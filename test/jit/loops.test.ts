@@ -50,7 +50,9 @@ for k in range(40) {
 }
 print(t, f(${MAX}))
 `;
-    const r = run(prog, { hotloop: 2, hotexit: 1 });
+    // loopunroll=0: the caller's loop would unroll f's loop into its own trace, and its
+    // side trace then record the call f(MAX) rather than the interpreter enter f's tree.
+    const r = run(prog, { hotloop: 2, hotexit: 1, loopunroll: 0 });
     expect(r.out).toBe(runWithoutJit(prog));
     expect(r.out).toBe("900 9007199254740994\n");
     const tree = r.jit.compiled.find((c) => c.tree.kind === "loop")!.tree;

@@ -19,7 +19,7 @@ import {
 } from "./support";
 
 /** Largest array range() builds (beyond this V8 fails with an opaque RangeError). */
-const MAX_RANGE_LENGTH = 2 ** 30;
+export const MAX_RANGE_LENGTH = 2 ** 30;
 
 function requireArray(v: Value, message: string): Value[] {
   if (!(v instanceof RArray)) fail(message);
@@ -158,6 +158,20 @@ function range(args: Value[]): Value[] {
     for (let i = 0; i < count; i++) out[i] = intFromBig(BigInt(start) + BigInt(step) * BigInt(i));
   }
   return out;
+}
+
+/**
+ * FORRANGE's counted form of `for x in range(first[, second])`: [start, stop] when range would
+ * be the ints start, start + 1, .., stop - 1 (one or two int bounds, not too many
+ * values), so the loop can count from start to stop without building the array; null
+ * when the builtin itself must run (a float or bigint bound, a step, or its error).
+ */
+export function countedRange(argc: number, first: Value, second: Value): [number, number] | null {
+  if (argc !== 1 && argc !== 2) return null;
+  const start = argc === 2 ? first : 0;
+  const stop = argc === 2 ? second : first;
+  if (typeof start !== "number" || typeof stop !== "number" || stop - start > MAX_RANGE_LENGTH) return null;
+  return [start, stop];
 }
 
 function rangeLength(start: bigint, stop: bigint, step: bigint): number {

@@ -1,0 +1,168 @@
+// Trace shapes of loops inside hot loops: `for x in range(..)` counted without an array
+// (FORRANGE), `for` loops starting inside traces (FORPREP), a side trace re-entering its
+// own tree from the start when it replaced an array the root walks, and short loops in
+// called functions unrolled into the caller's trace (loopunroll), with the budget that
+// bounds how many side traces a growing trip count can grow.
+
+import { describe, expect, it } from "vitest";
+import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
+import { printTrace } from "../../src/ir/printer";
+import { IrOp } from "../../src/ir/ops";
+
+const NESTED_RANGES = `
+func f(n) {
+    mut total := 0
+    for i in range(n) {
+        for j in range(1, 20) {
+            total += i * j % 7
+        }
+    }
+    return total
+}
+print(f(3000))
+`;
+
+/** The outer loop walks a new array each time round: the inner tree's root took a handle of the old one. */
+const NESTED_ARRAYS = `
+func f(xs, n) {
+    mut total := 0
+    for i in range(n) {
+        for x in xs {
+            total += x * i % 7
+        }
+    }
+    return total
+}
+print(f([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 3000))
+`;
+
+const DOT = `
+func dot(a, b) {
+    mut s := 0.0
+    mut k := 0
+    while k < len(a) {
+        s = s + a[k] * b[k]
+        k += 1
+    }
+    return s
+}
+let u := [1.0, 2.0, 3.0, 4.0]
+mut total := 0.0
+for i in range(5000) {
+    let v := [to_float(i), 1.0, 2.0, 3.0]
+    total = total + dot(u, v)
+}
+print(total)
+`;
+
+/** tri(n) loops n times; the caller's loop asks for n growing from 0 to 39. */
+const GROWING = `
+func tri(n) {
+    mut s := 0
+    for k in range(n) {
+        s += k
+    }
+    return s
+}
+mut g := 0
+for i in range(800) {
+    g += tri(i / 20)
+}
+print(g)
+`;
+
+const exitsOver = (r: ReturnType<typeof run>, count: number) => summaryOf(r).exits.filter((e) => e.count > count);
+
+describe("for loops over ranges and arrays inside loops", () => {
+  it("range(..) counts without building an array: the inner loop's tree and one side trace around the outer loop that loops back into it", () => {
+    const r = run(NESTED_RANGES);
+    expect(r.out).toBe(runWithoutJit(NESTED_RANGES));
+    const roots = tracesOf(r, "root");
+    const sides = tracesOf(r, "side");
+    expect(roots).toHaveLength(1);
+    expect(sides).toHaveLength(1);
+    expect(sides[0].link).toBe(String(roots[0].id));
+    expect(summaryOf(r).aborts).toEqual([]);
+    // 3000 outer iterations, and no exit taken more than the side trace's threshold.
+    expect(exitsOver(r, 20)).toEqual([]);
+    // No call of range in any trace: the bounds are ints the loop counts between.
+    for (const c of r.jit.compiled) for (const t of c.tree.traces) expect(printTrace(t.trace)).not.toMatch(/CALLH/);
+  });
+
+  it("a range rebound to a user function is called instead", () => {
+    const own = "func range(a, b) {\n    mut out := []\n    mut k := a\n    while k < b {\n        out = push(out, k)\n        k += 1\n    }\n    return out\n}\n";
+    const src = own + NESTED_RANGES.replace("range(n)", "range(0, n)").replace("range(1, 20)", "range(1, 5)");
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    // The recordings go into the user's range (lines 1-9) instead of counting: there they
+    // stop (an inlined function returning an array is not traced yet).
+    expect(r.events.some((e) => e.event === "abort" && Number(e.line) <= 9 && /returning an array/.test(String(e.detail)))).toBe(true);
+  });
+
+  it("a side trace that starts the walk of an array the root took a handle of re-enters its own tree from the start", () => {
+    const r = run(NESTED_ARRAYS);
+    expect(r.out).toBe(runWithoutJit(NESTED_ARRAYS));
+    const roots = tracesOf(r, "root");
+    const sides = tracesOf(r, "side");
+    expect(roots).toHaveLength(1);
+    expect(sides).toHaveLength(1);
+    // The link names the tree the trace tail-calls: its own, through the tree's start.
+    expect(sides[0].link).toBe(String(roots[0].id));
+    expect(exitsOver(r, 20)).toEqual([]);
+    // FORPREP in the side trace: the array gains a holder (the loop walks a snapshot).
+    const side = r.jit.compiled[0].tree.traces.find((t) => t.id === sides[0].id)!;
+    expect(printTrace(side.trace)).toMatch(/CALLH\s+share_obj/);
+    // The side trace takes the new array's handle (from JS) and passes it to the tree's
+    // start, which would otherwise ask JS again: one handle taken per outer iteration.
+    const twice = run(NESTED_ARRAYS.replace("3000", "6000"));
+    expect(twice.jit.heap.takes - r.jit.heap.takes).toBeLessThanOrEqual(3000 + 10);
+  });
+});
+
+describe("short loops in called functions (loopunroll)", () => {
+  it("dot over 4 elements unrolls into the caller's loop trace: one trace, no exit taken per call", () => {
+    const r = run(DOT);
+    expect(r.out).toBe(runWithoutJit(DOT));
+    const roots = tracesOf(r, "root");
+    expect(roots).toHaveLength(1);
+    expect(roots[0].line).toBe(14); // the caller's loop, not dot's
+    const unrolls = r.events.filter((e) => e.event === "unroll");
+    expect(unrolls).toEqual([expect.objectContaining({ trace: roots[0].id, line: 6, iterations: 4 })]);
+    expect(exitsOver(r, 20)).toEqual([]);
+    // The trace reads the 4 elements of each array and compares k with len 5 times.
+    const root = r.jit.compiled.find((c) => c.tree.root.id === roots[0].id)!.tree.root.trace;
+    let loads = 0;
+    for (let ref = 1; ref < root.end; ref++) if (root.op[ref] === IrOp.PAGET || root.op[ref] === IrOp.AGET) loads++;
+    expect(loads).toBeGreaterThanOrEqual(4);
+  });
+
+  it("loopunroll=0 leaves the loop to its own tree: the caller's recording aborts (inner_loop) and every call exits dot's tree", () => {
+    const r = run(DOT, { loopunroll: 0 });
+    expect(r.out).toBe(runWithoutJit(DOT));
+    expect(summaryOf(r).aborts).toContainEqual(expect.objectContaining({ reason: "inner_loop" }));
+    expect(r.events.filter((e) => e.event === "unroll")).toEqual([]);
+    expect(exitsOver(r, 1000).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a loop longer than the budget aborts the caller's recording with the budget named", () => {
+    const src = GROWING.replace("tri(i / 20)", "tri(100)");
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const aborts = r.events.filter((e) => e.event === "abort" && e.reason === "inner_loop");
+    expect(aborts.length).toBeGreaterThan(0);
+    expect(String(aborts[0].detail)).toMatch(/15 iterations left to unroll \(loopunroll\)/);
+  });
+
+  it("side traces share the budget with their ancestors: a trip count growing one by one grows a bounded chain", () => {
+    const r = run(GROWING);
+    expect(r.out).toBe(runWithoutJit(GROWING));
+    const roots = tracesOf(r, "root").filter((t) => t.line === 11);
+    expect(roots).toHaveLength(1);
+    const chain = tracesOf(r, "side").filter((t) => t.link === String(roots[0].id));
+    // Without the shared budget every new count (up to 39) grew one more side trace.
+    expect(chain.length).toBeGreaterThan(0);
+    expect(chain.length).toBeLessThanOrEqual(15);
+    const unrolled = r.events.filter((e) => e.event === "unroll").reduce((n, e) => n + Number(e.iterations), 0);
+    expect(unrolled).toBeLessThanOrEqual(15 * 2); // the caller's chain, and tri's own entry trace
+  });
+});
