@@ -190,12 +190,20 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     return t === IrType.ref;
   };
 
-  /** An AHANDLE of the array value `of` (as elem) that ran on the way to u's end: in u, or in an ancestor before the exit its child starts from. */
+  /**
+   * An AHANDLE of the array value `of` (as elem) that ran on the way to u's end: in u, or
+   * in an ancestor before the exit its child starts from. Not the root's before LOOP: an
+   * entry load there is the value the loop was entered with, which a loop-carried slot
+   * no longer holds in the body (the hoisted handles, of slots no iteration changes, are
+   * the `handles` a link passes anyway).
+   */
   const handleTakenOf = (u: TreeTrace, of: ValueSource, elem: number): { trace: TreeTrace; ref: Ref } | undefined => {
     let end = u.trace.end;
     for (let t: TreeTrace | null = u; t !== null; end = t.parent === null ? 0 : t.parent.trace.snapshots[t.parentExit].atRef, t = t.parent) {
       const tr = t.trace;
-      for (let r = FIRST_REF; r < end; r++) {
+      let start = FIRST_REF;
+      if (t.parent === null) while (start < end && tr.op[start] !== IrOp.LOOP) start++;
+      for (let r = start; r < end; r++) {
         if (tr.op[r] !== IrOp.AHANDLE || tr.b[r] !== elem) continue;
         const arr = tree.loadedFrom({ trace: t, ref: tr.a[r] });
         const same = "slot" in arr ? "slot" in of && arr.slot === of.slot : !("slot" in of) && arr.trace === of.trace && arr.ref === of.ref;
@@ -309,7 +317,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         return k < 0 ? -1 : slots.length + k;
       } : undefined,
       // A side trace's handle of an array still in the slot the root hoisted its handle
-      // for (hoisted slots keep their array for the whole tree: see LinkTarget.handleSlots).
+      // for (hoisted slots keep their array for the whole tree: see LinkTarget.pinnedSlots).
       heldHandle: u === tree.root ? undefined : (ref) => {
         const from = tree.loadedFrom({ trace: u, ref: trace.a[ref] });
         if (!("slot" in from)) return -1;

@@ -33,6 +33,8 @@ export interface TraceMeta {
    * worth a side trace. Absent when there are none.
    */
   entrySnap?: number;
+  /** Root loops assembled with a peeled iteration before LOOP (see pinnedSlots in assemble.ts). */
+  peeled?: boolean;
 }
 
 /**

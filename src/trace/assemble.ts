@@ -68,11 +68,10 @@ export interface LinkTarget {
   /** Side traces: the classes of the objects among those (their values at this trace's start). */
   inheritedClasses?: ReadonlyMap<number, RefClass>;
   /**
-   * Slots whose array the tree's root takes a handle of once, before LOOP: a side trace
-   * that changes one of them must not branch back into the loop (it would index the old
-   * array through the old handle); it exits instead.
+   * Slots a side trace must leave alone to branch back into the loop (pinnedSlots): one
+   * that changes one of them re-enters the tree from its start, or exits, instead.
    */
-  handleSlots?: ReadonlySet<number>;
+  pinnedSlots?: ReadonlySet<number>;
   returnType?: IrTypeName;
 }
 
@@ -228,7 +227,10 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
     // A peeled loop runs one iteration before LOOP; the loop body is a second copy,
     // whose CSE reuses what the first computed from values every iteration shares.
     const peeled = isLoop && peel ? newCopy() : null;
-    if (peeled !== null) replay(peeled);
+    if (peeled !== null) {
+      replay(peeled);
+      trace.meta.peeled = true;
+    }
     if (isLoop) {
       // The body's exits are its own (a side trace there branches back into the loop).
       if (peeled !== null) b.separateNextSnapshot();
@@ -245,7 +247,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[written], peeled === null ? NO_REF : peeled.map[written]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, link.headerClasses ?? new Map(), loadTypes, link.inherited ?? new Map(), link.inheritedClasses ?? new Map(), liveAtHeader, link.handleSlots)) {
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, link.headerClasses ?? new Map(), loadTypes, link.inherited ?? new Map(), link.inheritedClasses ?? new Map(), liveAtHeader, link.pinnedSlots)) {
       for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
       // A ref slot this side trace gives the tree: the class it leaves there (fits checked the others).
@@ -317,9 +319,9 @@ function variantBeforeLoop(trace: Trace, carried: ReadonlySet<number>): (ref: Re
 function fits(
   rec: RecordedTrace, headerTypes: ReadonlyMap<number, IrTypeName>, headerClasses: ReadonlyMap<number, RefClass>, loadTypes: ReadonlyMap<number, IrTypeName>,
   inherited: ReadonlyMap<number, IrTypeName>, inheritedClasses: ReadonlyMap<number, RefClass>, liveAtHeader: (slot: number) => boolean,
-  handleSlots: ReadonlySet<number> = new Set(),
+  pinnedSlots: ReadonlySet<number> = new Set(),
 ): boolean {
-  for (const slot of [...rec.written.keys(), ...inherited.keys()]) if (handleSlots.has(slot)) return false;
+  for (const slot of [...rec.written.keys(), ...inherited.keys()]) if (pinnedSlots.has(slot)) return false;
   // What the ancestors wrote and this trace leaves alone reaches the header too: it must
   // have the slot's type, or be a plain value the tree can start carrying.
   for (const [slot, type] of inherited) {
@@ -396,7 +398,25 @@ export interface HoistedHandle {
 
 const hoistedOf = new WeakMap<Trace, HoistedHandles>();
 
-/** The hoisted handles of a root loop trace (see LinkTarget.handleSlots), found once per trace. */
+/**
+ * The slots a side trace may not change and still branch back into the root's loop
+ * (LinkTarget.pinnedSlots): those whose array the root takes a handle of once, before
+ * LOOP (the body would index the old array through the old handle), and in a peeled
+ * loop every slot it loads and does not carry (the body reuses what the peeled
+ * iteration computed from their entry values: `i % 5` of an outer loop's i).
+ */
+export function pinnedSlots(trace: Trace): ReadonlySet<number> {
+  if (!trace.meta.peeled) return hoistedHandles(trace).slots;
+  const pinned = new Set(hoistedHandles(trace).slots);
+  const carried = new Set<Ref>();
+  for (const phi of trace.phis()) carried.add(trace.a[phi]);
+  for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {
+    if (trace.op[ref] === IrOp.SLOAD && !carried.has(ref)) pinned.add(trace.a[ref]);
+  }
+  return pinned;
+}
+
+/** The hoisted handles of a root loop trace (see pinnedSlots), found once per trace. */
 export function hoistedHandles(trace: Trace): HoistedHandles {
   let known = hoistedOf.get(trace);
   if (known === undefined) {

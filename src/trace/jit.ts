@@ -11,7 +11,7 @@ import { ProgramExit } from "../interp/errors";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { refClassOf } from "./record-kind";
-import { assemble, hoistedHandles, type LinkTarget } from "./assemble";
+import { assemble, hoistedHandles, pinnedSlots, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
@@ -365,7 +365,7 @@ export class TracingJit implements JitHook {
         }
       }
       const link: LinkTarget = tree.kind === "loop"
-        ? { headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, inheritedClasses, handleSlots: hoistedHandles(tree.root.trace).slots }
+        ? { headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, inheritedClasses, pinnedSlots: pinnedSlots(tree.root.trace) }
         : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
