@@ -11,6 +11,7 @@ import type { CodeWriter, ModuleBuilder, ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
 import { FIRST_REF, handleKind, type Ref, type Trace } from "../ir/trace";
 import { FLOAT_EPSILON } from "../interp/ops";
+import type { RefClass } from "../trace/recorder";
 import { AHANDLE_BATCH, ELEM_SHIFT, ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED } from "../interp/packed";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -65,8 +66,20 @@ export const TRACE_IMPORTS = {
   dset_s_int: [["externref", "externref", "f64"], ["i32"]],
   dset_s_float: [["externref", "externref", "f64"], ["i32"]],
   dset_s_bool: [["externref", "externref", "i32"], ["i32"]],
+  // `for` over a string's characters or a dict's keys: the iterator (a JS array of
+  // strings) or null, its length (NaN: not one), an element (null: out of range).
+  str_chars: [["externref"], ["externref"]],
+  dict_keys: [["externref"], ["externref"]],
+  list_len: [["externref"], ["f64"]],
+  list_get: [["externref", "f64"], ["externref"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
+
+/** The class of the object a helper returning a ref returns (when it does not refuse). */
+export const HELPER_RESULT_CLASS: Partial<Record<ImportName, RefClass>> = {
+  kstr: "string", sconcat: "string", tostr_int: "string", tostr_float: "string", tostr_bool: "string", aget_str: "string",
+  str_chars: "list", dict_keys: "list", list_get: "string",
+};
 
 const ELEMENT_SUFFIX: Readonly<Record<number, "int" | "float" | "bool">> = { [IrType.int]: "int", [IrType.float]: "float", [IrType.bool]: "bool" };
 

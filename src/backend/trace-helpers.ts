@@ -10,6 +10,7 @@ import { RArray, RDict, RFloat, RStruct, share, type Value } from "../interp/val
 import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
 import { cpCompare, cpLength } from "../interp/strings";
+import { iterationSource } from "../interp/access";
 import { HANDLE_FIELDS, HANDLE_SCRATCH, type ElemKind, type PackedHeap } from "../interp/packed";
 
 /**
@@ -159,6 +160,13 @@ export const traceHelpers = {
   share_obj(o: unknown): number {
     share(o as Value);
     return 1;
+  },
+  str_chars: (s: unknown): unknown => (typeof s === "string" ? iterationSource(s) : null),
+  dict_keys: (d: unknown): unknown => (d instanceof RDict ? iterationSource(d) : null),
+  list_len: (l: unknown): number => (Array.isArray(l) ? l.length : NaN),
+  list_get(l: unknown, i: number): unknown {
+    const v = Array.isArray(l) && i >= 0 && i < l.length ? (l[i] as unknown) : undefined;
+    return typeof v === "string" ? v : null;
   },
   aget_str(arr: unknown, i: number): unknown {
     const v = inBounds(arr, i) ? arr.at(i) : undefined;

@@ -86,11 +86,16 @@ export interface CompiledTree {
 /** Writes one record's slots back (the record starts at area[at]). */
 export type Restorer = (stack: Value[], base: number, area: Float64Array, at: number, refs: WebAssembly.Table) => void;
 
-/** The class an entry checks a ref slot for, by the slot's RefClass (generated stubs name it `REF.array`, ...); a string slot checks typeof. */
+/** The class an entry checks a ref slot for, by the slot's RefClass (generated stubs name it `REF.array`, ...); a string slot checks typeof, a list Array.isArray. */
 const REF_CLASS_OF = { array: RArray, dict: RDict, struct: RStruct } as const;
 
 function isOfClass(v: Value, refClass: RefClass): boolean {
-  return refClass === "string" ? typeof v === "string" : v instanceof REF_CLASS_OF[refClass];
+  return refClass === "string" ? typeof v === "string" : refClass === "list" ? Array.isArray(v) : v instanceof REF_CLASS_OF[refClass];
+}
+
+/** isOfClass as the JS text of a generated stub's check that v is not of the class. */
+function notOfClassText(v: string, refClass: RefClass): string {
+  return refClass === "string" ? `typeof ${v} !== "string"` : refClass === "list" ? `!Array.isArray(${v})` : `!(${v} instanceof REF.${refClass})`;
 }
 
 /** Where a slot lives, as JS text (places go through the tree's places array). */
@@ -220,7 +225,7 @@ function entryStub(shape: EntryShape, fn: CompiledTree["fn"], shared: SharedRunt
         args.push(`(v${i} ? 1 : 0)`);
         break;
       case "ref":
-        lines.push(refClass === "string" ? `if (typeof v${i} !== "string") return null;` : `if (!(v${i} instanceof REF.${refClass})) return null;`);
+        lines.push(`if (${notOfClassText(`v${i}`, refClass)}) return null;`);
         args.push(`v${i}`);
         break;
       default:

@@ -115,19 +115,24 @@ export class DataRecorder {
   }
 
   /**
-   * FORPREP it src of a count or an array: the iterator register takes it, the position
-   * starts at 0. The array gains a holder for the loop (the interpreter's hold is
-   * counted and given back at the loop's end; the trace's share stays: always safe).
+   * FORPREP it src of a count, an array, a string or a dict: the iterator register takes
+   * the count or the array, or a JS array of the string's characters or the dict's keys
+   * (a "list", made by a helper as the interpreter makes it); the position starts at 0.
+   * The array gains a holder for the loop (the interpreter's hold is counted and given
+   * back at the loop's end; the trace's share stays: always safe).
    */
   forPrep(pc: number, it: number, src: number): number {
     const { stack, base } = this.core;
     const source = stack[base + src];
-    const ref = this.core.read(src);
+    let ref = this.core.read(src);
     if (source instanceof RArray) {
       if (this.virtuals.has(ref)) throw new TraceAbort("nyi_value", "a for loop over an array made in the trace");
       this.core.callHelper("share_obj", "none", [ref]);
+    } else if (typeof source === "string" || source instanceof RDict) {
+      if (this.core.typeOfRef(ref) !== "ref" || this.virtuals.has(ref)) throw new TraceAbort("nyi_value", "a for loop over a string or dict the trace cannot pass on");
+      ref = this.core.callHelper(typeof source === "string" ? "str_chars" : "dict_keys", "ref", [ref]);
     } else if (typeof source !== "number" || this.core.typeOfRef(ref) !== "int") {
-      throw new TraceAbort("nyi_value", "a for loop over something other than a count or an array");
+      throw new TraceAbort("nyi_value", "a for loop over something other than a count, an array, a string or a dict");
     }
     this.core.write(it, ref, iterationSource(source) as Value);
     this.core.write(it + 1, this.core.constant("int", 0), 0);
@@ -152,8 +157,12 @@ export class DataRecorder {
     } else if (source instanceof RArray) {
       more = position < source.length;
       limit = this.arrayLength(src, source);
+    } else if (Array.isArray(source)) {
+      // A string's characters or a dict's keys (strings): through helpers.
+      more = position < source.length;
+      limit = this.core.callHelper("list_len", "int", [src]);
     } else {
-      throw new TraceAbort("nyi_value", "a for loop over something other than a count or an array");
+      throw new TraceAbort("nyi_value", "a for loop over something other than a count, an array, a string or a dict");
     }
     const before = this.core.snapshot();
     const cond = this.core.emit("LT", "bool", [pos, limit]);
@@ -161,7 +170,10 @@ export class DataRecorder {
     if (!more) return pc + 4;
     let value: Value = position;
     let valueRef = pos;
-    if (source instanceof RArray) {
+    if (Array.isArray(source)) {
+      value = source[position] as Value;
+      valueRef = this.core.callHelper("list_get", "ref", [src, pos]);
+    } else if (source instanceof RArray) {
       value = source.at(position);
       const kind = kindOf(value);
       if (kind === "ref") throw new TraceAbort("nyi_value", "a for loop over an array of arrays");

@@ -13,13 +13,16 @@ export function kindOf(v: Value): Kind {
   if (typeof v === "number") return "int";
   if (v instanceof RFloat) return "float";
   if (typeof v === "boolean") return "bool";
-  if (v instanceof RArray || v instanceof RDict || v instanceof RStruct || typeof v === "string") return "ref";
+  if (v instanceof RArray || v instanceof RDict || v instanceof RStruct || typeof v === "string" || Array.isArray(v)) return "ref";
   throw new TraceAbort("nyi_value", `a ${describe(v)} value`);
 }
 
-/** The class of a ref-kind value, as entries check it (RefClass). */
-export function refClassOf(v: Value): "array" | "dict" | "struct" | "string" {
-  return v instanceof RDict ? "dict" : v instanceof RStruct ? "struct" : typeof v === "string" ? "string" : "array";
+/**
+ * The class of a ref-kind value, as entries check it (RefClass). A JS array ("list") is
+ * only ever a `for` loop's iterator over a string's characters or a dict's keys.
+ */
+export function refClassOf(v: Value): "array" | "dict" | "struct" | "string" | "list" {
+  return v instanceof RDict ? "dict" : v instanceof RStruct ? "struct" : typeof v === "string" ? "string" : Array.isArray(v) ? "list" : "array";
 }
 
 export function describe(v: Value): string {

@@ -57,8 +57,8 @@ export interface RecOp {
   hoistSnap?: number;
 }
 
-/** Which kind of object a ref-typed entry slot must hold. */
-export type RefClass = "array" | "dict" | "struct" | "string";
+/** Which kind of object a ref-typed entry slot must hold ("list": a JS array of strings, a for loop's iterator over a string or a dict's keys). */
+export type RefClass = "array" | "dict" | "struct" | "string" | "list";
 
 /** One frame of a snapshot, outermost first. */
 export interface RecFrameState {

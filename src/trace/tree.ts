@@ -15,6 +15,7 @@ import type { FunctionProto } from "../interp/bytecode";
 import { IR_TYPE_NAMES, IrOp, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
 import type { AssembledTrace, TraceEnd } from "./assemble";
+import { HELPER_RESULT_CLASS, type ImportName } from "../backend/emit-body";
 import { EXT_SLOT_BASE, type IdentityCheck, type Place, type RefClass } from "./recorder";
 
 export interface TreeTrace {
@@ -249,10 +250,12 @@ export class Tree {
     return src;
   }
 
-  /** The class of the object a ref value holds, when known: read from a tree slot unchanged. */
+  /** The class of the object a ref value holds, when known: read from a tree slot unchanged, or a helper's result. */
   classOfValue(src: ValueSource): RefClass | undefined {
     const from = this.loadedFrom(src);
-    return "slot" in from ? (this.refClasses.get(from.slot) ?? "array") : undefined;
+    if ("slot" in from) return this.refClasses.get(from.slot) ?? "array";
+    const tr = from.trace.trace;
+    return tr.op[from.ref] === IrOp.CALLH ? HELPER_RESULT_CLASS[tr.helpers[tr.a[from.ref]] as ImportName] : undefined;
   }
 
   /** What an exit writes back, in slot order (shared: do not modify). */

@@ -1,5 +1,6 @@
 // Trace shapes of loops inside hot loops: `for x in range(..)` counted without an array
-// (FORRANGE), `for` loops starting inside traces (FORPREP), a side trace re-entering its
+// (FORRANGE), `for` loops starting inside traces (FORPREP), over strings and dict keys
+// (through helpers), a side trace re-entering its
 // own tree from the start when it replaced an array the root walks, and short loops in
 // called functions unrolled into the caller's trace (loopunroll), with the budget that
 // bounds how many side traces a growing trip count can grow.
@@ -116,6 +117,43 @@ describe("for loops over ranges and arrays inside loops", () => {
     // start, which would otherwise ask JS again: one handle taken per outer iteration.
     const twice = run(NESTED_ARRAYS.replace("3000", "6000"));
     expect(twice.jit.heap.takes - r.jit.heap.takes).toBeLessThanOrEqual(3000 + 10);
+  });
+});
+
+describe("for loops over strings and dict keys", () => {
+  const src = `
+func f(s, d, n) {
+    mut hits := 0
+    mut total := 0
+    for r in range(n) {
+        for ch in s {
+            if ch == "o" {
+                hits += 1
+            }
+        }
+        for k in d {
+            total += d[k]
+        }
+    }
+    return [hits, total]
+}
+print(f("hello world, o", {"a": 1, "b": 2, "c": 3}, 2000))
+`;
+
+  it("iterate through helpers (the iterator is a JS array: class list): trees whose side traces link back", () => {
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    // Only the outer loop's own recording stops, at its inner loops (their trees cover it).
+    expect(summaryOf(r).aborts.map((a) => a.reason)).toEqual(["inner_loop"]);
+    const roots = tracesOf(r, "root");
+    expect(roots).toHaveLength(2); // the character loop and the key loop
+    const rootIds = new Set(roots.map((t) => String(t.id)));
+    for (const side of tracesOf(r, "side")) expect(rootIds.has(String(side.link))).toBe(true);
+    // 2000 outer iterations; the key loop's exit waits for the character loop's tree
+    // (its first side-trace attempts run into that loop) a few dozen times at most.
+    expect(exitsOver(r, 60)).toEqual([]);
+    const helpers = r.jit.compiled.flatMap((c) => c.tree.traces.map((t) => printTrace(t.trace))).join("\n");
+    for (const name of ["str_chars", "dict_keys", "list_len", "list_get"]) expect(helpers).toContain(name);
   });
 });
 
