@@ -191,6 +191,12 @@ export interface BodyContext {
   local: Int32Array;
   /** Emit the call of a helper (see importHelpers, tableHelpers). */
   callHelper: HelperCaller;
+  /**
+   * The module's import of the string constants table (SharedRuntime.strings: entry i is
+   * the pooled constant i): kstr becomes a table.get instead of a call of JS. Without
+   * it (single-trace modules in the tests) kstr calls its helper.
+   */
+  stringTable?: number;
   /** An f64 local for helper results before their refusal check. */
   scratchF64: number;
   /** Push the value of ref (a non-constant SLOAD is the caller's to resolve). */
@@ -499,6 +505,10 @@ export function emitBody(ctx: BodyContext): void {
         break;
       }
       case IrOp.CALLH: {
+        if (ctx.stringTable !== undefined && trace.helpers[a] === "kstr" && trace.op[b] === IrOp.KINT) {
+          w.i32_const(trace.numConsts[trace.a[b]]).table_get(ctx.stringTable).local_set(local[ref]);
+          break;
+        }
         for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);
         callHelper(trace.helpers[a] as ImportName);
         const t = trace.type[ref];

@@ -114,6 +114,10 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   const memory = mod.importMemory("rt", "mem", { min: 1 });
   const refTable = mod.importTable("rt", "refs", { element: "externref", min: 1 });
   const fnTable = mod.importTable("rt", "fns", { element: "funcref", min: 1 });
+  // String constants come from the shared table (as large as the pooled constants the
+  // traces use: instantiation fails, rather than reading null, if it were smaller).
+  const strings = stringConstantsUsed(tree);
+  const stringTable = strings > 0 ? mod.importTable("rt", "strs", { element: "externref", min: strings }) : undefined;
   void memory;
 
   const slots = [...tree.slots.keys()].sort((x, y) => x - y);
@@ -310,7 +314,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       return false;
     };
     const ctx: BodyContext = {
-      w, trace, local, callHelper, scratchF64,
+      w, trace, local, callHelper, scratchF64, stringTable,
       allocLocal: u === tree.root ? allocLocal : undefined,
       handleParam: u === tree.root ? (ref) => {
         const k = handles.findIndex((h) => h.ref === ref);
@@ -531,6 +535,18 @@ function addJsEntry(mod: ModuleBuilder, tree: Tree, slots: readonly number[], na
 }
 
 /** The parameter types of a tree's function: its slots (ints as f64), then its handle parameters. */
+/** One more than the largest string-constant index (kstr) the tree's traces use; 0 for none. */
+function stringConstantsUsed(tree: Tree): number {
+  let n = 0;
+  for (const t of tree.traces) {
+    const tr = t.trace;
+    for (let r = FIRST_REF; r < tr.end; r++) {
+      if (tr.op[r] === IrOp.CALLH && tr.helpers[tr.a[r]] === "kstr" && tr.op[tr.b[r]] === IrOp.KINT) n = Math.max(n, tr.numConsts[tr.a[tr.b[r]]] + 1);
+    }
+  }
+  return n;
+}
+
 function treeParamTypes(tree: Tree): ValType[] {
   const slots = [...tree.slots.keys()].sort((x, y) => x - y);
   return [...slots.map((s) => abiType(TYPE_CODE[tree.slots.get(s)!])), ...handleParams(tree).map((): ValType => "i32")];

@@ -20,6 +20,14 @@ import { HANDLE_FIELDS, HANDLE_SCRATCH, type ElemKind, type PackedHeap } from ".
 const STRING_POOL: string[] = [];
 const STRING_INDEX = new Map<string, number>();
 
+/** Put every pooled string constant into the table (entry i: constant i), growing it as needed. */
+export function syncStringTable(table: WebAssembly.Table): void {
+  const from = table.length;
+  if (from >= STRING_POOL.length) return;
+  table.grow(STRING_POOL.length - from);
+  for (let i = from; i < STRING_POOL.length; i++) table.set(i, STRING_POOL[i]);
+}
+
 /** The pool index of string constant s (kstr(i) returns it). */
 export function internString(s: string): number {
   let i = STRING_INDEX.get(s);

@@ -29,6 +29,8 @@ export interface SharedRuntime {
   memory: WebAssembly.Memory;
   heap: PackedHeap;
   refs: WebAssembly.Table;
+  /** The string constants traces use (the kstr pool), for table.get (syncStringTable before instantiating). */
+  strings: WebAssembly.Table;
   /** Entry trees, loop trees that others link to, and the JS helpers (helperTable). */
   fns: WebAssembly.Table;
   helperTable: HelperTable;

@@ -22,7 +22,7 @@ import { EmitError } from "../backend/emit-trace";
 import { EXIT_STACK, emitTree, entrySignature, handleParams, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
-import { traceHelpersFor } from "../backend/trace-helpers";
+import { syncStringTable, traceHelpersFor } from "../backend/trace-helpers";
 import { HelperTable } from "../backend/helper-table";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
 import { ExitSites, applyExits, installEntry, readSlot, type CompiledTree, type SharedRuntime } from "../deopt/exits";
@@ -88,6 +88,7 @@ export class TracingJit implements JitHook {
         memory: heap.memory,
         heap,
         refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
+        strings: new WebAssembly.Table({ element: "externref", initial: 0 }),
         fns,
         helperTable: new HelperTable(fns, traceHelpersFor(heap), () => this.newTableSlot()),
         sites: new ExitSites(this.params.hotstub),
@@ -560,7 +561,8 @@ export class TracingJit implements JitHook {
       });
       if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
       const module = new WebAssembly.Module(emitted.bytes);
-      instance = new WebAssembly.Instance(module, { rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns } });
+      syncStringTable(this.shared.strings);
+      instance = new WebAssembly.Instance(module, { rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns, strs: this.shared.strings } });
     } catch (e) {
       tree.passHandles = installedPasses;
       throw e;

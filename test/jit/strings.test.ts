@@ -1,5 +1,6 @@
 // Trace-shape tests for strings in traces: concatenation, to_string and constants go
-// through helpers (CALLH returning a ref), a string is carried around the loop in a
+// through helpers (CALLH returning a ref; a constant is a table.get of the shared table
+// of pooled constants in the tree's module), a string is carried around the loop in a
 // PHI, the entry checks a string slot's type, and an exit writes a live string back.
 
 import { readFileSync } from "node:fs";
@@ -9,6 +10,35 @@ import { printTrace } from "../../src/ir/printer";
 import { validateWasm } from "../../src/backend/binaryen-tools";
 
 describe("strings in traces", () => {
+  it("string constants come from the shared table (table.get), not a call of JS, and stay exact", () => {
+    const src = `
+func f(n) {
+    mut s := ""
+    mut c := 0
+    for i in range(n) {
+        if i % 2 == 0 {
+            s = "even"
+        } else {
+            s = "odd"
+        }
+        c += len(s)
+    }
+    return [c, s]
+}
+print(f(3000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    // The IR keeps its kstr (the reference interpreter calls it); the tree's module imports
+    // the table and reads the constants from it.
+    for (const c of r.jit.compiled) {
+      if (!printTrace(c.tree.root.trace).includes("kstr")) continue;
+      const imports = WebAssembly.Module.imports(new WebAssembly.Module(c.bytes));
+      expect(imports).toContainEqual({ module: "rt", name: "strs", kind: "table" });
+    }
+    expect(r.jit.compiled.some((c) => printTrace(c.tree.root.trace).includes("kstr"))).toBe(true);
+  });
+
   it("s = s + to_string(i) is one loop trace: two helper calls an iteration, the string carried in a PHI", () => {
     const src = `
 func build(n) {
