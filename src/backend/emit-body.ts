@@ -204,7 +204,7 @@ export interface BodyContext {
   /** With the failure condition (i32) on the stack: leave through ref's snapshot. */
   exitIf(ref: Ref): void;
   /** EXIT: leave through snapshot snap unconditionally. */
-  exitTo(snap: number): void;
+  exitTo(snap: number, guard: Ref): void;
   /** LOOP: open the loop. */
   loop(): void;
   /** CALLT ref: call an entry trace and leave the result in ref's local. */
@@ -609,7 +609,7 @@ export function emitBody(ctx: BodyContext): void {
       case IrOp.NOT: get(a); w.i32_eqz().local_set(local[ref]); break;
       case IrOp.GUARD_TRUE: get(a); w.i32_eqz(); exitIf(ref); break;
       case IrOp.GUARD_FALSE: get(a); exitIf(ref); break;
-      case IrOp.EXIT: ctx.exitTo(trace.snap[ref]); break;
+      case IrOp.EXIT: ctx.exitTo(trace.snap[ref], ref); break;
       default:
         throw new EmitError(`the wasm backend does not handle ${IR_OP_NAMES[op]} yet`);
     }

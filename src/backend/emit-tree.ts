@@ -217,6 +217,9 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     return undefined;
   };
 
+  /** Side traces already emitted (each once: see exitTo). */
+  const emittedSides = new Set<TreeTrace>();
+
   const emitUnit = (u: TreeTrace): void => {
     const trace = u.trace;
     const local = new Int32Array(trace.end).fill(-1);
@@ -228,7 +231,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
      * Write the exit record of snapshot snapId (kind: RECORD_*): the values that are not
      * tree slots here; the exit tail function it tail-calls stores the rest and returns status 1.
      */
-    const writeRecord = (snapId: number, kind: number): void => {
+    const writeRecord = (snapId: number, kind: number, guard: Ref): void => {
       const layout = tree.exitLayout(u, snapId);
       w.i32_const(0).i32_load(EXIT_STACK.top).local_set(recordTop);
       let k = EXIT_STACK.header + slots.length;
@@ -240,20 +243,27 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         }
       }
       w.i32_const(0).local_get(recordTop).i32_const(8 * k).i32_add().i32_store(EXIT_STACK.top);
-      w.i32_const(opts.exitSite({ trace: u, snap: snapId, kind, length: k, slotOrder: slots, layout })).local_get(recordTop);
+      w.i32_const(opts.exitSite({ trace: u, snap: snapId, guard, kind, length: k, slotOrder: slots, layout })).local_get(recordTop);
       for (const slot of slots) w.local_get(slotLocal.get(slot)!);
       w.return_call(tailIndex);
       maxRecordBytes = Math.max(maxRecordBytes, 8 * k);
       maxRecordRefs = Math.max(maxRecordRefs, refs);
       guards++;
     };
-    /** Leave through snapshot snapId: into its side trace when there is one. */
-    const exitTo = (snapId: number): void => {
+    /**
+     * Leave through snapshot snapId at guard: into its side trace when there is one and
+     * this is the guard it grew from (or, not known, the first guard of the snapshot).
+     */
+    const exitTo = (snapId: number, guard: Ref): void => {
       // A hoisted AHANDLE refusing at entry always exits (the driver counts refusals).
       const refusal = tree.kind === "loop" && u === tree.root && loopLabel < 0 && snapId === hoistedHandles(trace).snap;
       const side = refusal ? undefined : u.sides.get(snapId);
-      if (side !== undefined) emitUnit(side);
-      else if (!(snapId === finalExit && link(snapId))) writeRecord(snapId, RECORD_EXIT);
+      if (side !== undefined && !emittedSides.has(side) && (side.parentGuard < 0 || side.parentGuard === guard)) {
+        emittedSides.add(side);
+        emitUnit(side);
+      } else if (!(snapId === finalExit && link(snapId))) {
+        writeRecord(snapId, RECORD_EXIT, guard);
+      }
     };
     const finalExit = u.end.kind === "exit" && trace.op[trace.end - 1] === IrOp.EXIT ? trace.snap[trace.end - 1] : -1;
     /** The final EXIT as a tail call of the loop tree at its pc, when one takes its values. */
@@ -332,7 +342,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       getLoad: (ref) => getSource(u.parent === null ? { slot: trace.a[ref] } : tree.startValue(u, trace.a[ref])),
       exitIf: (ref) => {
         w.if();
-        exitTo(trace.snap[ref]);
+        exitTo(trace.snap[ref], ref);
         w.end();
       },
       exitTo,
@@ -363,9 +373,9 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         w.local_tee(scratchI32()).if();
         // 2: the callee refused (too deep): the interpreter makes the call itself.
         w.local_get(scratchI32()).i32_const(2).i32_eq().if();
-        writeRecord(trace.snap[ref], RECORD_EXIT);
+        writeRecord(trace.snap[ref], RECORD_EXIT, ref);
         w.end();
-        writeRecord(trace.snap[ref], RECORD_CALL_PENDING);
+        writeRecord(trace.snap[ref], RECORD_CALL_PENDING, ref);
         w.end();
       },
     };

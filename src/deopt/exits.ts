@@ -45,6 +45,8 @@ export interface SharedRuntime {
 export interface ExitSite {
   trace: TreeTrace;
   snap: number;
+  /** The guard (or EXIT, CALLT) of trace that writes this record: several guards may share a snapshot. */
+  guard: number;
   /** RECORD_EXIT or RECORD_CALL_PENDING. */
   kind: number;
   /** The record's length in f64 words. */
@@ -334,6 +336,8 @@ function num(v: number): string {
 export interface AppliedExit {
   trace: TreeTrace;
   snap: number;
+  /** Which of the guards sharing the snapshot exited (ExitSite.guard). */
+  guard: number;
   /** Frames of the record, from its tree's root frame (depth in the interpreter's stack) up. */
   rootDepth: number;
   /** This record's site got its generated restorer (it had been left hotstub times). */
@@ -384,7 +388,7 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, base: number): Ap
     if (restore !== undefined) restore(stack, rootBase, area, at, shared.refs);
     else restoreGeneric(site, stack, rootBase, area, at, shared.refs);
     if (site.kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
-    applied.push({ trace: t, snap: snapId, rootDepth, madeRestorer: !hadRestorer && restore !== undefined });
+    applied.push({ trace: t, snap: snapId, guard: site.guard, rootDepth, madeRestorer: !hadRestorer && restore !== undefined });
   }
   return applied;
 }

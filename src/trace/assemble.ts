@@ -72,6 +72,14 @@ export interface LinkTarget {
    * that changes one of them re-enters the tree from its start, or exits, instead.
    */
   pinnedSlots?: ReadonlySet<number>;
+  /**
+   * The root is peeled and its body has no effects, so the body reuses the peeled
+   * iteration's memory loads (an array element, a length): a side trace that writes
+   * memory or calls out, or whose ancestors did (inheritedEffects), may not branch into
+   * the loop either.
+   */
+  effectsPinned?: boolean;
+  inheritedEffects?: boolean;
   returnType?: IrTypeName;
 }
 
@@ -247,7 +255,8 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
         if (loads.has(slot)) b.phi(loads.get(slot)!, map[written], peeled === null ? NO_REF : peeled.map[written]);
       }
       end = { kind: "loop", values: new Map() };
-    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && fits(rec, link.headerTypes, link.headerClasses ?? new Map(), loadTypes, link.inherited ?? new Map(), link.inheritedClasses ?? new Map(), liveAtHeader, link.pinnedSlots)) {
+    } else if (recEnd.kind === "loop" && link.headerTypes !== undefined && !(link.effectsPinned && (link.inheritedEffects || hasEffects(trace)))
+      && fits(rec, link.headerTypes, link.headerClasses ?? new Map(), loadTypes, link.inherited ?? new Map(), link.inheritedClasses ?? new Map(), liveAtHeader, link.pinnedSlots)) {
       for (const [slot, r] of rec.written) if (liveAtHeader(slot)) escapes(r, "is live at the loop header");
       end = { kind: "loop", values: new Map([...rec.written].filter(([slot]) => liveAtHeader(slot)).map(([slot, r]) => [slot, map[r]])) };
       // A ref slot this side trace gives the tree: the class it leaves there (fits checked the others).
@@ -293,6 +302,12 @@ function unitStep(rec: RecordedTrace, slot: number, ref: number): number {
   if (isEntry(x) && Math.abs(constant(y)) === 1) k = constant(y);
   else if (o.op === "ADD" && isEntry(y) && Math.abs(constant(x)) === 1) k = constant(x);
   return o.op === "SUB" ? -k : k;
+}
+
+/** Whether a trace writes memory or calls out (a store, a push, an effectful helper, a call). */
+export function hasEffects(trace: Trace): boolean {
+  for (let ref = FIRST_REF; ref < trace.end; ref++) if (hasSideEffect(trace.op[ref] as IrOpcode)) return true;
+  return false;
 }
 
 /**

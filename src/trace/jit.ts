@@ -11,7 +11,7 @@ import { ProgramExit } from "../interp/errors";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
 import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { refClassOf } from "./record-kind";
-import { assemble, hoistedHandles, pinnedSlots, type LinkTarget } from "./assemble";
+import { assemble, hasEffects, hoistedHandles, pinnedSlots, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
 import { TraceAbort, type AbortReason } from "./abort";
 import type { JitParams } from "./params";
@@ -236,7 +236,7 @@ export class TracingJit implements JitHook {
     }
     if (t.sides.has(last.snap) || t.exitCounts[last.snap] < this.params.hotexit) return left;
     if (t.sideAborts[last.snap] >= this.params.tryside || t.tree.traces.length > this.params.maxside) return left;
-    this.recordSide(rt, t, last.snap, last.rootDepth);
+    this.recordSide(rt, t, last.snap, last.rootDepth, last.guard);
     return left;
   }
 
@@ -314,7 +314,7 @@ export class TracingJit implements JitHook {
   }
 
   /** Grow a side trace from exit `snap` of t; the interpreter stands there now. */
-  private recordSide(rt: Runtime, parent: TreeTrace, snap: number, rootDepth: number): void {
+  private recordSide(rt: Runtime, parent: TreeTrace, snap: number, rootDepth: number, guard: number): void {
     const tree = parent.tree;
     const frames: { frame: Frame; fn: RFunction | null }[] = [];
     const s = parent.trace.snapshots[snap];
@@ -366,7 +366,11 @@ export class TracingJit implements JitHook {
         }
       }
       const link: LinkTarget = tree.kind === "loop"
-        ? { headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, inheritedClasses, pinnedSlots: pinnedSlots(tree.root.trace) }
+        ? {
+          headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, inheritedClasses, pinnedSlots: pinnedSlots(tree.root.trace),
+          effectsPinned: tree.root.trace.meta.peeled === true && !hasEffects(tree.root.trace),
+          inheritedEffects: ancestorsHaveEffects(parent),
+        }
         : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
@@ -381,6 +385,7 @@ export class TracingJit implements JitHook {
       if (fresh.length > 0) this.dropCallers(tree);
       const t = tree.add(id, asm, parent, snap, rec.written.keys());
       t.unrolled += rec.unrolled.length;
+      t.parentGuard = guard;
       // A side trace that ends by leaving (to another loop's tree, or types that do not
       // link) leaves there on purpose: that exit grows no side trace of its own.
       for (let r = FIRST_REF; r < t.trace.end; r++) if (t.trace.op[r] === IrOp.EXIT) t.sideAborts[t.trace.snap[r]] = this.params.tryside;
@@ -741,6 +746,12 @@ function hasCallT(tree: Tree): boolean {
  * adding it when `add` and nothing in the linker gives that variable another value; null
  * when it has none (and cannot have one).
  */
+/** Whether a side trace or one of its side-trace ancestors (not the root) writes memory or calls out. */
+function ancestorsHaveEffects(t: TreeTrace): boolean {
+  for (let cur: TreeTrace | null = t; cur !== null && cur.parent !== null; cur = cur.parent) if (hasEffects(cur.trace)) return true;
+  return false;
+}
+
 function ownCheck(linker: Tree, target: Tree, c: IdentityCheck, add: boolean): IdentityCheck | null {
   let slot = c.slot;
   if (slot >= EXT_SLOT_BASE) {

@@ -29,6 +29,12 @@ export interface TreeTrace {
   parent: TreeTrace | null;
   /** The parent's snapshot this side trace starts from. */
   parentExit: number;
+  /**
+   * The parent's guard whose exit grew this side trace (-1: not known). Guards with the
+   * same state share a snapshot; the side trace is emitted at this one alone, the others
+   * exit (inlined at every one, a chain of side traces doubled its code at each level).
+   */
+  parentGuard: number;
   /** Exit (snapshot id) -> the side trace grown from it. */
   sides: Map<number, TreeTrace>;
   exitCounts: Int32Array;
@@ -124,7 +130,7 @@ export class Tree {
     const slotsBefore = this.slots.size; // add() only adds slots: a new size is a change
     const known = new Set(this.slots.keys());
     const t: TreeTrace = {
-      id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, sides: new Map(), writes: new Set(writes),
+      id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, parentGuard: -1, sides: new Map(), writes: new Set(writes),
       exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
       unrolled: parent?.unrolled ?? 0,
     };

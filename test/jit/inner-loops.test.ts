@@ -157,6 +157,39 @@ print(f("hello world, o", {"a": 1, "b": 2, "c": 3}, 2000))
   });
 });
 
+describe("side traces off shared snapshots", () => {
+  it("a side trace is emitted once, at the guard whose exit grew it: a chain of them grows the tree's code linearly", () => {
+    // The key loop's three guards (the list's length, the loop test, the element) share
+    // a snapshot; the dict gains a key every 25 calls, growing a chain of side traces.
+    const src = `
+mut d := {"k": 1}
+func f(r) {
+    mut n := 0
+    for k in d {
+        n += d[k]
+    }
+    if r % 25 == 2 {
+        d["k" + str(r)] = 2
+    }
+    return n
+}
+mut t := 0
+for r in range(300) {
+    t += f(r)
+}
+print(t)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const sides = tracesOf(r, "side");
+    expect(sides.length).toBeGreaterThanOrEqual(5);
+    // Inlined at every guard of the snapshot, the code doubled per side trace (1.5 MB
+    // for the tenth); once each, every side trace adds about the same few KB.
+    const largest = Math.max(...r.jit.compiled.map((c) => c.bytes.length));
+    expect(largest).toBeLessThan(4000 * (sides.length + 2));
+  });
+});
+
 describe("short loops in called functions (loopunroll)", () => {
   it("dot over 4 elements unrolls into the caller's loop trace: one trace, no exit taken per call", () => {
     const r = run(DOT);
