@@ -75,6 +75,11 @@ export const TRACE_IMPORTS = {
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 
+/** The pool index of the string constant a `CALLH kstr` of a constant index loads; -1 for any other instruction. */
+export function stringConstantIndex(trace: Trace, ref: Ref): number {
+  return trace.op[ref] === IrOp.CALLH && trace.helpers[trace.a[ref]] === "kstr" && trace.op[trace.b[ref]] === IrOp.KINT ? trace.numConsts[trace.a[trace.b[ref]]] : -1;
+}
+
 /** The class of the object a helper returning a ref returns (when it does not refuse). */
 export const HELPER_RESULT_CLASS: Partial<Record<ImportName, RefClass>> = {
   kstr: "string", sconcat: "string", tostr_int: "string", tostr_float: "string", tostr_bool: "string", aget_str: "string",
@@ -505,8 +510,9 @@ export function emitBody(ctx: BodyContext): void {
         break;
       }
       case IrOp.CALLH: {
-        if (ctx.stringTable !== undefined && trace.helpers[a] === "kstr" && trace.op[b] === IrOp.KINT) {
-          w.i32_const(trace.numConsts[trace.a[b]]).table_get(ctx.stringTable).local_set(local[ref]);
+        const constant = ctx.stringTable === undefined ? -1 : stringConstantIndex(trace, ref);
+        if (constant >= 0) {
+          w.i32_const(constant).table_get(ctx.stringTable!).local_set(local[ref]);
           break;
         }
         for (const operand of [b, trace.c[ref], trace.d[ref]]) if (operand !== 0) getAbi(operand);

@@ -32,7 +32,7 @@
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
 import { IrOp, IrType } from "../ir/ops";
 import { FIRST_REF, type Ref } from "../ir/trace";
-import { EmitError, abiType, emitBody, getValue, needsLocal, tableHelpers, valType, type BodyContext, type ImportName } from "./emit-body";
+import { EmitError, abiType, emitBody, stringConstantIndex, getValue, needsLocal, tableHelpers, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
 import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
 import { hoistedHandles } from "../trace/assemble";
@@ -550,9 +550,7 @@ function stringConstantsUsed(tree: Tree): number {
   let n = 0;
   for (const t of tree.traces) {
     const tr = t.trace;
-    for (let r = FIRST_REF; r < tr.end; r++) {
-      if (tr.op[r] === IrOp.CALLH && tr.helpers[tr.a[r]] === "kstr" && tr.op[tr.b[r]] === IrOp.KINT) n = Math.max(n, tr.numConsts[tr.a[tr.b[r]]] + 1);
-    }
+    for (let r = FIRST_REF; r < tr.end; r++) n = Math.max(n, stringConstantIndex(tr, r) + 1);
   }
   return n;
 }

@@ -280,8 +280,7 @@ export class TracingJit implements JitHook {
         if (type === "none") throw new TraceAbort("nyi_value", "a function called with an argument that is not a number or bool");
         asm.loadTypes.set(slot, asm.loadTypes.get(slot) ?? type);
       });
-      const t = tree.add(id, asm, null, -1, rec.written.keys());
-      t.unrolled = rec.unrolled.length;
+      const t = tree.add(id, asm, null, -1, rec.written.keys(), rec.unrolled.length);
       if (mode.kind === "entry") this.tableSlot(proto);
       this.compile(tree);
       this.nextTraceId++;
@@ -383,9 +382,7 @@ export class TracingJit implements JitHook {
       // Trees that call this entry tree natively copied its checks when they were
       // recorded: with new ones they would skip them, so they go (and are recorded again).
       if (fresh.length > 0) this.dropCallers(tree);
-      const t = tree.add(id, asm, parent, snap, rec.written.keys());
-      t.unrolled += rec.unrolled.length;
-      t.parentGuard = guard;
+      const t = tree.add(id, asm, parent, snap, rec.written.keys(), rec.unrolled.length, guard);
       // A side trace that ends by leaving (to another loop's tree, or types that do not
       // link) leaves there on purpose: that exit grows no side trace of its own.
       for (let r = FIRST_REF; r < t.trace.end; r++) if (t.trace.op[r] === IrOp.EXIT) t.sideAborts[t.trace.snap[r]] = this.params.tryside;

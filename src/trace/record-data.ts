@@ -119,7 +119,9 @@ export class DataRecorder {
    * the count or the array, or a JS array of the string's characters or the dict's keys
    * (a "list", made by a helper as the interpreter makes it); the position starts at 0.
    * The array gains a holder for the loop (the interpreter's hold is counted and given
-   * back at the loop's end; the trace's share stays: always safe).
+   * back at the loop's end; the trace's share stays: always safe). Always share_obj, a
+   * constant array too (not shareHolder): the hold the recording took may be given back
+   * before the trace runs.
    */
   forPrep(pc: number, it: number, src: number): number {
     const { stack, base } = this.core;
@@ -129,7 +131,6 @@ export class DataRecorder {
       if (this.virtuals.has(ref)) throw new TraceAbort("nyi_value", "a for loop over an array made in the trace");
       this.core.callHelper("share_obj", "none", [ref]);
     } else if (typeof source === "string" || source instanceof RDict) {
-      if (this.core.typeOfRef(ref) !== "ref" || this.virtuals.has(ref)) throw new TraceAbort("nyi_value", "a for loop over a string or dict the trace cannot pass on");
       ref = this.core.callHelper(typeof source === "string" ? "str_chars" : "dict_keys", "ref", [ref]);
     } else if (typeof source !== "number" || this.core.typeOfRef(ref) !== "int") {
       throw new TraceAbort("nyi_value", "a for loop over something other than a count, an array, a string or a dict");

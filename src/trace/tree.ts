@@ -125,14 +125,18 @@ export class Tree {
   }
 
   /** Add a trace (the root first); its loads and carried slots become tree slots. */
-  add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number, writes: Iterable<number>): TreeTrace {
+  /**
+   * Add a trace: a side trace grows from parent's snapshot parentExit, left at its guard
+   * parentGuard; unrolled is how many loop iterations the recording unrolled.
+   */
+  add(id: number, asm: AssembledTrace, parent: TreeTrace | null, parentExit: number, writes: Iterable<number>, unrolled = 0, parentGuard = -1): TreeTrace {
     this.lastAdded = this.saveSlots();
     const slotsBefore = this.slots.size; // add() only adds slots: a new size is a change
     const known = new Set(this.slots.keys());
     const t: TreeTrace = {
-      id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, parentGuard: -1, sides: new Map(), writes: new Set(writes),
+      id, tree: this, trace: asm.trace, loads: asm.loads, end: asm.end, parent, parentExit, parentGuard, sides: new Map(), writes: new Set(writes),
       exitCounts: new Int32Array(asm.trace.snapshots.length), sideAborts: new Int32Array(asm.trace.snapshots.length),
-      unrolled: parent?.unrolled ?? 0,
+      unrolled: (parent?.unrolled ?? 0) + unrolled,
     };
     for (const [slot, type] of asm.loadTypes) if (!this.slots.has(slot) && this.isNewSlot(parent, parentExit, slot)) this.slots.set(slot, type);
     if (asm.end.kind === "loop" && parent !== null) {
