@@ -490,7 +490,20 @@ export function emitBody(ctx: BodyContext): void {
       // Safe ints: no i64.div_s trap on MIN / -1; both truncate toward zero, and rem_s
       // takes the dividend's sign, as IR_DEFS says.
       case IrOp.DIV: intDivisorZeroExit(ref); get(a); get(b); w.i64_div_s().local_set(local[ref]); break;
-      case IrOp.MOD: intDivisorZeroExit(ref); get(a); get(b); w.i64_rem_s().local_set(local[ref]); break;
+      case IrOp.MOD: {
+        const k = intConst(b);
+        if (k !== null && k > 0 && k <= MAX_SAFE / 2) {
+          // Modular arithmetic keeps a dividend in [0, 2k) (`(a + b) % k` of residues):
+          // there x % k is x or x - k, a compare and a select instead of an i64 division
+          // (tens of cycles, on the loop-carried path). Other dividends divide.
+          get(a); w.i64_const(2 * k).i64_lt_u().if("i64");
+          get(a); w.i64_const(k).i64_sub(); get(a); get(a); w.i64_const(k).i64_ge_u().select();
+          w.else(); get(a); w.i64_const(k).i64_rem_s().end();
+          w.local_set(local[ref]);
+          break;
+        }
+        intDivisorZeroExit(ref); get(a); get(b); w.i64_rem_s().local_set(local[ref]); break;
+      }
       case IrOp.NEG: w.i64_const(0); get(a); w.i64_sub().local_set(local[ref]); break;
       case IrOp.ADD_SAFE: get(a); get(b); w.i64_add().local_set(local[ref]); break;
       case IrOp.SUB_SAFE: get(a); get(b); w.i64_sub().local_set(local[ref]); break;

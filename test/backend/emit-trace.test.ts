@@ -227,6 +227,16 @@ describe("int arithmetic in i64", () => {
     expect(await result(byZero, [5])).toBe("exit");
   });
 
+  it("MOD by a positive constant agrees at the edges of its compare-and-subtract range [0, 2k)", async () => {
+    for (const k of [1, 2, 3, 97, 1000000007, Math.floor(MAX / 2)]) {
+      const byConst = straightLine([I], (b, [x]) => [b.mod(x, b.kint(k))]);
+      const edges = [0, 1, k - 1, k, k + 1, 2 * k - 1, 2 * k, 2 * k + 1, -1, -k, -2 * k, MAX, -MAX];
+      for (const x of edges.filter((e) => Math.abs(e) <= MAX)) {
+        expect(await result(byConst, [x]), `${x} % ${k}`).toBe((x % k) + 0);
+      }
+    }
+  });
+
   it("NEG and int->float conversion of large ints are exact", async () => {
     const neg = straightLine([I], (b, [x]) => [b.neg(x)]);
     for (const x of [0, 1, -1, MAX, -MAX]) expect(await result(neg, [x])).toBe(0 - x);
