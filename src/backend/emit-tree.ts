@@ -103,8 +103,6 @@ export interface LinkableTree {
   isLive(slot: number): boolean;
   /** Whether a trace of `linker` may enter the tree without its entry checks (it makes them itself). */
   accepts(linker: Tree): boolean;
-  /** Whether the tree holds globals or cells (places): numbered per tree, so only its own traces link to it. */
-  hasPlaces: boolean;
 }
 
 const TYPE_CODE: Record<string, number> = IrType as unknown as Record<string, number>;

@@ -9,7 +9,7 @@ import type { FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import { ProgramExit } from "../interp/errors";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
-import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
+import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type Place, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { refClassOf } from "./record-kind";
 import { assemble, hasEffects, hoistedHandles, pinnedSlots, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
@@ -70,6 +70,13 @@ export class TracingJit implements JitHook {
   /** Entry tree -> the trees that call it natively; tree -> the start state that owns it. */
   private readonly callersOf = new Map<Tree, Set<Tree>>();
   private readonly stateOfTree = new Map<Tree, StartState>();
+  /**
+   * Every global and closure cell a trace has read or written, numbered once for all
+   * trees: place k is slot EXT_SLOT_BASE + k in every tree, so trees holding globals link
+   * to each other as they do through stack slots (a top-level script's loops are all
+   * globals). Entries of failed recordings stay, unused.
+   */
+  private readonly places: Place[] = [];
   private nextTraceId = 1;
   private recording = false;
   private sharedRuntime: SharedRuntime | null = null;
@@ -263,7 +270,7 @@ export class TracingJit implements JitHook {
   /** Record a root trace (loop or entry) from the top frame; afterwards the interpreter continues at the top frame's pc. */
   private recordRoot(rt: Runtime, frames: { frame: Frame; fn: RFunction | null }[], pc: number, mode: RecordMode, state: StartState, setCounter: (n: number) => void): void {
     const proto = frames[0].frame.proto;
-    const recorder = new Recorder(rt, frames, pc, mode, this.env());
+    const recorder = new Recorder(rt, frames, pc, mode, this.env(), this.places);
     const started = clockMs();
     this.recording = true;
     try {
@@ -322,7 +329,7 @@ export class TracingJit implements JitHook {
       frames.push({ frame: rt.frameAt(d), fn: k === 0 ? (tree.kind === "entry" ? new RFunction(tree.proto, rt.frameAt(d).cells) : null) : (s.frames[k].closure as RFunction) });
     }
     const mode: RecordMode = { kind: "side", tree: tree.kind, header: tree.pc, rootDepth };
-    const recorder = new Recorder(rt, frames, s.pc, mode, this.env(Math.max(0, this.params.loopunroll - parent.unrolled)), tree.places);
+    const recorder = new Recorder(rt, frames, s.pc, mode, this.env(Math.max(0, this.params.loopunroll - parent.unrolled)), this.places);
     // The parent's constants at the exit are constants here too.
     for (const [slot, src] of tree.exitValues(parent, snap)) {
       if ("slot" in src) continue;
@@ -508,10 +515,10 @@ export class TracingJit implements JitHook {
         // back into the loop (it changed an array the root took a handle of before LOOP)
         // re-enters the tree from the start instead.
         const self = target.tree === tree;
-        if ((target.hasPlaces && !self) || target.tree.maxInlineDepth > tree.maxInlineDepth) continue;
+        if (target.tree.maxInlineDepth > tree.maxInlineDepth) continue;
         // The target's identity checks become this tree's (made at its entry; no trace
         // of it may change those variables), so that the link may skip them.
-        if (target.tree.checks.some((c) => ownCheck(tree, target.tree, c, true) === null)) continue;
+        if (target.tree.checks.some((c) => ownCheck(tree, c, true) === null)) continue;
         // Target slots no trace here wrote hold the value this tree was entered with:
         // carry them (a trace linking here, or the entry stub, passes them in).
         for (const [slot, type] of target.tree.slots) {
@@ -524,9 +531,7 @@ export class TracingJit implements JitHook {
           return e !== undefined && e.type === type && (type !== "ref" || classOf(slot) === (target.tree.refClasses.get(slot) ?? "array"));
         });
         const missing = [...known.values()].filter((e) => !target.tree.slots.has(e.slot) && target.isLive(e.slot));
-        // Places are numbered per tree (this tree's place k is not the target's): a global
-        // or cell the target does not take leaves no link, but into the tree itself.
-        if (!fits || missing.some((e) => (e.slot >= EXT_SLOT_BASE && !self) || e.type === "none" || (e.type === "ref" && classOf(e.slot) === undefined))) continue;
+        if (!fits || missing.some((e) => e.type === "none" || (e.type === "ref" && classOf(e.slot) === undefined))) continue;
         if (missing.length > 0) {
           for (const e of missing) target.tree.carry(e.slot, e.type, e.type === "ref" ? classOf(e.slot) : undefined);
           if (!self) this.compile(target.tree);
@@ -677,15 +682,10 @@ export class TracingJit implements JitHook {
     const isLive = (slot: number): boolean => slot >= EXT_SLOT_BASE || live === null || live.isLive(pc, slot);
     return trees
       .filter((t) => this.loopSlots.has(t) && !hasCallT(t))
-      .map((t) => {
-        const hasPlaces = [...t.slots.keys()].some((s) => s >= EXT_SLOT_BASE);
-        return {
-          tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive, hasPlaces,
-          // Places are numbered per tree: only the tree itself takes a linker's.
-          accepts: (linker: Tree) => t.maxInlineDepth <= linker.maxInlineDepth && t.checks.every((c) => ownCheck(linker, t, c, false) !== null)
-            && (t === linker || !hasPlaces),
-        };
-      });
+      .map((t) => ({
+        tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive,
+        accepts: (linker: Tree) => t.maxInlineDepth <= linker.maxInlineDepth && t.checks.every((c) => ownCheck(linker, c, false) !== null),
+      }));
   }
 
   private signature(fn: FunctionProto): [ValType[], ValType[]] {
@@ -738,28 +738,19 @@ function hasCallT(tree: Tree): boolean {
   return tree.traces.some((t) => t.trace.callees.length > 0);
 }
 
-/**
- * The linker tree's own check matching `target`'s check c (places matched by identity),
- * adding it when `add` and nothing in the linker gives that variable another value; null
- * when it has none (and cannot have one).
- */
 /** Whether a side trace or one of its side-trace ancestors (not the root) writes memory or calls out. */
 function ancestorsHaveEffects(t: TreeTrace): boolean {
   for (let cur: TreeTrace | null = t; cur !== null && cur.parent !== null; cur = cur.parent) if (hasEffects(cur.trace)) return true;
   return false;
 }
 
-function ownCheck(linker: Tree, target: Tree, c: IdentityCheck, add: boolean): IdentityCheck | null {
-  let slot = c.slot;
-  if (slot >= EXT_SLOT_BASE) {
-    const p = target.places[slot - EXT_SLOT_BASE];
-    let k = linker.places.findIndex((q) => q.array === p.array && q.index === p.index);
-    if (k < 0) {
-      if (!add) return null;
-      k = linker.places.push({ array: p.array, index: p.index }) - 1;
-    }
-    slot = EXT_SLOT_BASE + k;
-  }
+/**
+ * The linker tree's own check matching a target tree's check c (slots, places too, are
+ * numbered alike in every tree), adding it when `add` and nothing in the linker gives
+ * that variable another value; null when it has none (and cannot have one).
+ */
+function ownCheck(linker: Tree, c: IdentityCheck, add: boolean): IdentityCheck | null {
+  const slot = c.slot;
   const own = linker.checks.find((x) => x.slot === slot);
   if (own !== undefined) return own.value === c.value ? own : null;
   if (!add || linker.slots.has(slot) || linker.traces.some((t) => t.writes.has(slot))) return null;

@@ -8,7 +8,7 @@
 // interpreter frame and records on in the callee; RETURN pops it. Slots are numbered
 // relative to the root frame's base (an inlined frame's registers follow its caller's,
 // as on the interpreter's stack); module globals and closure cells are "places", given
-// slot numbers from EXT_SLOT_BASE up. A recursive call (the callee is already being
+// slot numbers from EXT_SLOT_BASE up (the JIT numbers them once for all trees). A recursive call (the callee is already being
 // recorded more than recunroll times) calls the callee's entry trace (CALLT).
 //
 // Three modes: a loop trace closes when the root frame jumps back to its header; an
@@ -278,7 +278,7 @@ export class Recorder implements RecordCore {
     private readonly startPc: number,
     private readonly mode: RecordMode,
     private readonly env: RecorderEnv,
-    /** The tree's places: a side trace numbers its own after them. */
+    /** The JIT's places (one numbering for every tree); new ones are added to it. */
     places: Place[] = [],
   ) {
     this.places = places;

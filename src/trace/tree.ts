@@ -74,7 +74,6 @@ interface SlotState {
   resultType: IrTypeName | null;
   maxInlineDepth: number;
   checks: number;
-  places: number;
 }
 
 /** An array handle a loop tree takes as a parameter only to pass it on to a tree it links to. */
@@ -167,7 +166,7 @@ export class Tree {
   saveSlots(): SlotState {
     return {
       slots: new Map(this.slots), refClasses: new Map(this.refClasses), resultType: this.resultType, maxInlineDepth: this.maxInlineDepth,
-      checks: this.checks.length, places: this.places.length,
+      checks: this.checks.length,
     };
   }
 
@@ -180,7 +179,6 @@ export class Tree {
     this.resultType = state.resultType;
     this.maxInlineDepth = state.maxInlineDepth;
     this.checks.length = state.checks;
-    this.places.length = state.places;
     // (Not passHandles: it follows the code installed, which a rollback does not change.)
     this.forgetLayouts();
   }

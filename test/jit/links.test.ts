@@ -7,6 +7,7 @@ import { handleParams } from "../../src/backend/emit-tree";
 import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
 import { livenessOf } from "../../src/trace/liveness";
+import { EXT_SLOT_BASE } from "../../src/trace/recorder";
 import { parseProgram } from "../../src/frontend/parser";
 import { Compiler } from "../../src/frontend/compiler";
 import { Op, type FunctionProto } from "../../src/interp/bytecode";
@@ -193,6 +194,47 @@ describe("links between loop trees", () => {
     const twice = run(src.replace("sim(400)", "sim(800)"));
     expect(twice.out).toBe(runWithoutJit(src.replace("sim(400)", "sim(800)")));
     expect(twice.jit.heap.takes).toBe(r.jit.heap.takes);
+  });
+
+  it("a script's top-level loops (globals, not registers) link like a function's: nbody's shape at the top level", () => {
+    // Every variable here is a global: a place, numbered once for every tree. With
+    // numbers per tree, neither inner loop's tree could take the other's globals, and
+    // both ends of every outer iteration were exits to the interpreter.
+    const src = `
+mut total := 0
+mut outer := 0
+while outer < 400 {
+    mut i := 0
+    while i < 5 {
+        mut j := i + 1
+        while j < 5 {
+            total += i * j % 7
+            j += 1
+        }
+        i += 1
+    }
+    i = 0
+    while i < 5 {
+        total += i % 3
+        i += 1
+    }
+    outer += 1
+}
+print(total)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const roots = tracesOf(r, "root");
+    expect(roots).toHaveLength(2); // the pair loop, the second inner loop
+    const rootIds = new Set(roots.map((t) => String(t.id)));
+    const treeRootOf = (id: unknown): string => String(r.jit.compiled.find((c) => c.tree.traces.some((x) => x.id === id))!.tree.root.id);
+    const crossLinks = tracesOf(r, "side").filter((t) => rootIds.has(String(t.link)) && String(t.link) !== treeRootOf(t.id));
+    // From the pair loop's end into the second loop, and from its end (round the outer
+    // loop) back into the pair loop.
+    expect(crossLinks).toHaveLength(2);
+    expect(r.jit.compiled.every((c) => [...c.tree.slots.keys()].some((s) => s >= EXT_SLOT_BASE))).toBe(true);
+    // Once linked, the outer iterations run in wasm: 400 of them, no exit taken 30 times.
+    expect(summaryOf(r).exits.every((e) => e.count < 30)).toBe(true);
   });
 
   it("without links every inner-loop entry would be an exit: the same program with loops that cannot link is still exact", () => {
