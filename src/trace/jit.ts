@@ -431,10 +431,11 @@ export class TracingJit implements JitHook {
    */
   private checkTreeRules(tree: Tree, rec: RecordedTrace): void {
     if (tree.kind !== "entry") return;
-    // Places: only functions known by identity (KREF), read. A return writes no place
-    // back, so a write (even of a function, or of an object the trace never made) would be lost.
-    for (const [slot, ref] of rec.entry) {
-      if (slot >= EXT_SLOT_BASE && rec.ops[ref].op !== "KREF") throw new TraceAbort("nyi_value", "a global or captured variable in a function's entry trace");
+    // Places: only values known at entry (functions by identity, numbers and bools by
+    // value: constants the entry checks), read. A return writes no place back, so a
+    // write (even of a function, or of an object the trace never made) would be lost.
+    for (const slot of rec.entry.keys()) {
+      if (slot >= EXT_SLOT_BASE && !rec.checks.some((c) => c.slot === slot)) throw new TraceAbort("nyi_value", "a global or captured variable holding an object in a function's entry trace");
     }
     for (const [slot, ref] of rec.written) {
       if (slot >= EXT_SLOT_BASE && ref !== rec.entry.get(slot)) throw new TraceAbort("nyi_value", "a function's entry trace writing a global or captured variable");

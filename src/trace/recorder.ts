@@ -85,7 +85,10 @@ export interface Place {
   index: number;
 }
 
-/** A slot whose value must be this very object when the trace is entered. */
+/**
+ * A slot whose value must be this very one (===) when the tree is entered: a function
+ * known by identity, or a global an entry tree reads as a constant.
+ */
 export interface IdentityCheck {
   slot: number;
   value: Value;
@@ -489,6 +492,15 @@ export class Recorder implements RecordCore {
       // Functions are known by identity: the entry checks the slot holds this one.
       load = this.object(value);
       this.checks.push({ slot, value });
+    } else if (slot >= EXT_SLOT_BASE && this.inEntryTree && (typeof value === "number" || typeof value === "boolean" || value instanceof RFloat)) {
+      // An entry tree is called natively with its arguments only, so a global or cell it
+      // reads is a constant, checked at its entry like a function (its native callers
+      // make the check). A float is the very RFloat object: a global given an equal float
+      // anew fails the check, and the interpreter runs that call.
+      load = typeof value === "number" ? this.constant("int", value)
+        : typeof value === "boolean" ? this.constant("bool", value ? 1 : 0)
+        : this.constant("float", value.v);
+      this.checks.push({ slot, value });
     } else {
       const kind = kindOf(value);
       if (kind === "ref") this.refClasses.set(slot, refClassOf(value));
@@ -512,6 +524,11 @@ export class Recorder implements RecordCore {
 
   write(r: number, ref: number, value: Value): void {
     this.writeSlot(this.cur.rel + r, ref, value);
+  }
+
+  /** Whether the trace is one of an entry tree (the root, or a side trace of one). */
+  private get inEntryTree(): boolean {
+    return this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry");
   }
 
   /** The slot number of a global or closure cell. */

@@ -7,6 +7,9 @@ import { printTrace } from "../../src/ir/printer";
 import { toWat, validateWasm } from "../../src/backend/binaryen-tools";
 import { EXIT_STACK } from "../../src/backend/emit-tree";
 import { run, runWithoutJit, summaryOf } from "./support";
+import { FIRST_REF } from "../../src/ir/trace";
+import { IrOp } from "../../src/ir/ops";
+import { EXT_SLOT_BASE } from "../../src/trace/recorder";
 
 const byEvent = (events: Record<string, unknown>[], name: string) => events.filter((e) => e.event === name);
 
@@ -75,6 +78,36 @@ print(t)
     expect(summaryOf(r).exits).toEqual([expect.objectContaining({ trace: traces[0].id, count: 10 })]);
     const v = await validateWasm(r.jit.compiled[0].bytes);
     expect(v.errors).toBe("");
+  });
+
+  it("recursion reading globals: the entry tree takes them as constants its entry checks", () => {
+    const src = `
+let LIMIT := 2
+mut step := 1
+func fib(n) {
+    if n < LIMIT {
+        return n
+    }
+    return fib(n - step) + fib(n - 2)
+}
+print(fib(22))
+step = 2
+print(fib(22))
+`;
+    const r = run(src, { recunroll: 0 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    const tree = r.jit.compiled[0].tree;
+    expect(tree.kind).toBe("entry");
+    // One check per global on the tree's entry (fib itself by identity, the ints by
+    // value); no load of a global in the code.
+    expect(tree.checks.map((c) => c.value).filter((v) => typeof v === "number").sort()).toEqual([1, 2]);
+    for (const { trace } of tree.traces) {
+      for (let ref = FIRST_REF; ref < trace.end; ref++) if (trace.op[ref] === IrOp.SLOAD) expect(trace.a[ref]).toBeLessThan(EXT_SLOT_BASE);
+    }
+    // With step = 2 the check refuses every entry: the second fib(22) ran in the
+    // interpreter (no new trace, no exit: the tree was never entered).
+    expect(byEvent(r.events, "trace").filter((e) => e.kind === "entry")).toHaveLength(1);
   });
 
   it("an entry tree runs natively with i64 ints and its depth as a parameter; JS enters through `trace`", async () => {
