@@ -11,6 +11,7 @@ import type { CodeWriter, ModuleBuilder, ValType } from "./wasm-encoder";
 import { IrOp, IrType, IR_OP_NAMES, IR_TYPE_WASM, type IrOpcode } from "../ir/ops";
 import { FIRST_REF, handleKind, type Ref, type Trace } from "../ir/trace";
 import { FLOAT_EPSILON } from "../interp/ops";
+import { ELEMENT_CLASSES } from "./trace-helpers";
 import type { RefClass } from "../trace/recorder";
 import { AHANDLE_BATCH, ELEM_SHIFT, ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED } from "../interp/packed";
 
@@ -59,7 +60,11 @@ export const TRACE_IMPORTS = {
   seq: [["externref", "externref"], ["i32"]],
   scmp: [["externref", "externref"], ["f64"]],
   aget_str: [["externref", "f64"], ["externref"]],
+  aget_ref: [["externref", "f64", "f64"], ["externref"]],
+  aiter_ref: [["externref", "f64", "f64"], ["externref"]],
+  apush_ref: [["externref", "externref"], ["i32"]],
   share_obj: [["externref"], ["i32"]],
+  share_struct: [["externref", "f64"], ["i32"]],
   dget_s_int: [["externref", "externref"], ["f64"]],
   dget_s_float: [["externref", "externref"], ["f64"]],
   dget_s_bool: [["externref", "externref"], ["i32"]],
@@ -85,6 +90,14 @@ export const HELPER_RESULT_CLASS: Partial<Record<ImportName, RefClass>> = {
   kstr: "string", sconcat: "string", tostr_int: "string", tostr_float: "string", tostr_bool: "string", aget_str: "string",
   str_chars: "list", dict_keys: "list", list_get: "string",
 };
+
+/** The class of what `CALLH` ref returns: its helper's, or the one an element read asks for (its constant last argument). */
+export function helperResultClass(trace: Trace, ref: Ref): RefClass | undefined {
+  const name = trace.helpers[trace.a[ref]] as ImportName;
+  if (name !== "aget_ref" && name !== "aiter_ref") return HELPER_RESULT_CLASS[name];
+  const cls = trace.d[ref];
+  return trace.op[cls] === IrOp.KINT ? ELEMENT_CLASSES[trace.numConsts[trace.a[cls]]] : undefined;
+}
 
 const ELEMENT_SUFFIX: Readonly<Record<number, "int" | "float" | "bool">> = { [IrType.int]: "int", [IrType.float]: "float", [IrType.bool]: "bool" };
 

@@ -52,6 +52,22 @@ function inBounds(arr: unknown, i: number): arr is RArray {
   return arr instanceof RArray && i >= 0 && i < arr.length;
 }
 
+/**
+ * The classes an element read of an array of objects or strings (aget_ref, aiter_ref)
+ * is asked for, by code (the helper's last argument): it returns only a value of that
+ * class, so what consumes it may trust the class as it trusts a checked slot's.
+ */
+export const ELEMENT_CLASSES = ["array", "dict", "struct", "string"] as const;
+const ELEMENT_CLASS_TESTS: readonly ((v: unknown) => boolean)[] = [
+  (v) => v instanceof RArray, (v) => v instanceof RDict, (v) => v instanceof RStruct, (v) => typeof v === "string",
+];
+
+/** Element i of arr if it is of class code cls (ELEMENT_CLASSES), else null. */
+function elementOfClass(arr: unknown, i: number, cls: number): Value | null {
+  const v = inBounds(arr, i) ? arr.at(i) : undefined;
+  return v !== undefined && ELEMENT_CLASS_TESTS[cls]?.(v) === true ? v : null;
+}
+
 export const traceHelpers = {
   fmod: (x: number, y: number): number => x % y,
   // ALEN cannot exit: it trusts the class the tree's entry and links keep for the slot.
@@ -164,9 +180,29 @@ export const traceHelpers = {
   tostr_int: (x: number): unknown => formatValue(x),
   tostr_float: (x: number): unknown => formatValue(new RFloat(x)),
   tostr_bool: (x: number): unknown => formatValue(x !== 0),
+  // Elements that are objects or strings, of the class the recording saw: a read (as
+  // GETINDEX, which shares nothing), a `for` loop's (as FORITER, which shares the value),
+  // and an append (as push, which shares it). null or 0: refused.
+  aget_ref: (arr: unknown, i: number, cls: number): unknown => elementOfClass(arr, i, cls),
+  aiter_ref(arr: unknown, i: number, cls: number): unknown {
+    const v = elementOfClass(arr, i, cls);
+    return v === null ? null : share(v);
+  },
+  apush_ref(arr: unknown, v: unknown): number {
+    if (!(arr instanceof RArray) || arr.shared || !(v instanceof RArray || v instanceof RDict || v instanceof RStruct || typeof v === "string")) return 0;
+    arr.append(share(v));
+    return 1;
+  },
   // A second holder of an array, dict or struct (an argument, a copy): mark it shared.
   share_obj(o: unknown): number {
     share(o as Value);
+    return 1;
+  },
+  // A method call's receiver: its layout chose the method, so refuse another; the call
+  // makes it a holder (as every argument).
+  share_struct(o: unknown, layout: number): number {
+    if (!(o instanceof RStruct) || o.layout.id !== layout) return 0;
+    share(o);
     return 1;
   },
   str_chars: (s: unknown): unknown => (typeof s === "string" ? iterationSource(s) : null),

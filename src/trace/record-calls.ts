@@ -97,15 +97,21 @@ export class CallRecorder {
   }
 
   /**
-   * CALLMETHOD on a struct the trace made: the method (fixed per layout for the whole
-   * run, so no guard) is inlined like a call, the receiver as its register 0. Receivers
-   * from outside the trace would be shared by the call (copy-on-write): not yet.
+   * CALLMETHOD on a struct: the method (fixed per layout for the whole run) is inlined
+   * like a call, the receiver as its register 0. A struct the trace made has its layout
+   * known; another (from an array, an argument, a global) is checked to have the layout
+   * the recording saw, and shared as the call makes it a holder (share_struct, one
+   * helper call for both; its fields are then read through sget helpers).
    */
   callMethod(pc: number, a: number, nargs: number, name: string): number {
     const { stack, base } = this.core;
     const recv = stack[base + a + 1];
     const recvRef = this.core.read(a + 1);
-    if (!(recv instanceof RStruct) || !this.data.virtuals.has(recvRef)) throw new TraceAbort("call_user", `a method call (${name}) on a value the trace did not make`);
+    if (!(recv instanceof RStruct)) throw new TraceAbort("call_user", `a method call (${name}) on something other than a struct`);
+    // (A constant struct is one object, its layout known, shared below by the recording.)
+    if (!this.data.virtuals.has(recvRef) && !this.core.isObject(recvRef)) {
+      this.core.callHelper("share_struct", "none", [recvRef, this.core.constant("int", recv.layout.id)]);
+    }
     if (recv.layout.index.has(name)) throw new TraceAbort("call_user", "a call of a function held in a struct field");
     const m = this.rt.jitMethodFor(recv.layout, name);
     if (m === undefined) throw new TraceAbort("error_raised", `an undefined method ${name}`);

@@ -14,7 +14,8 @@ import { iterationSource } from "../interp/access";
 import { VIRTUAL_ARRAY } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import { TraceAbort } from "./abort";
-import { kindOf } from "./record-kind";
+import { kindOf, refClassOf } from "./record-kind";
+import { ELEMENT_CLASSES } from "../backend/trace-helpers";
 import type { RecordCore } from "./recorder";
 
 /**
@@ -38,6 +39,13 @@ export class DataRecorder {
   readonly virtuals = new Map<number, VirtualObject>();
 
   constructor(private readonly core: RecordCore) {}
+
+  /** The constant class code (ELEMENT_CLASSES) of an array element that is an object or a string. */
+  private elementClass(v: Value): number {
+    const code = (ELEMENT_CLASSES as readonly string[]).indexOf(refClassOf(v));
+    if (code < 0) throw new TraceAbort("nyi_value", "an array element that is neither a number, a bool, an object nor a string");
+    return this.core.constant("int", code);
+  }
 
   getIndex(pc: number, a: number, b: number, c: number): number {
     const { stack, base } = this.core;
@@ -74,7 +82,13 @@ export class DataRecorder {
       this.core.write(a, this.core.callHelper("aget_str", "ref", [this.core.read(b), this.core.read(c)]), elem);
       return pc + 4;
     }
-    if (kind === "ref") throw new TraceAbort("nyi_value", "an array of arrays");
+    if (kind === "ref") {
+      // An array, dict or struct element: read through a helper that returns only one of
+      // the class seen here (it is trusted downstream, as a checked slot's is).
+      if (this.core.typeOfRef(this.core.read(c)) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+      this.core.write(a, this.core.callHelper("aget_ref", "ref", [this.core.read(b), this.core.read(c), this.elementClass(elem)]), elem);
+      return pc + 4;
+    }
     const arr = this.core.read(b);
     const index = this.core.read(c);
     if (this.core.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
@@ -177,9 +191,14 @@ export class DataRecorder {
     } else if (source instanceof RArray) {
       value = source.at(position);
       const kind = kindOf(value);
-      if (kind === "ref") throw new TraceAbort("nyi_value", "a for loop over an array of arrays");
-      const h = this.packedHandle(src, source, kind);
-      valueRef = h !== null ? this.core.emit("PAGET", kind, [h, pos], before) : this.core.emit("AGET", kind, [src, pos], before);
+      if (kind === "ref") {
+        // Objects and strings (boxed elements) through a helper, of the class seen here;
+        // it shares the value, as FORITER does.
+        valueRef = this.core.callHelper("aiter_ref", "ref", [src, pos, this.elementClass(value)]);
+      } else {
+        const h = this.packedHandle(src, source, kind);
+        valueRef = h !== null ? this.core.emit("PAGET", kind, [h, pos], before) : this.core.emit("AGET", kind, [src, pos], before);
+      }
     }
     this.core.write(varReg, valueRef, value);
     this.core.write(it + 1, this.core.emit("ADD", "int", [pos, this.core.constant("int", 1)], before), position + 1);
@@ -198,10 +217,19 @@ export class DataRecorder {
     if (!(arr instanceof RArray) || arr.shared) throw new TraceAbort("nyi_value", "a push onto a shared array or a non-array");
     const value = stack[base + v];
     const kind = kindOf(value);
-    if (kind === "ref") throw new TraceAbort("nyi_value", "pushing an array or dict");
     const arrRef = this.core.read(a);
     if (this.virtuals.has(arrRef)) throw new TraceAbort("nyi_value", "a push onto an array made in the trace");
     if (this.core.isObject(arrRef)) throw new TraceAbort("nyi_value", "a push onto a constant");
+    if (kind === "ref") {
+      // An object or a string: appended boxed by a helper (which shares it, as push does).
+      // One the trace made has no value in wasm to append.
+      const valueRef = this.core.read(v);
+      if (this.virtuals.has(valueRef)) throw new TraceAbort("nyi_value", "pushing a struct or array the trace made");
+      if (this.handles.has(arrRef)) throw new TraceAbort("type_unstable", "an object or string pushed onto an array this trace packs");
+      this.core.callHelper("apush_ref", "none", [arrRef, valueRef]);
+      arr.append(share(value));
+      return pc + 4;
+    }
     this.refuseOtherKind(arrRef, kind);
     const h = this.packedHandle(arrRef, arr, kind);
     if (h !== null) this.core.emit("PAPUSH", "none", [h, this.core.read(v)], true);

@@ -15,7 +15,7 @@ import type { FunctionProto } from "../interp/bytecode";
 import { IR_TYPE_NAMES, IrOp, type IrTypeName } from "../ir/ops";
 import type { Ref, Trace } from "../ir/trace";
 import type { AssembledTrace, TraceEnd } from "./assemble";
-import { HELPER_RESULT_CLASS, type ImportName } from "../backend/emit-body";
+import { helperResultClass } from "../backend/emit-body";
 import { EXT_SLOT_BASE, type IdentityCheck, type Place, type RefClass } from "./recorder";
 
 export interface TreeTrace {
@@ -263,7 +263,7 @@ export class Tree {
     const from = this.loadedFrom(src);
     if ("slot" in from) return this.refClasses.get(from.slot) ?? "array";
     const tr = from.trace.trace;
-    return tr.op[from.ref] === IrOp.CALLH ? HELPER_RESULT_CLASS[tr.helpers[tr.a[from.ref]] as ImportName] : undefined;
+    return tr.op[from.ref] === IrOp.CALLH ? helperResultClass(tr, from.ref) : undefined;
   }
 
   /** What an exit writes back, in slot order (shared: do not modify). */

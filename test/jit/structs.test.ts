@@ -136,6 +136,86 @@ print(run(3000))
     expect(ir).not.toMatch(/CALLH|VOBJECT|KREF/); // nothing is allocated or looked up
   });
 
+  it("methods of structs read from an array are inlined behind a check of the receiver's layout; another layout exits", () => {
+    const src = `
+struct Point {
+    x: int,
+    y: int
+
+    func norm2(self) {
+        return self.x * self.x + self.y * self.y
+    }
+}
+struct Pair {
+    y: int,
+    x: int
+
+    func norm2(self) {
+        return self.x + self.y
+    }
+}
+func total(pts, rounds) {
+    mut s := 0
+    for r in range(rounds) {
+        for p in pts {
+            s += p.norm2()
+        }
+    }
+    return s
+}
+mut pts := []
+for i in range(40) {
+    pts = push(pts, Point { x: i % 7, y: i % 5 })
+}
+print(total(pts, 50))
+pts[39] = Pair { y: 1, x: 2 }
+print(total(pts, 50))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    const inlined = r.events.filter((e) => e.event === "inline").map((e) => e.function);
+    expect(inlined).toContain("Point.norm2");
+    const tree = r.jit.compiled.find((c) => c.tree.kind === "loop" && printTrace(c.tree.root.trace).includes("share_struct"))!.tree;
+    const ir = printTrace(tree.root.trace);
+    // The element, of the class seen (a struct), shared as `for` shares it; its layout
+    // checked (and the receiver shared) by the call; its fields read by helpers.
+    expect(ir).toMatch(/CALLH +aiter_ref/);
+    expect(ir.match(/CALLH +share_struct/g)).toHaveLength(1);
+    expect(ir).toMatch(/CALLH +sget_int/);
+    // Pair's layout fails the check: a side trace inlines Pair.norm2 from that exit.
+    expect(inlined).toContain("Pair.norm2");
+  });
+
+  it("an array of arrays: rows read through a helper of the row's class, then indexed as arrays", () => {
+    const src = `
+func sum(grid, n) {
+    mut t := 0
+    for r in range(n) {
+        for c in range(n) {
+            t += grid[r][c]
+        }
+    }
+    return t
+}
+mut grid := []
+for r in range(30) {
+    mut row := []
+    for c in range(30) {
+        row = push(row, r * c % 7)
+    }
+    grid = push(grid, row)
+}
+print(sum(grid, 30))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    const inner = r.jit.compiled.map((c) => printTrace(c.tree.root.trace)).find((ir) => ir.includes("aget_ref"));
+    expect(inner).toBeDefined();
+    expect(inner).toMatch(/PAGET|AGET/);
+  });
+
   it("a struct holding an array is not made in traces (it would share the array)", () => {
     const src = `
 struct Box {
