@@ -13,13 +13,13 @@
 // later ones by a restorer generated for it (most sites are left a few times and then
 // grow a side trace, so most never need JS text compiled).
 
-import { RArray, RDict, RFloat, RFunction, RStruct, type StructLayout, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RStruct, RTagged, type StructLayout, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-tree";
 import { EXT_SLOT_BASE, type Place, type RefClass } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
 import type { IrTypeName } from "../ir/ops";
-import { VIRTUAL_ARRAY } from "../ir/trace";
+import { VIRTUAL_ARRAY, virtualTag } from "../ir/trace";
 import type { PackedHeap } from "../interp/packed";
 import type { HelperTable } from "../backend/helper-table";
 
@@ -314,18 +314,22 @@ function restorer(tree: Tree, site: ExitSite): Restorer {
   };
   for (const e of site.layout) {
     // An object the trace never made is made now, from its values (allocation sinking).
+    const tag = e.sunk === undefined ? undefined : virtualTag(e.sunk.layout);
     const value = e.sunk === undefined ? valueOf(e)
       : e.sunk.layout === VIRTUAL_ARRAY ? `new RArray([${e.sunk.fields.map(valueOf).join(", ")}])`
+      : tag !== undefined ? `new RTagged("${tag}", ${e.sunk.fields.length > 0 ? valueOf(e.sunk.fields[0]) : "null"})`
       : `new RStruct(${object(e.sunk.layout)}, [${e.sunk.fields.map(valueOf).join(", ")}])`;
     lines.push(`${place(e.slot)} = ${value};`);
   }
-  const make = factory(["RFloat", "RArray", "RStruct", "places", "objects"], `return function exit${site.trace.id}_${site.snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
-  return make(RFloat, RArray, RStruct, tree.places, objects) as Restorer;
+  const make = factory(["RFloat", "RArray", "RStruct", "RTagged", "places", "objects"], `return function exit${site.trace.id}_${site.snap}(stack, base, area, at, refs) {\n${lines.join("\n")}\n};`);
+  return make(RFloat, RArray, RStruct, RTagged, tree.places, objects) as Restorer;
 }
 
-/** A sunk object (ExitEntry.sunk) made from its values: an array, or a struct of that layout. */
+/** A sunk object (ExitEntry.sunk) made from its values: an array, a Result or Option, or a struct of that layout. */
 function makeSunk(layout: object, values: Value[]): Value {
-  return layout === VIRTUAL_ARRAY ? new RArray(values) : new RStruct(layout as StructLayout, values);
+  if (layout === VIRTUAL_ARRAY) return new RArray(values);
+  const tag = virtualTag(layout);
+  return tag !== undefined ? new RTagged(tag, values[0] ?? null) : new RStruct(layout as StructLayout, values);
 }
 
 function num(v: number): string {

@@ -426,7 +426,7 @@ export class IrBuilder {
     return this.emit(IrOp.PHI, IrType.none, left, right, entry);
   }
 
-  /** An object only snapshots use (see VOBJECT): a struct's layout and field values, or VIRTUAL_ARRAY and the elements. */
+  /** An object only snapshots use (see VOBJECT): a struct's layout and field values, VIRTUAL_ARRAY and the elements, or a VIRTUAL_TAGGED tag and the payload. */
   vobject(layout: object, fields: readonly Ref[]): Ref {
     let i = this.refIndex.get(layout);
     if (i === undefined) {

@@ -210,6 +210,22 @@ export class Trace {
  */
 export const VIRTUAL_ARRAY: object = Object.freeze({ virtual: "array" });
 
+/**
+ * The layout operands of VOBJECTs that are Results and Options, by tag: objectFields
+ * holds the payload (none for None).
+ */
+export const VIRTUAL_TAGGED = {
+  Ok: Object.freeze({ virtual: "Ok" }), Err: Object.freeze({ virtual: "Err" }),
+  Some: Object.freeze({ virtual: "Some" }), None: Object.freeze({ virtual: "None" }),
+} as const;
+export type TaggedName = keyof typeof VIRTUAL_TAGGED;
+
+/** The tag a VOBJECT layout operand stands for, if it is a Result's or an Option's. */
+export function virtualTag(layout: object): TaggedName | undefined {
+  const name = (layout as { virtual?: string }).virtual;
+  return name !== undefined && name in VIRTUAL_TAGGED && VIRTUAL_TAGGED[name as TaggedName] === layout ? (name as TaggedName) : undefined;
+}
+
 /** A new empty trace of the given kind starting at proto/pc. */
 export function newTrace(kind: TraceKind, startProto: FunctionProto, startPc: number, id = 0): Trace {
   return new Trace({ id, kind, startProto, startPc });

@@ -8,10 +8,10 @@
 // len is a constant. An instruction's effect (a store, an append) comes after
 // every check that may abort it: after an abort the interpreter executes it itself.
 
-import { RArray, RDict, RNative, RStruct, share, type StructLayout, type Value } from "../interp/value";
+import { RArray, RDict, RNative, RStruct, RTagged, share, type StructLayout, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
-import { iterationSource } from "../interp/access";
-import { VIRTUAL_ARRAY } from "../ir/trace";
+import { iterationSource, matchesPattern, matchPayload } from "../interp/access";
+import { VIRTUAL_ARRAY, VIRTUAL_TAGGED, virtualTag, type TaggedName } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import { TraceAbort } from "./abort";
 import { kindOf, refClassOf } from "./record-kind";
@@ -19,17 +19,18 @@ import { ELEMENT_CLASSES } from "../backend/trace-helpers";
 import type { RecordCore } from "./recorder";
 
 /**
- * A struct or array the trace made and never allocates (VOBJECT): the struct's layout,
- * or VIRTUAL_ARRAY, and the refs of its field values or elements.
+ * A struct, array, Result or Option the trace made and never allocates (VOBJECT): the
+ * struct's layout, VIRTUAL_ARRAY or the tag's VIRTUAL_TAGGED, and the refs of its field
+ * values, elements or payload.
  */
 export interface VirtualObject {
-  layout: StructLayout | typeof VIRTUAL_ARRAY;
+  layout: StructLayout | typeof VIRTUAL_ARRAY | (typeof VIRTUAL_TAGGED)[TaggedName];
   fields: number[];
 }
 
 /** What a virtual object is called in abort reasons. */
 export function virtualName(v: VirtualObject): string {
-  return v.layout === VIRTUAL_ARRAY ? "an array" : "a struct";
+  return v.layout === VIRTUAL_ARRAY ? "an array" : virtualTag(v.layout) !== undefined ? "a Result or Option" : "a struct";
 }
 
 export class DataRecorder {
@@ -285,6 +286,43 @@ export class DataRecorder {
     const ref = this.core.push({ op: "KREF", type: "ref", args: [], snap: -1, object: struct });
     this.virtuals.set(ref, { layout, fields });
     this.core.write(a, ref, struct);
+  }
+
+  /**
+   * NEWTAGGED: Ok, Err, Some or None of R[b], made for real and recorded as a placeholder
+   * (a match on it takes the branch its tag takes, with no code; the payload is its
+   * field). A number, bool or string payload only: an object would be marked shared.
+   */
+  newTagged(a: number, b: number, tag: TaggedName): void {
+    const fields: number[] = [];
+    let payload: Value = null;
+    if (tag !== "None") {
+      payload = this.core.stack[this.core.base + b];
+      const ref = this.core.read(b);
+      if (this.core.typeOfRef(ref) === "ref" && typeof payload !== "string") throw new TraceAbort("nyi_value", `${tag} of an array, dict, struct or function`);
+      fields.push(ref);
+    }
+    const tagged = new RTagged(tag, payload);
+    const ref = this.core.push({ op: "KREF", type: "ref", args: [], snap: -1, object: tagged });
+    this.virtuals.set(ref, { layout: VIRTUAL_TAGGED[tag], fields });
+    this.core.write(a, ref, tagged);
+  }
+
+  /**
+   * MATCHTAG of a Result or Option the trace made: its tag is known, so the pattern
+   * matches or not with no code. A value from outside the trace: not yet.
+   */
+  matchTag(pc: number, a: number, pattern: string, target: number): number {
+    const made = this.virtuals.get(this.core.read(a));
+    if (made === undefined || virtualTag(made.layout) === undefined) throw new TraceAbort("nyi_value", "a match on a value the trace did not make, or not a Result or Option");
+    return matchesPattern(this.core.stack[this.core.base + a], pattern) ? pc + 4 : target;
+  }
+
+  /** MATCHBIND of a Result or Option the trace made: its payload. */
+  matchBind(a: number, b: number): void {
+    const made = this.virtuals.get(this.core.read(b));
+    if (made === undefined || virtualTag(made.layout) === undefined || made.fields.length === 0) throw new TraceAbort("nyi_value", "a payload of a value the trace did not make");
+    this.core.write(a, made.fields[0], matchPayload(this.core.stack[this.core.base + b]));
   }
 
   /** NEWARRAY of c values from R[b]: made for real, recorded as a placeholder whose elements are known. */

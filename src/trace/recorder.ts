@@ -23,7 +23,7 @@
 import { Op, type FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RNative, RuffError, share, type StructLayout, type Value } from "../interp/value";
 import { arith, compare, equals, negate, not, type ArithOp } from "../interp/ops";
-import type { Frame, Runtime } from "../interp/runtime";
+import { TAGS, type Frame, type Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import type { ElemKind } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
@@ -697,6 +697,14 @@ export class Recorder implements RecordCore {
         return pc + 4;
       case Op.NEWSTRUCT:
         this.data.newStruct(a, b, this.consts[c] as unknown as StructLayout);
+        return pc + 4;
+      case Op.NEWTAGGED:
+        this.data.newTagged(a, b, TAGS[c]);
+        return pc + 4;
+      case Op.MATCHTAG:
+        return this.data.matchTag(pc, a, this.consts[b] as string, c);
+      case Op.MATCHBIND:
+        this.data.matchBind(a, b);
         return pc + 4;
       case Op.GETFIELD:
       case Op.GETFIELDOPT:

@@ -64,7 +64,7 @@ export interface ExitValue {
 export interface ExitEntry extends ExitValue {
   /** Root-relative stack slot, or a place (EXT_SLOT_BASE + k). */
   slot: number;
-  /** An object the trace never made (VOBJECT): the exit makes it, a struct of this layout or (VIRTUAL_ARRAY) an array, from these values. */
+  /** An object the trace never made (VOBJECT): the exit makes it, a struct of this layout, (VIRTUAL_ARRAY) an array or (VIRTUAL_TAGGED) a Result or Option, from these values. */
   sunk?: { layout: object; fields: ExitValue[] };
 }
 

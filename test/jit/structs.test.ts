@@ -216,6 +216,55 @@ print(sum(grid, 30))
     expect(inner).toMatch(/PAGET|AGET/);
   });
 
+  it("a Result or Option made and matched in the trace costs no code; an exit that needs one makes it", () => {
+    const src = `
+func safe_div(a, b) {
+    if b == 0 {
+        return Err("division by zero")
+    }
+    return Ok(a / b)
+}
+func run(n) {
+    mut total := 0
+    mut bad := 0
+    for i in range(n) {
+        match safe_div(1000, i % 9 + 1) {
+            case Ok(v): { total += v }
+            case Err(e): { bad += 1 }
+        }
+    }
+    return total + bad
+}
+func first_big(n) {
+    for i in range(n) {
+        let r := safe_div(i * 7, 3)
+        if i > n - 10 {
+            return r
+        }
+    }
+    return Err("none")
+}
+print(run(3000))
+print(first_big(3000))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(r.out.split("\n")[1]).toBe("Ok(6979)");
+    // safe_div gets hot on its own too, and its entry trace may not return an object (yet).
+    const aborts = r.events.filter((e) => e.event === "abort");
+    expect(aborts.map((e) => e.detail)).toEqual(["a Result or Option made in the trace is returned"]);
+    const treeOf = (name: string) => r.jit.compiled.find((c) => c.tree.proto.name === name)!.tree;
+    const runTree = treeOf("run");
+    expect(runTree.traces).toHaveLength(1); // Err never happens: one trace, no side trace
+    const ir = printTrace(runTree.root.trace);
+    // The Ok the inlined call returns is never made (no snapshot even lists it), and the
+    // match is no code.
+    expect(ir).not.toMatch(/CALLH|VOBJECT/);
+    expect(ir).toMatch(/DIV/);
+    // first_big's Ok is live at the guard that leaves: listed as a VOBJECT, made by the exit.
+    expect(printTrace(treeOf("first_big").root.trace)).toMatch(/VOBJECT/);
+  });
+
   it("a struct holding an array is not made in traces (it would share the array)", () => {
     const src = `
 struct Box {
