@@ -9,7 +9,7 @@ import type { FunctionProto } from "../interp/bytecode";
 import { RFloat, RFunction, RuffError, type Value } from "../interp/value";
 import { ProgramExit } from "../interp/errors";
 import type { Frame, JitHook, Runtime } from "../interp/runtime";
-import { EXT_SLOT_BASE, Recorder, type RefClass, type IdentityCheck, type Place, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
+import { EXT_SLOT_BASE, PlaceRegistry, Recorder, type RefClass, type IdentityCheck, type RecordMode, type RecorderEnv, type RecordedTrace } from "./recorder";
 import { refClassOf } from "./record-kind";
 import { assemble, hasEffects, hoistedHandles, pinnedSlots, type LinkTarget } from "./assemble";
 import { livenessOf } from "./liveness";
@@ -72,11 +72,10 @@ export class TracingJit implements JitHook {
   private readonly stateOfTree = new Map<Tree, StartState>();
   /**
    * Every global and closure cell a trace has read or written, numbered once for all
-   * trees: place k is slot EXT_SLOT_BASE + k in every tree, so trees holding globals link
-   * to each other as they do through stack slots (a top-level script's loops are all
-   * globals). Entries of failed recordings stay, unused.
+   * trees, so trees holding globals link to each other as they do through stack slots (a
+   * top-level script's loops are all globals).
    */
-  private readonly places: Place[] = [];
+  private readonly places = new PlaceRegistry();
   private nextTraceId = 1;
   private recording = false;
   private sharedRuntime: SharedRuntime | null = null;

@@ -155,7 +155,10 @@ export class CallRecorder {
     for (const c of sig?.checks ?? []) {
       if (c.place === null) throw new TraceAbort("call_user", `${fn.proto.name}'s entry trace assumes which function an argument holds`);
       const slot = this.core.placeSlot(c.place.array, c.place.index);
-      if (!this.core.checks.some((k) => k.slot === slot && k.value === c.value)) this.core.checks.push({ slot, value: c.value });
+      const own = this.core.checks.find((k) => k.slot === slot);
+      // A second check of the slot for another value could never hold with the first.
+      if (own !== undefined && own.value !== c.value) throw new TraceAbort("type_unstable", `${fn.proto.name}'s entry trace was made for another value of a variable this trace knows`);
+      if (own === undefined) this.core.checks.push({ slot, value: c.value });
     }
     const argValues: Value[] = [];
     for (let i = 1; i <= args.length; i++) argValues.push(stack[base + a + i]);

@@ -86,6 +86,26 @@ export interface Place {
 }
 
 /**
+ * The JIT's places, numbered once for every tree: place k is slot EXT_SLOT_BASE + k in
+ * every trace (trees share `list`; exits and entry stubs index it). Entries of failed
+ * recordings stay, unused.
+ */
+export class PlaceRegistry {
+  readonly list: Place[] = [];
+  private readonly numbers = new Map<Value[], Map<number, number>>();
+
+  /** The slot of array[index], numbering it the first time. */
+  slotOf(array: Value[], index: number): number {
+    let byIndex = this.numbers.get(array);
+    if (byIndex === undefined) this.numbers.set(array, (byIndex = new Map()));
+    let k = byIndex.get(index);
+    if (k === undefined) byIndex.set(index, (k = this.list.push({ array, index }) - 1));
+    if (k >= EXT_SLOT_LIMIT - EXT_SLOT_BASE) throw new TraceAbort("nyi_value", "more globals and captured variables than traces can number");
+    return EXT_SLOT_BASE + k;
+  }
+}
+
+/**
  * A slot whose value must be this very one (===) when the tree is entered: a function
  * known by identity, or a global an entry tree reads as a constant.
  */
@@ -138,6 +158,8 @@ export interface RecordedTrace {
 
 /** Slots from here up are places (frames never have that many registers; IR literals stay below 2^20). */
 export const EXT_SLOT_BASE = 1 << 19;
+/** Slots end here (IR operands stay below 2^20). */
+const EXT_SLOT_LIMIT = 1 << 20;
 
 const ARITH: Record<number, { op: ArithOp; int: IrOpName; float: IrOpName; imm: boolean }> = {
   [Op.ADD]: { op: "+", int: "ADD", float: "FADD", imm: false },
@@ -247,6 +269,7 @@ export class Recorder implements RecordCore {
   private readonly objects = new Map<object, number>();
   private readonly refClasses = new Map<number, RefClass>();
   private readonly places: Place[];
+  private readonly placeRegistry: PlaceRegistry;
   readonly checks: IdentityCheck[] = [];
   readonly frames: RecFrame[];
   private readonly rootBase: number;
@@ -282,9 +305,10 @@ export class Recorder implements RecordCore {
     private readonly mode: RecordMode,
     private readonly env: RecorderEnv,
     /** The JIT's places (one numbering for every tree); new ones are added to it. */
-    places: Place[] = [],
+    places: PlaceRegistry = new PlaceRegistry(),
   ) {
-    this.places = places;
+    this.placeRegistry = places;
+    this.places = places.list;
     this.stack = rt.stack;
     this.data = new DataRecorder(this);
     this.strings = new StringRecorder(this);
@@ -533,9 +557,7 @@ export class Recorder implements RecordCore {
 
   /** The slot number of a global or closure cell. */
   placeSlot(array: Value[], index: number): number {
-    let k = this.places.findIndex((p) => p.array === array && p.index === index);
-    if (k < 0) k = this.places.push({ array, index }) - 1;
-    return EXT_SLOT_BASE + k;
+    return this.placeRegistry.slotOf(array, index);
   }
 
   typeOfRef(ref: number): Kind {
