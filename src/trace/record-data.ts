@@ -318,6 +318,20 @@ export class DataRecorder {
     return matchesPattern(this.core.stack[this.core.base + a], pattern) ? pc + 4 : target;
   }
 
+  /**
+   * TRYOP (`e?`) of a Result or Option the trace made: the payload of an Ok or Some
+   * (no code), or -1 for an Err or None, which the function returns (the caller records
+   * the return).
+   */
+  tryOp(pc: number, a: number, b: number): number {
+    const made = this.virtuals.get(this.core.read(b));
+    const v = this.core.stack[this.core.base + b];
+    if (made === undefined || !(v instanceof RTagged)) throw new TraceAbort("nyi_value", "a ? on a value the trace did not make, or not a Result or Option");
+    if (v.tag !== "Ok" && v.tag !== "Some") return -1;
+    this.core.write(a, made.fields[0], v.value);
+    return pc + 4;
+  }
+
   /** MATCHBIND of a Result or Option the trace made: its payload. */
   matchBind(a: number, b: number): void {
     const made = this.virtuals.get(this.core.read(b));

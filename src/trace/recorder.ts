@@ -728,6 +728,10 @@ export class Recorder implements RecordCore {
       case Op.MATCHBIND:
         this.data.matchBind(a, b);
         return pc + 4;
+      case Op.TRYOP: {
+        const next = this.data.tryOp(pc, a, b);
+        return next >= 0 ? next : this.calls.ret(pc, b);
+      }
       case Op.GETFIELD:
       case Op.GETFIELDOPT:
         this.data.getField(a, b, this.consts[c] as string);

@@ -265,6 +265,40 @@ print(first_big(3000))
     expect(printTrace(treeOf("first_big").root.trace)).toMatch(/VOBJECT/);
   });
 
+  it("`?` on a Result the trace made: the payload with no code, or the function returns the Err", () => {
+    const src = `
+func safe_div(a, b) {
+    if b == 0 {
+        return Err("division by zero")
+    }
+    return Ok(a / b)
+}
+func calc(a, b, c) {
+    let x := safe_div(a, b)?
+    let y := safe_div(x, c)?
+    return Ok(x + y)
+}
+func run(n) {
+    mut total := 0
+    for i in range(n) {
+        match calc(100000, i % 7 + 1, i % 5 + 1) {
+            case Ok(v): { total += v }
+            case Err(e): { total -= 1 }
+        }
+    }
+    return total
+}
+print(run(2000))
+print(calc(1, 0, 1))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(r.events.filter((e) => e.event === "abort" && String(e.detail).includes("bytecode"))).toEqual([]);
+    const tree = r.jit.compiled.find((c) => c.tree.proto.name === "run")!.tree;
+    expect(tree.traces).toHaveLength(1);
+    expect(printTrace(tree.root.trace)).not.toMatch(/CALLH|VOBJECT/);
+  });
+
   it("a struct holding an array is not made in traces (it would share the array)", () => {
     const src = `
 struct Box {
