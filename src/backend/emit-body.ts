@@ -63,6 +63,12 @@ export const TRACE_IMPORTS = {
   aget_ref: [["externref", "f64", "f64"], ["externref"]],
   aiter_ref: [["externref", "f64", "f64"], ["externref"]],
   apush_ref: [["externref", "externref"], ["i32"]],
+  native_array1: [["f64", "externref"], ["externref"]],
+  native_array2: [["f64", "externref", "externref"], ["externref"]],
+  native_string1: [["f64", "externref"], ["externref"]],
+  native_string2: [["f64", "externref", "externref"], ["externref"]],
+  native_bool2: [["f64", "externref", "externref"], ["i32"]],
+  native_int2: [["f64", "externref", "externref"], ["f64"]],
   share_obj: [["externref"], ["i32"]],
   share_struct: [["externref", "f64"], ["i32"]],
   dget_s_int: [["externref", "externref"], ["f64"]],
@@ -89,6 +95,7 @@ export function stringConstantIndex(trace: Trace, ref: Ref): number {
 export const HELPER_RESULT_CLASS: Partial<Record<ImportName, RefClass>> = {
   kstr: "string", sconcat: "string", tostr_int: "string", tostr_float: "string", tostr_bool: "string", aget_str: "string",
   str_chars: "list", dict_keys: "list", list_get: "string",
+  native_array1: "array", native_array2: "array", native_string1: "string", native_string2: "string",
 };
 
 /** The class of what `CALLH` ref returns: its helper's, or the one an element read asks for (its constant last argument). */

@@ -6,7 +6,7 @@
 // a dict may hold a string in another iteration: the trace then exits). A refusal
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
-import { RArray, RDict, RFloat, RStruct, share, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RNative, RStruct, share, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
 import { cpCompare, cpLength } from "../interp/strings";
@@ -33,6 +33,19 @@ export function internString(s: string): number {
   let i = STRING_INDEX.get(s);
   if (i === undefined) STRING_INDEX.set(s, (i = STRING_POOL.push(s) - 1));
   return i;
+}
+
+/**
+ * The builtins traces call through helpers (native_*), each once, by index: a trace
+ * passes the index, as wasm has no value for a JS object constant. Process-wide, like
+ * the string pool (a program has finitely many builtins).
+ */
+const NATIVE_POOL: RNative[] = [];
+
+/** The pool index of builtin fn (the native_* helpers call NATIVE_POOL[i]). */
+export function nativeIndex(fn: RNative): number {
+  const i = NATIVE_POOL.indexOf(fn);
+  return i >= 0 ? i : NATIVE_POOL.push(fn) - 1;
 }
 
 /** The value of dict d under string key k (undefined: not a dict, not a string, or missing). */
@@ -67,6 +80,24 @@ function elementOfClass(arr: unknown, i: number, cls: number): Value | null {
   const v = inBounds(arr, i) ? arr.at(i) : undefined;
   return v !== undefined && ELEMENT_CLASS_TESTS[cls]?.(v) === true ? v : null;
 }
+
+/**
+ * A pure builtin's result (HELPER_BUILTINS in record-calls.ts) when accept takes it; null
+ * when it raised or returned something else: the trace exits and the interpreter calls it
+ * again, raising its error.
+ */
+function callPure(index: number, args: unknown[], accept: (v: Value) => boolean): Value | null {
+  const fn = NATIVE_POOL[index];
+  if (fn === undefined) return null;
+  try {
+    const r = fn.fn(args as Value[]);
+    return accept(r) ? r : null;
+  } catch {
+    return null;
+  }
+}
+const isArray = (v: Value): boolean => v instanceof RArray;
+const isString = (v: Value): boolean => typeof v === "string";
 
 export const traceHelpers = {
   fmod: (x: number, y: number): number => x % y,
@@ -192,6 +223,20 @@ export const traceHelpers = {
     if (!(arr instanceof RArray) || arr.shared || !(v instanceof RArray || v instanceof RDict || v instanceof RStruct || typeof v === "string")) return 0;
     arr.append(share(v));
     return 1;
+  },
+  // Builtins of objects and strings (keys, split, join, upper, contains, ...), named by
+  // result class and argument count: the first argument is the builtin's pool index.
+  native_array1: (fn: number, a: unknown): unknown => callPure(fn, [a], isArray),
+  native_array2: (fn: number, a: unknown, b: unknown): unknown => callPure(fn, [a, b], isArray),
+  native_string1: (fn: number, a: unknown): unknown => callPure(fn, [a], isString),
+  native_string2: (fn: number, a: unknown, b: unknown): unknown => callPure(fn, [a, b], isString),
+  native_bool2(fn: number, a: unknown, b: unknown): number {
+    const r = callPure(fn, [a, b], (v) => typeof v === "boolean");
+    return r === null ? 2 : r === true ? 1 : 0;
+  },
+  native_int2(fn: number, a: unknown, b: unknown): number {
+    const r = callPure(fn, [a, b], (v) => typeof v === "number");
+    return r === null ? NaN : (r as number);
   },
   // A second holder of an array, dict or struct (an argument, a copy): mark it shared.
   share_obj(o: unknown): number {

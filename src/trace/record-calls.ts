@@ -10,6 +10,7 @@ import { MAX_RANGE_LENGTH, countedRange } from "../interp/builtins/arrays";
 import { RArray, RFloat, RFunction, RNative, RStruct, RuffError, share, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
+import { nativeIndex } from "../backend/trace-helpers";
 import { describe, kindOf } from "./record-kind";
 import type { DataRecorder } from "./record-data";
 import type { StringRecorder } from "./record-strings";
@@ -19,6 +20,21 @@ import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv } from "./recor
 const INLINE_BUILTINS = new Map([
   ["sqrt", 1], ["abs", 1], ["floor", 1], ["ceil", 1], ["len", 1], ["to_int", 1], ["to_float", 1], ["min", 2], ["max", 2],
   ["to_string", 1], ["str", 1],
+]);
+
+/**
+ * Builtins of objects and strings a trace calls through a helper, by name: argument count
+ * and result. They are pure (what they share stays shared, as the interpreter's call
+ * would leave it); an error or a result of another kind refuses, and the interpreter
+ * calls the builtin again. Their arguments must be objects or strings. A "scalar" result
+ * is a bool or an int, as the call made while recording returned (`contains` gives an
+ * int for strings, a bool for arrays).
+ */
+const HELPER_BUILTINS = new Map<string, [number, "array" | "string" | "scalar"]>([
+  ["keys", [1, "array"]], ["values", [1, "array"]], ["items", [1, "array"]], ["split", [2, "array"]],
+  ["join", [2, "string"]], ["upper", [1, "string"]], ["to_upper", [1, "string"]], ["lower", [1, "string"]],
+  ["to_lower", [1, "string"]], ["trim", [1, "string"]],
+  ["contains", [2, "scalar"]], ["starts_with", [2, "scalar"]], ["ends_with", [2, "scalar"]], ["has_key", [2, "scalar"]],
 ]);
 
 export class CallRecorder {
@@ -223,8 +239,30 @@ export class CallRecorder {
     return this.core.cur.frame.pc;
   }
 
+  /** `R[a] = builtin(R[a+1] ..)` for a builtin of HELPER_BUILTINS: one helper call. */
+  private callHelperBuiltin(pc: number, a: number, nargs: number, fn: RNative, returns: "array" | "string" | "scalar"): number {
+    const { stack, base } = this.core;
+    const args: number[] = [];
+    const values: Value[] = [];
+    for (let k = 1; k <= nargs; k++) {
+      const ref = this.core.read(a + k);
+      if (this.core.typeOfRef(ref) !== "ref" || this.data.virtuals.has(ref)) throw new TraceAbort("call_native", `${fn.name} of a number, a bool or a value the trace made`);
+      args.push(ref);
+      values.push(stack[base + a + k]);
+    }
+    const value = this.core.concrete(() => fn.fn(values));
+    const result = returns !== "scalar" ? returns : typeof value === "boolean" ? "bool" : "int";
+    const kind = result === "array" || result === "string" ? "ref" : result;
+    const fits = result === "array" ? value instanceof RArray : result === "string" ? typeof value === "string" : result === "bool" || typeof value === "number";
+    if (!fits) throw new TraceAbort("call_native", `${fn.name} returned something other than its usual result`);
+    this.core.write(a, this.core.callHelper(`native_${result}${nargs}`, kind, [this.core.constant("int", nativeIndex(fn)), ...args]), value);
+    return pc + 4;
+  }
+
   /** `R[a] = builtin(R[a+1] ..)` for the builtins traces compute inline. */
   private callBuiltin(pc: number, a: number, nargs: number, fn: RNative): number {
+    const viaHelper = HELPER_BUILTINS.get(fn.name);
+    if (viaHelper !== undefined && viaHelper[0] === nargs) return this.callHelperBuiltin(pc, a, nargs, fn, viaHelper[1]);
     if (INLINE_BUILTINS.get(fn.name) !== nargs) throw new TraceAbort("call_native", `call of ${fn.name}`);
     if (fn.name === "to_string" || fn.name === "str") {
       this.strings.toStringOf(a, a + 1);

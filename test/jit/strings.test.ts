@@ -198,9 +198,41 @@ print(wc(2000))
     for (const helper of ["aget_str", "dget_s_int", "dset_s_int", "seq", "scmp"]) expect(ir).toContain(`CALLH        ${helper}`);
   });
 
-  it("every tree of the strings and made-arrays golden programs, forced, passes binaryen validation", async () => {
+  it("builtins of strings and dicts (split, trim, has_key, keys) are one helper call each, inside the loop's trace", async () => {
+    const src = `
+func count(text, rounds) {
+    mut counts := {}
+    for r in range(rounds) {
+        for w in split(trim(text), " ") {
+            if has_key(counts, w) == 1 {
+                counts[w] = counts[w] + 1
+            } else {
+                counts[w] = 1
+            }
+        }
+    }
+    mut n := 0
+    for r in range(rounds) {
+        n += len(keys(counts))
+    }
+    return n + counts["a"]
+}
+print(count(" a b a c b a ", 100))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts.filter((a) => a.reason === "call_native")).toEqual([]);
+    const irs = r.jit.compiled.flatMap((c) => c.tree.traces.map((t) => printTrace(t.trace))).join("\n");
+    expect(irs).toMatch(/CALLH +native_array2/); // split
+    expect(irs).toMatch(/CALLH +native_string1/); // trim
+    expect(irs).toMatch(/CALLH +native_int2/); // has_key
+    expect(irs).toMatch(/CALLH +native_array1/); // keys
+    for (const c of r.jit.compiled) expect((await validateWasm(c.bytes)).errors).toBe("");
+  });
+
+  it("every tree of the strings, made-arrays, objects-in-arrays, Result and globals golden programs, forced, passes binaryen validation", async () => {
     let trees = 0;
-    for (const name of ["jit_strings", "jit_array_virtual"]) {
+    for (const name of ["jit_strings", "jit_array_virtual", "jit_arrays_of_objects", "jit_result_option", "jit_links_globals", "jit_entry_globals"]) {
       const src = readFileSync(`test/programs/${name}.ruff`, "utf8");
       const r = run(src, { hotloop: 1, hotexit: 1, hotcall: 1 });
       expect(r.out).toBe(readFileSync(`test/programs/${name}.out`, "utf8"));
