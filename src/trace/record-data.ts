@@ -14,7 +14,7 @@ import { iterationSource, matchesPattern, matchPayload } from "../interp/access"
 import { VIRTUAL_ARRAY, VIRTUAL_TAGGED, virtualTag, type TaggedName } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import { TraceAbort } from "./abort";
-import { kindOf, refClassOf } from "./record-kind";
+import { kindOf } from "./record-kind";
 import { ELEMENT_CLASSES } from "../backend/trace-helpers";
 import type { RecordCore } from "./recorder";
 
@@ -41,11 +41,11 @@ export class DataRecorder {
 
   constructor(private readonly core: RecordCore) {}
 
-  /** The constant class code (ELEMENT_CLASSES) of an array element that is an object or a string. */
+  /** The constant class code (ELEMENT_CLASSES) of an array element that is an array, dict, struct or string. */
   private elementClass(v: Value): number {
-    const code = (ELEMENT_CLASSES as readonly string[]).indexOf(refClassOf(v));
-    if (code < 0) throw new TraceAbort("nyi_value", "an array element that is neither a number, a bool, an object nor a string");
-    return this.core.constant("int", code);
+    const name = v instanceof RArray ? "array" : v instanceof RDict ? "dict" : v instanceof RStruct ? "struct" : typeof v === "string" ? "string" : null;
+    if (name === null) throw new TraceAbort("nyi_value", "an array element that is not a number, a bool, an array, a dict, a struct or a string");
+    return this.core.constant("int", ELEMENT_CLASSES.indexOf(name));
   }
 
   getIndex(pc: number, a: number, b: number, c: number): number {

@@ -640,9 +640,17 @@ export class Recorder implements RecordCore {
         return a;
       case Op.JMPF:
       case Op.JMPT: {
-        const ref = this.read(a);
-        if (this.typeOfRef(ref) !== "bool") throw new TraceAbort("nyi_value", "a branch on a non-bool condition");
-        const v = stack[base + a] as boolean;
+        let ref = this.read(a);
+        let v: boolean;
+        const kind = this.typeOfRef(ref);
+        if (kind === "bool") {
+          v = stack[base + a] as boolean;
+        } else if (kind === "int" || kind === "float") {
+          // A number's truthiness: not zero (a float's NaN is truthy, -0.0 is not: as != 0).
+          [ref, v] = this.comparison("!=", a, this.constant("int", 0), 0) as [number, boolean];
+        } else {
+          throw new TraceAbort("nyi_value", "a branch on the truthiness of a string or an object");
+        }
         this.emit(v ? "GUARD_TRUE" : "GUARD_FALSE", "none", [ref], true);
         const jump = op === Op.JMPT ? v : !v;
         return jump ? b : pc + 4;

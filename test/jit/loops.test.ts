@@ -143,3 +143,29 @@ print(m(60, 40))
 function beforeLoop(trace: { snapshots: { atRef: number }[]; loopRef: number; op: Uint8Array }, snap: number): boolean {
   return trace.loopRef !== 0 && trace.op[trace.loopRef] === IrOp.LOOP && trace.snapshots[snap].atRef < trace.loopRef;
 }
+
+describe("numbers as conditions", () => {
+  it("an int or float condition is a compare with zero and a guard: `while n` and `if i % 3` trace", () => {
+    const src = `
+func f(n, x) {
+    mut hits := 0
+    while n {
+        n -= 1
+        if n % 3 {
+            hits += 1
+        }
+        if x {
+            hits += 2
+        }
+    }
+    return hits
+}
+print(f(3000, 0.5), f(2000, 0.0))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    expect(ir.match(/ NE /g)?.length).toBeGreaterThanOrEqual(3);
+  });
+});
