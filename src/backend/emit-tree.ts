@@ -30,7 +30,7 @@
 // with i64 ints 7.5-9 ms.
 
 import { ModuleBuilder, CodeWriter, type ValType } from "./wasm-encoder";
-import { IrOp, IrType } from "../ir/ops";
+import { IrOp, IrType, IR_TYPE_NAMES } from "../ir/ops";
 import { FIRST_REF, type Ref } from "../ir/trace";
 import { EmitError, abiType, emitBody, stringConstantIndex, getValue, needsLocal, tableHelpers, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
@@ -46,7 +46,9 @@ export const EXIT_STACK = {
   /** The deepest native depth an entry tree may run at (set by the entry stub). */
   limit: 4,
   refTop: 8,
-  /** An entry tree's result, for JS (an f64; see addJsEntry). */
+  /** A loop tree's returned value's IR type (status 0: its root frame returned; the value is at result). */
+  resultType: 12,
+  /** An entry tree's result, for JS (an f64; see addJsEntry), or a loop tree's. */
   result: 16,
   records: 24,
   /**
@@ -408,10 +410,22 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       for (let i = moves.length - 1; i >= 0; i--) w.local_set(slotLocal.get(moves[i][0])!);
       w.br_to(loopLabel);
       if (u.parent === null) w.end();
-    } else if (end.kind === "return") {
+    } else if (end.kind === "return" && isEntry) {
       w.i32_const(0);
       getValue(ctx, end.value);
       w.return();
+    } else if (end.kind === "return") {
+      // A loop tree's side trace returning from the root frame: the value (a number or a
+      // bool) and its IR type go to memory for JS, and status 0 says the function returned.
+      const t = trace.type[end.value];
+      w.i32_const(0);
+      getValue(ctx, end.value);
+      if (t === IrType.int) w.f64_convert_i64_s();
+      else if (t === IrType.bool) w.f64_convert_i32_u();
+      else if (t !== IrType.float) throw new EmitError(`a loop tree returning a ${IR_TYPE_NAMES[t]}`);
+      w.f64_store(EXIT_STACK.result);
+      w.i32_const(0).i32_const(t).i32_store(EXIT_STACK.resultType);
+      w.i32_const(0).return();
     }
   };
   /**

@@ -668,6 +668,16 @@ export abstract class Runtime {
     return f;
   }
 
+  /**
+   * Whether the top frame's RETURN is only jitReturn: a call made by Ruff code (not a
+   * frame JS runs through execute, not a generator) that holds no `try` handler.
+   */
+  jitCanReturn(): boolean {
+    const f = this.frames[this.fp];
+    const hd = this.hDepth;
+    return f.kind === FRAME_NORMAL && f.ret >= 0 && (hd.length === 0 || hd[hd.length - 1] < this.fp);
+  }
+
   /** The top frame returns v (as RETURN does; JIT frames never hold handlers). */
   jitReturn(v: Value): void {
     const f = this.frames[this.fp--];

@@ -76,6 +76,8 @@ export class TracingJit implements JitHook {
    * top-level script's loops are all globals).
    */
   private readonly places = new PlaceRegistry();
+  /** Functions with a loop tree that returns from its root frame (see loopReturned). */
+  private readonly returningLoops = new Set<FunctionProto>();
   private nextTraceId = 1;
   private recording = false;
   private sharedRuntime: SharedRuntime | null = null;
@@ -118,7 +120,10 @@ export class TracingJit implements JitHook {
       const entered = this.enter(rt, tree, f);
       if (entered !== null) return entered;
     }
-    if (state.blacklisted || this.recording || state.trees.length >= MAX_TREES) {
+    // Trees that could not be entered because this frame cannot return from JS (a call a
+    // builtin made, say) would not be helped by another: the interpreter runs the loop.
+    const unreturnable = state.trees.length > 0 && this.returningLoops.has(proto) && !rt.jitCanReturn();
+    if (state.blacklisted || this.recording || state.trees.length >= MAX_TREES || unreturnable) {
       proto.hotCounts[header >> 2] = state.blacklisted ? NEVER : this.params.hotloop;
       return header;
     }
@@ -166,10 +171,14 @@ export class TracingJit implements JitHook {
    * (loop trees), -1 when the frame stack changed, or null when the tree did not fit.
    */
   private enter(rt: Runtime, tree: Tree, f: Frame): number | null {
+    // A loop tree of a function some loop tree returns from is entered only where the
+    // return can be done from JS (trees link only to trees of the same frame).
+    if (tree.kind === "loop" && this.returningLoops.has(tree.proto) && !rt.jitCanReturn()) return null;
     const result = this.runTree(rt, tree, f.base);
     if (result === null) return null;
     if (tree.kind === "loop") {
       f.proto.hotCounts[tree.pc >> 2] = 1; // enter again at the next back edge
+      if (result === 0) return this.loopReturned(rt);
     } else {
       f.proto.callCount = 1;
       const status = result as number;
@@ -188,10 +197,21 @@ export class TracingJit implements JitHook {
       const top = rt.topFrame;
       const trees = this.loops.get(top.proto)?.get(top.pc)?.trees;
       if (trees === undefined || trees.length === 0 || this.recording) break;
-      const next = trees.find((t) => t !== last && this.runTree(rt, t, top.base) !== null);
+      if (this.returningLoops.has(top.proto) && !rt.jitCanReturn()) break;
+      let status: unknown = null;
+      const next = trees.find((t) => t !== last && (status = this.runTree(rt, t, top.base)) !== null);
       if (next === undefined) break;
+      if (status === 0) return this.loopReturned(rt);
       last = this.exited(rt, top.base);
     }
+    return -1;
+  }
+
+  /** A loop tree returned from its root frame (status 0): return its value there, as RETURN does. */
+  private loopReturned(rt: Runtime): number {
+    const heap = this.shared.heap;
+    const type = IR_TYPE_NAMES[heap.i32[EXIT_STACK.resultType >> 2]];
+    rt.jitReturn(box(type, heap.f64[EXIT_STACK.result >> 3]));
     return -1;
   }
 
@@ -389,6 +409,7 @@ export class TracingJit implements JitHook {
       // recorded: with new ones they would skip them, so they go (and are recorded again).
       if (fresh.length > 0) this.dropCallers(tree);
       const t = tree.add(id, asm, parent, snap, rec.written.keys(), rec.unrolled.length, guard);
+      if (tree.kind === "loop" && asm.end.kind === "return") this.returningLoops.add(tree.proto);
       // A side trace that ends by leaving (to another loop's tree, or types that do not
       // link) leaves there on purpose: that exit grows no side trace of its own.
       for (let r = FIRST_REF; r < t.trace.end; r++) if (t.trace.op[r] === IrOp.EXIT) t.sideAborts[t.trace.snap[r]] = this.params.tryside;

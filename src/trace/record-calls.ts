@@ -231,6 +231,13 @@ export class CallRecorder {
         this.rt.jitReturn(value);
         return { kind: "return", value: ref, snap };
       }
+      // A loop tree's side trace (from the loop's exit, say) that runs to the function's
+      // return: the tree returns the value to JS, which pops the frame as the return does.
+      if (this.mode.kind === "side" && this.core.typeOfRef(ref) !== "ref" && this.rt.jitCanReturn()) {
+        const snap = this.core.snapshot();
+        this.rt.jitReturn(value);
+        return { kind: "return", value: ref, snap };
+      }
       throw new TraceAbort("left_loop", "the function returned");
     }
     this.rt.jitReturn(value);

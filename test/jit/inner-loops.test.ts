@@ -207,12 +207,14 @@ describe("short loops in called functions (loopunroll)", () => {
     expect(loads).toBeGreaterThanOrEqual(4);
   });
 
-  it("loopunroll=0 leaves the loop to its own tree: the caller's recording aborts (inner_loop) and every call exits dot's tree", () => {
+  it("loopunroll=0 leaves the loop to its own tree: the caller's recording aborts (inner_loop); every call enters dot's tree, which returns from dot", () => {
     const r = run(DOT, { loopunroll: 0 });
     expect(r.out).toBe(runWithoutJit(DOT));
     expect(summaryOf(r).aborts).toContainEqual(expect.objectContaining({ reason: "inner_loop" }));
     expect(r.events.filter((e) => e.event === "unroll")).toEqual([]);
-    expect(exitsOver(r, 1000).length).toBeGreaterThanOrEqual(1);
+    // The side trace from the loop's exit runs to dot's return: no exit per call.
+    expect(tracesOf(r, "side").map((t) => t.link)).toContain("return");
+    expect(exitsOver(r, 1000)).toEqual([]);
   });
 
   it("a loop longer than the budget aborts the caller's recording with the budget named", () => {
@@ -235,5 +237,37 @@ describe("short loops in called functions (loopunroll)", () => {
     expect(chain.length).toBeLessThanOrEqual(15);
     const unrolled = r.events.filter((e) => e.event === "unroll").reduce((n, e) => n + Number(e.iterations), 0);
     expect(unrolled).toBeLessThanOrEqual(15 * 2); // the caller's chain, and tri's own entry trace
+  });
+});
+
+describe("loops in called functions that return", () => {
+  it("the side trace from the loop's exit returns from the function: each call is one entry, no exit", () => {
+    const src = `
+func tri(n) {
+    mut s := 0
+    for k in range(n) {
+        s += k
+    }
+    return s
+}
+mut total := 0
+for i in range(2000) {
+    total += tri(30 + i % 5)
+}
+print(total)
+let viaMap := map([10, 20], tri)
+print(viaMap)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const sides = tracesOf(r, "side");
+    expect(sides.map((t) => t.link)).toEqual(["return"]);
+    const tree = r.jit.compiled.find((c) => c.tree.proto.name === "tri")!.tree;
+    // The loop's exit was left hotexit times before its side trace took over.
+    const loopExit = summaryOf(r).exits.filter((e) => e.trace === tree.root.id);
+    expect(loopExit.reduce((n, e) => n + e.count, 0)).toBe(10);
+    // map's calls of tri return to JS, not Ruff code: its tree is not entered there, and
+    // no second tree is recorded for them.
+    expect(tracesOf(r, "root").filter((t) => String(t.function ?? "").includes("tri") || t.line === 5)).toHaveLength(1);
   });
 });
