@@ -645,9 +645,14 @@ export class Recorder implements RecordCore {
         const kind = this.typeOfRef(ref);
         if (kind === "bool") {
           v = stack[base + a] as boolean;
-        } else if (kind === "int" || kind === "float") {
-          // A number's truthiness: not zero (a float's NaN is truthy, -0.0 is not: as != 0).
-          [ref, v] = this.comparison("!=", a, this.constant("int", 0), 0) as [number, boolean];
+        } else if (kind === "int") {
+          [ref, v] = this.comparison("!=", a, this.constant("int", 0), 0);
+        } else if (kind === "float") {
+          // A float's truthiness is exact (NaN true, -0.0 false, 1e-300 true), not Ruff's
+          // != with its tolerance: !(|x| <= 0).
+          const abs = this.emit("FABS", "float", [ref]);
+          ref = this.emit("NOT", "bool", [this.emit("LE", "bool", [abs, this.constant("float", 0)])]);
+          v = (stack[base + a] as RFloat).v !== 0;
         } else {
           throw new TraceAbort("nyi_value", "a branch on the truthiness of a string or an object");
         }
