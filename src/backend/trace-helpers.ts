@@ -235,7 +235,7 @@ export const traceHelpers = {
     return r === null ? 2 : r === true ? 1 : 0;
   },
   native_int2(fn: number, a: unknown, b: unknown): number {
-    const r = callPure(fn, [a, b], (v) => typeof v === "number");
+    const r = callPure(fn, [a, b], (v) => Number.isSafeInteger(v));
     return r === null ? NaN : (r as number);
   },
   // A second holder of an array, dict or struct (an argument, a copy): mark it shared.
