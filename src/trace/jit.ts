@@ -43,8 +43,6 @@ const MAX_TREES = 4;
  * records afresh with the arrays as they are now instead of refusing at every entry.
  */
 const HANDLE_REFUSALS = 8;
-/** Retries after an abort wait up to this many more back edges or calls, pseudo-randomly (see recordRoot). */
-const JITTER = 8;
 
 interface StartState {
   trees: Tree[];
@@ -78,8 +76,6 @@ export class TracingJit implements JitHook {
    * top-level script's loops are all globals).
    */
   private readonly places = new PlaceRegistry();
-  /** The state of jitter()'s generator (xorshift32, fixed seed: runs repeat exactly). */
-  private jitterState = 0x2545f491;
   /** Functions with a loop tree that returns from its root frame (see loopReturned). */
   private readonly returningLoops = new Set<FunctionProto>();
   private nextTraceId = 1;
@@ -211,16 +207,6 @@ export class TracingJit implements JitHook {
     return -1;
   }
 
-  /** A pseudo-random count in [0, limit) (xorshift32). */
-  private jitter(limit: number): number {
-    let x = this.jitterState;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.jitterState = x;
-    return limit > 0 ? (x >>> 0) % limit : 0;
-  }
-
   /** A loop tree returned from its root frame (status 0): return its value there, as RETURN does. */
   private loopReturned(rt: Runtime): number {
     const heap = this.shared.heap;
@@ -343,12 +329,8 @@ export class TracingJit implements JitHook {
           setCounter(NEVER);
           this.log?.blacklist(at, reason, state.aborts);
         } else {
-          // Back off: each failure doubles the wait before the next attempt, plus a
-          // pseudo-random part (LuaJIT's penalty does the same): a loop running k
-          // iterations per entry, k dividing the wait, would start every attempt at the
-          // same iteration, and if that is the last one every attempt leaves the loop.
-          const base = mode.kind === "loop" ? this.params.hotloop : this.params.hotcall;
-          setCounter((base << Math.min(state.aborts, 12)) + this.jitter(JITTER));
+          // Back off: each failure doubles the wait before the next attempt.
+          setCounter((mode.kind === "loop" ? this.params.hotloop : this.params.hotcall) << Math.min(state.aborts, 12));
         }
       });
     } finally {

@@ -2,7 +2,6 @@
 // are neither carried around a loop nor written by exits, and a side trace that leaves
 // for another loop's header tail-calls that loop's tree instead of exiting.
 
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { handleParams } from "../../src/backend/emit-tree";
 import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
@@ -243,20 +242,5 @@ print(total)
     const src = SIEVE.replace("mut count := 0", 'mut count := 0\n    mut tag := "x"').replace("count += 1", "count += 1\n            tag = tag").replace("return count", "return [count, tag]");
     const r = run(src);
     expect(r.out).toBe(runWithoutJit(src));
-  });
-});
-
-describe("retries after an abort", () => {
-  it("a 5-iteration loop with hotloop=20 is recorded at another iteration after a failed attempt (the back-off is jittered)", () => {
-    // hotloop=20 (and every doubling of it) is a multiple of the 5 iterations: without
-    // jitter every attempt at the update loop started on its last iteration, left the loop
-    // and aborted, the side trace waiting for its tree gave up, and every step ran the
-    // interpreter.
-    const src = readFileSync("test/programs/jit_backoff_phase.ruff", "utf8");
-    const r = run(src, { hotloop: 20, hotexit: 4 });
-    expect(r.out).toBe(runWithoutJit(src));
-    expect(tracesOf(r, "root").length).toBeGreaterThanOrEqual(2);
-    expect(r.events.filter((e) => e.event === "blacklist")).toEqual([]);
-    expect(summaryOf(r).exits.every((e) => e.count < 100)).toBe(true);
   });
 });
