@@ -328,6 +328,11 @@ export class TracingJit implements JitHook {
           state.blacklisted = true;
           setCounter(NEVER);
           this.log?.blacklist(at, reason, state.aborts);
+        } else if (reason === "left_loop" && mode.kind === "loop") {
+          // The recording began on the loop's last iteration: the next back edge is an
+          // iteration later (the loop's next run), not the last one again. Waiting a
+          // multiple of the trip count would start every attempt on the same iteration.
+          setCounter(1);
         } else {
           // Back off: each failure doubles the wait before the next attempt.
           setCounter((mode.kind === "loop" ? this.params.hotloop : this.params.hotcall) << Math.min(state.aborts, 12));

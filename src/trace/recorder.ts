@@ -436,6 +436,9 @@ export class Recorder implements RecordCore {
       throw new TraceAbort("inner_loop", `an inner loop at pc ${target} runs past the ${this.env.loopunroll} iterations left to unroll (loopunroll)`);
     }
     this.pc = target;
+    // A root loop trace jumping back to a header before its own has left its loop (the
+    // recording began on the last iteration) and reached an enclosing loop's back edge.
+    if (inRoot && mode.kind === "loop" && target < mode.header) throw new TraceAbort("left_loop", `the loop ended before its trace closed (back to pc ${target})`);
     throw new TraceAbort("inner_loop", `backward jump to pc ${target} inside the trace`, { proto: this.proto, header: target });
   }
 

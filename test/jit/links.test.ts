@@ -2,6 +2,7 @@
 // are neither carried around a loop nor written by exits, and a side trace that leaves
 // for another loop's header tail-calls that loop's tree instead of exiting.
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { handleParams } from "../../src/backend/emit-tree";
 import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
@@ -242,5 +243,20 @@ print(total)
     const src = SIEVE.replace("mut count := 0", 'mut count := 0\n    mut tag := "x"').replace("count += 1", "count += 1\n            tag = tag").replace("return count", "return [count, tag]");
     const r = run(src);
     expect(r.out).toBe(runWithoutJit(src));
+  });
+});
+
+describe("retries after an abort", () => {
+  it("a recording that began on a loop's last iteration (left_loop) is retried at the next back edge, not after a multiple of the trip count", () => {
+    // hotloop=20 and its doublings are multiples of the update loop's 5 iterations: with
+    // the doubled wait every retry began on its last iteration, the side trace waiting for
+    // its tree gave up, and every step ran in the interpreter.
+    const src = readFileSync("test/programs/jit_left_loop_retry.ruff", "utf8");
+    const r = run(src, { hotloop: 20, hotexit: 4 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(tracesOf(r, "root").length).toBeGreaterThanOrEqual(2);
+    expect(r.events.filter((e) => e.event === "blacklist")).toEqual([]);
+    expect(summaryOf(r).exits.every((e) => e.count < 100)).toBe(true);
+    expect(r.events.some((e) => e.event === "abort" && e.reason === "left_loop")).toBe(true);
   });
 });
