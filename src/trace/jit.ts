@@ -47,8 +47,12 @@ const HANDLE_REFUSALS = 8;
 interface StartState {
   trees: Tree[];
   aborts: number;
+  /** Recordings that left the loop they began in (left_loop), retried at once but QUICK_RETRIES - 1 times in QUICK_RETRIES. */
+  leaves: number;
   blacklisted: boolean;
 }
+
+const QUICK_RETRIES = 8;
 
 export class TracingJit implements JitHook {
   readonly hotLoopCount: number;
@@ -153,12 +157,12 @@ export class TracingJit implements JitHook {
     let byHeader = this.loops.get(proto);
     if (!byHeader) this.loops.set(proto, (byHeader = new Map()));
     let state = byHeader.get(header);
-    if (!state) byHeader.set(header, (state = { trees: [], aborts: 0, blacklisted: false }));
+    if (!state) byHeader.set(header, (state = { trees: [], aborts: 0, leaves: 0, blacklisted: false }));
     return state;
   }
 
   private newEntryState(proto: FunctionProto): StartState {
-    const state: StartState = { trees: [], aborts: 0, blacklisted: false };
+    const state: StartState = { trees: [], aborts: 0, leaves: 0, blacklisted: false };
     this.entries.set(proto, state);
     return state;
   }
@@ -321,18 +325,23 @@ export class TracingJit implements JitHook {
       this.logTrace(t, asm.irBefore, started, rec);
     } catch (e) {
       this.recordFailed(rt, recorder, e, (reason, detail) => {
-        state.aborts++;
         const at = this.pos(proto, pc);
+        // The recording began on the loop's last iteration (left_loop): the next back edge
+        // is an iteration later (the loop's next run), not the last one again, where a
+        // wait of a multiple of the trip count would begin every attempt. Retried there a
+        // few times before it counts as a failure: a loop that mostly runs one or two
+        // iterations (mandelbrot's escape loop outside the set) leaves again and again.
+        if (reason === "left_loop" && mode.kind === "loop" && ++state.leaves % QUICK_RETRIES !== 0) {
+          this.log?.abort(at, reason, detail, state.aborts + 1, this.params.hotloop);
+          setCounter(1);
+          return;
+        }
+        state.aborts++;
         this.log?.abort(at, reason, detail, state.aborts, this.params.hotloop);
         if (state.aborts >= this.params.maxblacklist) {
           state.blacklisted = true;
           setCounter(NEVER);
           this.log?.blacklist(at, reason, state.aborts);
-        } else if (reason === "left_loop" && mode.kind === "loop") {
-          // The recording began on the loop's last iteration: the next back edge is an
-          // iteration later (the loop's next run), not the last one again. Waiting a
-          // multiple of the trip count would start every attempt on the same iteration.
-          setCounter(1);
         } else {
           // Back off: each failure doubles the wait before the next attempt.
           setCounter((mode.kind === "loop" ? this.params.hotloop : this.params.hotcall) << Math.min(state.aborts, 12));
