@@ -126,7 +126,7 @@ export class TracingJit implements JitHook {
     }
     // Trees that could not be entered because this frame cannot return from JS (a call a
     // builtin made, say) would not be helped by another: the interpreter runs the loop.
-    const unreturnable = state.trees.length > 0 && this.returningLoops.has(proto) && !rt.jitCanReturn();
+    const unreturnable = state.trees.length > 0 && !this.mayEnterLoops(rt, proto);
     if (state.blacklisted || this.recording || state.trees.length >= MAX_TREES || unreturnable) {
       proto.hotCounts[header >> 2] = state.blacklisted ? NEVER : this.params.hotloop;
       return header;
@@ -175,9 +175,7 @@ export class TracingJit implements JitHook {
    * (loop trees), -1 when the frame stack changed, or null when the tree did not fit.
    */
   private enter(rt: Runtime, tree: Tree, f: Frame): number | null {
-    // A loop tree of a function some loop tree returns from is entered only where the
-    // return can be done from JS (trees link only to trees of the same frame).
-    if (tree.kind === "loop" && this.returningLoops.has(tree.proto) && !rt.jitCanReturn()) return null;
+    if (tree.kind === "loop" && !this.mayEnterLoops(rt, tree.proto)) return null;
     const result = this.runTree(rt, tree, f.base);
     if (result === null) return null;
     if (tree.kind === "loop") {
@@ -201,7 +199,7 @@ export class TracingJit implements JitHook {
       const top = rt.topFrame;
       const trees = this.loops.get(top.proto)?.get(top.pc)?.trees;
       if (trees === undefined || trees.length === 0 || this.recording) break;
-      if (this.returningLoops.has(top.proto) && !rt.jitCanReturn()) break;
+      if (!this.mayEnterLoops(rt, top.proto)) break;
       let status: unknown = null;
       const next = trees.find((t) => t !== last && (status = this.runTree(rt, t, top.base)) !== null);
       if (next === undefined) break;
@@ -211,15 +209,22 @@ export class TracingJit implements JitHook {
     return -1;
   }
 
+  /**
+   * Whether loop trees of proto may be entered from the top frame: a tree of a function
+   * some loop tree returns from only where JS can make the return (trees link only to
+   * trees of the same frame, so one check covers the chain).
+   */
+  private mayEnterLoops(rt: Runtime, proto: FunctionProto): boolean {
+    return !this.returningLoops.has(proto) || rt.jitCanReturn();
+  }
+
   /** A loop tree returned from its root frame (status 0): return its value there, as RETURN does. */
   private loopReturned(rt: Runtime): number {
-    const heap = this.shared.heap;
-    const type = IR_TYPE_NAMES[heap.i32[EXIT_STACK.resultType >> 2]];
-    rt.jitReturn(box(type, heap.f64[EXIT_STACK.result >> 3]));
+    rt.jitReturn(this.entryResult(IR_TYPE_NAMES[this.shared.heap.i32[EXIT_STACK.resultType >> 2]]));
     return -1;
   }
 
-  /** What an entry tree returned to JS (its JS entry left it in memory: see emit-tree's addJsEntry). */
+  /** What an entry tree (or a loop tree, never a ref) returned to JS: it left it in memory (see emit-tree's addJsEntry). */
   private entryResult(type: IrTypeName): Value {
     return type === "ref" ? (this.shared.refs.get(0) as Value) : box(type, this.shared.heap.f64[EXIT_STACK.result >> 3]);
   }

@@ -224,21 +224,17 @@ export class CallRecorder {
       throw new TraceAbort("nyi_value", typeof value === "string" ? "a function's entry trace returning a string" : "a function returning an array or dict");
     }
     if (this.core.frames.length === 1) {
-      if (this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry")) {
-        const type = this.core.typeOfRef(ref);
-        if (this.ownResults.some((r) => this.core.typeOfRef(r) !== type)) throw new TraceAbort("type_unstable", "a recursive call returned another type than the function does");
-        const snap = this.core.snapshot();
-        this.rt.jitReturn(value);
-        return { kind: "return", value: ref, snap };
-      }
-      // A loop tree's side trace (from the loop's exit, say) that runs to the function's
-      // return: the tree returns the value to JS, which pops the frame as the return does.
-      if (this.mode.kind === "side" && this.core.typeOfRef(ref) !== "ref" && this.rt.jitCanReturn()) {
-        const snap = this.core.snapshot();
-        this.rt.jitReturn(value);
-        return { kind: "return", value: ref, snap };
-      }
-      throw new TraceAbort("left_loop", "the function returned");
+      const type = this.core.typeOfRef(ref);
+      const entryTree = this.mode.kind === "entry" || (this.mode.kind === "side" && this.mode.tree === "entry");
+      if (entryTree && this.ownResults.some((r) => this.core.typeOfRef(r) !== type)) throw new TraceAbort("type_unstable", "a recursive call returned another type than the function does");
+      // An entry tree returns; so may a loop tree's side trace (from the loop's exit, say)
+      // that runs on to the function's return: the tree gives the value to JS, which pops
+      // the frame as RETURN does.
+      const loopTreeReturns = this.mode.kind === "side" && type !== "ref" && this.rt.jitCanReturn();
+      if (!entryTree && !loopTreeReturns) throw new TraceAbort("left_loop", "the function returned");
+      const snap = this.core.snapshot();
+      this.rt.jitReturn(value);
+      return { kind: "return", value: ref, snap };
     }
     this.rt.jitReturn(value);
     const done = this.core.popFrame();

@@ -313,8 +313,7 @@ export class DataRecorder {
    * matches or not with no code. A value from outside the trace: not yet.
    */
   matchTag(pc: number, a: number, pattern: string, target: number): number {
-    const made = this.virtuals.get(this.core.read(a));
-    if (made === undefined || virtualTag(made.layout) === undefined) throw new TraceAbort("nyi_value", "a match on a value the trace did not make, or not a Result or Option");
+    this.madeTagged(a, "a match");
     return matchesPattern(this.core.stack[this.core.base + a], pattern) ? pc + 4 : target;
   }
 
@@ -324,18 +323,24 @@ export class DataRecorder {
    * the return).
    */
   tryOp(pc: number, a: number, b: number): number {
-    const made = this.virtuals.get(this.core.read(b));
-    const v = this.core.stack[this.core.base + b];
-    if (made === undefined || !(v instanceof RTagged)) throw new TraceAbort("nyi_value", "a ? on a value the trace did not make, or not a Result or Option");
+    const made = this.madeTagged(b, "a ?");
+    const v = this.core.stack[this.core.base + b] as RTagged;
     if (v.tag !== "Ok" && v.tag !== "Some") return -1;
     this.core.write(a, made.fields[0], v.value);
     return pc + 4;
   }
 
+  /** The placeholder of the Result or Option the trace made in R[r]; `what` of anything else aborts. */
+  private madeTagged(r: number, what: string): VirtualObject {
+    const made = this.virtuals.get(this.core.read(r));
+    if (made === undefined || virtualTag(made.layout) === undefined) throw new TraceAbort("nyi_value", `${what} of a value the trace did not make, or not a Result or Option`);
+    return made;
+  }
+
   /** MATCHBIND of a Result or Option the trace made: its payload. */
   matchBind(a: number, b: number): void {
-    const made = this.virtuals.get(this.core.read(b));
-    if (made === undefined || virtualTag(made.layout) === undefined || made.fields.length === 0) throw new TraceAbort("nyi_value", "a payload of a value the trace did not make");
+    const made = this.madeTagged(b, "a payload");
+    if (made.fields.length === 0) throw new TraceAbort("nyi_value", "a payload of None");
     this.core.write(a, made.fields[0], matchPayload(this.core.stack[this.core.base + b]));
   }
 
