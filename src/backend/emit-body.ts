@@ -234,6 +234,8 @@ export interface BodyContext {
   loop(): void;
   /** CALLT ref: call an entry trace and leave the result in ref's local. */
   callTrace(ref: Ref): void;
+  /** CALLL ref: run a loop tree and leave what its function returned in ref's local. */
+  callLoop(ref: Ref): void;
   /**
    * The i32 parameter that may bring AHANDLE ref's handle in (a hoisted one: a tree
    * linking here passes the handle it holds for the same array, -1 when it has none);
@@ -256,7 +258,7 @@ export interface BodyContext {
  * (Side traces, which may, branch back to the top, where the fields are read again.)
  */
 const ENTRY_WRITERS: ReadonlySet<number> = new Set([
-  IrOp.ALEN, IrOp.AGET, IrOp.ASET, IrOp.FLOAD, IrOp.CALLH, IrOp.CALLT, IrOp.AHANDLE, IrOp.PAPUSH,
+  IrOp.ALEN, IrOp.AGET, IrOp.ASET, IrOp.FLOAD, IrOp.CALLH, IrOp.CALLT, IrOp.CALLL, IrOp.AHANDLE, IrOp.PAPUSH,
 ]);
 
 /** Locals holding a handle's entry fields, read at the top of each iteration. */
@@ -563,6 +565,7 @@ export function emitBody(ctx: BodyContext): void {
         break;
       }
       case IrOp.CALLT: ctx.callTrace(ref); break;
+      case IrOp.CALLL: ctx.callLoop(ref); break;
       case IrOp.ASET: {
         const c = trace.c[ref];
         get(a); getF64(b); getAbi(c); callElementHelper("aset", trace.type[c]);

@@ -80,6 +80,9 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     callTrace: () => {
       throw new EmitError("a trace alone cannot call entry traces");
     },
+    callLoop: () => {
+      throw new EmitError("a trace alone cannot run loop trees");
+    },
   };
   function exitTo(snapId: number): void {
     let k = 0;

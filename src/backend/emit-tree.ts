@@ -34,7 +34,7 @@ import { IrOp, IrType, IR_TYPE_NAMES } from "../ir/ops";
 import { FIRST_REF, type Ref } from "../ir/trace";
 import { EmitError, abiType, emitBody, stringConstantIndex, getValue, needsLocal, tableHelpers, valType, type BodyContext, type ImportName } from "./emit-body";
 import type { FunctionProto } from "../interp/bytecode";
-import { storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
+import { returnTypes, storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
 import { hoistedHandles } from "../trace/assemble";
 import type { ExitSite } from "../deopt/exits";
 
@@ -58,9 +58,14 @@ export const EXIT_STACK = {
   header: 1,
 } as const;
 
-/** Record kinds: resume at the snapshot's pc, or after the pending call of a CALLT. */
+/**
+ * Record kinds: resume at the snapshot's pc; after the pending call of a CALLT (the
+ * callee's record pushes its frame); or in the frames of a CALLL's snapshot, whose
+ * innermost frame the loop tree's record (next, inner) writes into.
+ */
 export const RECORD_EXIT = 0;
 export const RECORD_CALL_PENDING = 1;
+export const RECORD_LOOP_CALL = 2;
 
 export interface EmittedTree {
   bytes: Uint8Array;
@@ -71,6 +76,10 @@ export interface EmittedTree {
   maxRecordRefs: number;
   /** Trace id -> the tree its final EXIT tail-calls (see TreeEmitOptions.loopTrees). */
   links: Map<number, Tree>;
+  /** The loop trees CALLLs run (see TreeEmitOptions.loopCall). */
+  loopCallees: Set<Tree>;
+  /** The most frames above the tree's root an exit through a CALLL rebuilds (the caller's and the called tree's); 0 without CALLLs. */
+  loopCallDepth: number;
 }
 
 export interface TreeEmitOptions {
@@ -96,6 +105,21 @@ export interface TreeEmitOptions {
    * else a link would skip, or whose checks the linking tree makes too).
    */
   loopTrees?(proto: FunctionProto, pc: number): readonly LinkableTree[];
+  /**
+   * The loop tree a CALLL at (proto, pc) may run, with its shared-table slot: one that
+   * `fits` and calls and links to nothing (so native calls cannot nest without bound),
+   * takes numbers and bools only, in no places, and checks only identities the tree
+   * emitted checks too. Without one, the CALLL leaves for the interpreter at the header.
+   */
+  loopCall?(proto: FunctionProto, pc: number, fits: (tree: Tree) => boolean): CallableLoop | undefined;
+}
+
+/** A loop tree a CALLL may run (TreeEmitOptions.loopCall). */
+export interface CallableLoop {
+  tree: Tree;
+  tableSlot: number;
+  /** The IR types its traces return from the function with. */
+  returns: ReadonlySet<number>;
 }
 
 export interface LinkableTree {
@@ -176,6 +200,8 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   };
   const typeOfCall = (fn: FunctionProto): number => typeIndex(...opts.signature(fn));
   const links = new Map<number, Tree>();
+  const loopCallees = new Set<Tree>();
+  let loopCallDepth = 0;
 
   let loopLabel = -1;
   /** The exits' tail function (see the header): it follows the tree function. */
@@ -378,6 +404,42 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         writeRecord(trace.snap[ref], RECORD_CALL_PENDING, ref);
         w.end();
       },
+      callLoop: (ref) => {
+        const call = trace.loopCalls[trace.a[ref]];
+        const values = new Map(call.slots.map((slot, k) => [slot, trace.objectFields[trace.b[ref]][k]]));
+        const type = trace.type[ref];
+        // A tree taking values this trace has and returning what the trace goes on with.
+        const target = opts.loopCall?.(call.proto, call.pc, (t) => [...returnTypes(t)].every((r) => r === type)
+          && [...t.slots].every(([slot, slotType]) => values.has(slot) && trace.type[values.get(slot)!] === TYPE_CODE[slotType]));
+        const targetSlots = target === undefined ? [] : [...target.tree.slots.keys()].sort((x, y) => x - y);
+        if (target === undefined) {
+          // No such tree (any more): the interpreter runs the loop from the header, where it enters one.
+          w.i32_const(1).if();
+          writeRecord(trace.snap[ref], RECORD_EXIT, ref);
+          w.end();
+          zeroOf(w, valType(type));
+          w.local_set(local[ref]);
+          return;
+        }
+        loopCallees.add(target.tree);
+        loopCallDepth = Math.max(loopCallDepth, trace.snapshots[trace.snap[ref]].frames.length - 1 + target.tree.maxInlineDepth);
+        for (const slot of targetSlots) {
+          getValue(ctx, values.get(slot)!);
+          if (trace.type[values.get(slot)!] === IrType.int) w.f64_convert_i64_s();
+        }
+        for (let k = handleParams(target.tree).length; k > 0; k--) w.i32_const(-1);
+        w.i32_const(target.tableSlot).call_indirect(typeIndex(treeParamTypes(target.tree), ["i32"]), fnTable);
+        // Status 1: the tree left, its record is on the exit stack; this one goes under it.
+        w.if();
+        writeRecord(trace.snap[ref], RECORD_LOOP_CALL, ref);
+        w.end();
+        // Status 0: the function returned, its value an f64 at EXIT_STACK.result.
+        w.i32_const(0).f64_load(EXIT_STACK.result);
+        if (type === IrType.int) w.i64_trunc_sat_f64_s();
+        else if (type === IrType.bool) w.f64_const(0).f64_ne();
+        else if (type !== IrType.float) throw new EmitError(`a CALLL giving a ${IR_TYPE_NAMES[type]}`);
+        w.local_set(local[ref]);
+      },
     };
     contexts.set(u, ctx);
     emitBody(ctx);
@@ -471,7 +533,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   } else {
     mod.exportFunction("trace", fn);
   }
-  return { bytes: mod.finish(), guards, maxRecordBytes, maxRecordRefs, links };
+  return { bytes: mod.finish(), guards, maxRecordBytes, maxRecordRefs, links, loopCallees, loopCallDepth };
 }
 
 /**

@@ -15,7 +15,7 @@
 
 import { RArray, RDict, RFloat, RFunction, RStruct, RTagged, type StructLayout, type Value } from "../interp/value";
 import type { Runtime } from "../interp/runtime";
-import { EXIT_STACK, RECORD_CALL_PENDING, handleParams } from "../backend/emit-tree";
+import { EXIT_STACK, RECORD_CALL_PENDING, RECORD_EXIT, RECORD_LOOP_CALL, handleParams } from "../backend/emit-tree";
 import { EXT_SLOT_BASE, type Place, type RefClass } from "../trace/recorder";
 import type { ExitEntry, ExitValue, Tree, TreeTrace } from "../trace/tree";
 import type { IrTypeName } from "../ir/ops";
@@ -47,7 +47,7 @@ export interface ExitSite {
   snap: number;
   /** The guard (or EXIT, CALLT) of trace that writes this record: several guards may share a snapshot. */
   guard: number;
-  /** RECORD_EXIT or RECORD_CALL_PENDING. */
+  /** RECORD_EXIT, RECORD_CALL_PENDING or RECORD_LOOP_CALL. */
   kind: number;
   /** The record's length in f64 words. */
   length: number;
@@ -364,12 +364,16 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, base: number): Ap
   const applied: AppliedExit[] = [];
   const stack = rt.stack;
   let rootBase = base;
+  let outerKind = RECORD_EXIT;
   for (let i = starts.length - 1; i >= 0; i--) {
     const at = starts[i];
     const site = shared.sites.get(area[at]);
     const t = site.trace;
     const snapId = site.snap;
-    if (i < starts.length - 1) {
+    if (outerKind === RECORD_LOOP_CALL) {
+      // A loop tree's record: its root frame is the caller's innermost frame, at the header.
+      rootBase = rt.topFrame.base;
+    } else if (i < starts.length - 1) {
       // A callee's record: its function frame goes on top of the caller's pending call.
       const caller = rt.topFrame;
       const a = caller.proto.code[caller.pc - 4 + 1];
@@ -392,6 +396,7 @@ export function applyExits(rt: Runtime, shared: SharedRuntime, base: number): Ap
     if (restore !== undefined) restore(stack, rootBase, area, at, shared.refs);
     else restoreGeneric(site, stack, rootBase, area, at, shared.refs);
     if (site.kind === RECORD_CALL_PENDING) rt.topFrame.pc = snap.pc + 4;
+    outerKind = site.kind;
     applied.push({ trace: t, snap: snapId, guard: site.guard, rootDepth, madeRestorer: !hadRestorer && restore !== undefined });
   }
   return applied;

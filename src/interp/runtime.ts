@@ -693,6 +693,15 @@ export abstract class Runtime {
     return this.execute(this.fp);
   }
 
+  /**
+   * Run the top frame from its pc until it returns (a CALLL recording: the rest of a
+   * loop and of the call); returns its value. The frame is popped; its caller's register
+   * is not written.
+   */
+  jitRunToReturn(): Value {
+    return this.execute(this.fp);
+  }
+
   /** A loop header's counter ran out: hand it to the JIT, or re-arm it when there is none. */
   protected hotLoop(f: Frame, header: number): number {
     if (this.jit === null) {

@@ -9,7 +9,7 @@ import {
 } from "./ops";
 import { EXITS, VALUE_EVAL, type RawValue } from "./semantics";
 import { ELEM_KIND_NAMES } from "../interp/packed";
-import { FIRST_REF, NO_REF, NO_SNAPSHOT, Trace, type Ref, type Snapshot, type SnapshotFrame } from "./trace";
+import { FIRST_REF, NO_REF, NO_SNAPSHOT, Trace, type LoopCall, type Ref, type Snapshot, type SnapshotFrame } from "./trace";
 
 /** Misuse of the builder: wrong operand types, a guard without a snapshot, bad structure. */
 export class IrError extends Error {}
@@ -450,6 +450,13 @@ export class IrBuilder {
     }
     return this.emit(IrOp.CALLH, type, i, args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, snap);
   }
+  /** Run the loop tree of call's header with args in call.slots; snap is the state at the header. */
+  callLoop(call: LoopCall, type: IrType, args: readonly Ref[], snap?: number): Ref {
+    if (args.length !== call.slots.length) throw new IrError("CALLL: one argument per slot");
+    const i = this.trace.loopCalls.push(call) - 1;
+    const list = this.trace.objectFields.push([...args]) - 1;
+    return this.emit(IrOp.CALLL, type, i, list, 0, 0, snap);
+  }
   /** Call fn's entry trace with up to 3 arguments; snap is the state before the call. */
   callTrace(fn: FunctionProto, type: IrType, args: readonly Ref[], snap?: number): Ref {
     if (args.length > 3) throw new IrError("CALLT takes at most 3 arguments");
@@ -471,6 +478,7 @@ function literalInRange(t: Trace, kind: string, v: number): boolean {
     case "#kref": return v < t.refConsts.length;
     case "#helper": return v < t.helpers.length;
     case "#callee": return v < t.callees.length;
+    case "#loopcall": return v < t.loopCalls.length;
     case "#bool": return v <= 1;
     case "#kind": return v < Object.keys(RefKind).length;
     case "#elem": return v > 0 && v < ELEM_KIND_NAMES.length;

@@ -3,7 +3,7 @@
 // renumbered trace and keeps only the snapshots some guard uses (renumbered too).
 
 import { IR_FLAGS, IR_OPERANDS, IrFlag, IrOp, isRefOperand, type IrOpcode, type IrType } from "./ops";
-import { FIRST_REF, NO_SNAPSHOT, Trace, forEachRefOperand, type Ref, type Snapshot, type SnapshotFrame } from "./trace";
+import { FIRST_REF, NO_SNAPSHOT, Trace, forEachRefOperand, hasRefList, type Ref, type Snapshot, type SnapshotFrame } from "./trace";
 
 export interface DceResult {
   trace: Trace;
@@ -49,6 +49,7 @@ export function eliminateDeadCode(trace: Trace, keep: readonly Ref[] = []): DceR
   out.refConsts.push(...trace.refConsts);
   out.helpers.push(...trace.helpers);
   out.callees.push(...trace.callees);
+  out.loopCalls.push(...trace.loopCalls);
   const refMap = new Int32Array(end);
   const snapshotMap = new Int32Array(snapshots.length).fill(-1);
   let nextSnap = 0;
@@ -77,7 +78,7 @@ export function eliminateDeadCode(trace: Trace, keep: readonly Ref[] = []): DceR
     const op = trace.op[ref] as IrOpcode;
     const kinds = IR_OPERANDS[op];
     const operand = (i: number, v: number): number => {
-      if (op === IrOp.VOBJECT && i === 1) return out.objectFields.push(trace.objectFields[v].map((r) => refMap[r])) - 1;
+      if (i === 1 && hasRefList(op)) return out.objectFields.push(trace.objectFields[v].map((r) => refMap[r])) - 1;
       return i < kinds.length && isRefOperand(kinds[i]) ? refMap[v] : v;
     };
     const s = trace.snap[ref];

@@ -19,6 +19,8 @@ export interface RunOptions {
   helpers?: Readonly<Record<string, HelperFn>>;
   /** What CALLT calls: a function's entry trace, by the function's name (EXITS: the callee left). */
   entryTraces?: Readonly<Record<string, HelperFn>>;
+  /** What CALLL runs: a loop tree, by "function@header", with its slots' values in order; what the function returns (EXITS: the tree left). */
+  loopTrees?: Readonly<Record<string, HelperFn>>;
   /** Where AHANDLE packs arrays (a trace with packed-array ops needs one). */
   heap?: PackedHeap;
 }
@@ -158,6 +160,15 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
         const fn = options.entryTraces?.[trace.callees[a].name];
         if (fn === undefined) throw new Error(`CALLT: no entry trace for ${trace.callees[a].name}`);
         const r = fn(...[b, opC[ref], opD[ref]].filter((r) => r !== NO_REF).map((r) => values[r] as RawValue));
+        if (r === EXITS) return exitAt(ref);
+        values[ref] = r;
+        break;
+      }
+      case IrOp.CALLL: {
+        const call = trace.loopCalls[a];
+        const fn = options.loopTrees?.[`${call.proto.name}@${call.pc}`];
+        if (fn === undefined) throw new Error(`CALLL: no loop tree for ${call.proto.name}@${call.pc}`);
+        const r = fn(...trace.objectFields[b].map((r) => values[r] as RawValue));
         if (r === EXITS) return exitAt(ref);
         values[ref] = r;
         break;

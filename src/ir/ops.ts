@@ -43,11 +43,13 @@ export const IR_TYPE_WASM: readonly ("i64" | "f64" | "i32" | "externref" | null)
  * into trace.numConsts, #kref index into trace.refConsts, #bool 0/1, #helper index into
  * trace.helpers, #field struct value slot, #layout StructLayout.id, #kind a RefKind,
  * #callee index into trace.callees, #fields index into trace.objectFields (a list of refs),
- * #elem an ElemKind (what a packed array holds, src/interp/packed.ts).
+ * #elem an ElemKind (what a packed array holds, src/interp/packed.ts), #loopcall index
+ * into trace.loopCalls.
  */
 export type OperandKind =
   | "int" | "float" | "num" | "bool" | "ref" | "any" | "eq" | "any?"
-  | "#slot" | "#depth" | "#knum" | "#kref" | "#bool" | "#helper" | "#field" | "#layout" | "#kind" | "#callee" | "#fields" | "#elem";
+  | "#slot" | "#depth" | "#knum" | "#kref" | "#bool" | "#helper" | "#field" | "#layout" | "#kind" | "#callee" | "#fields" | "#elem"
+  | "#loopcall";
 
 /** Result type: a fixed type, "given" by the emitter (SLOAD, loads, calls), or that of the "left" operand (PHI). */
 export type ResultRule = IrTypeName | "given" | "left";
@@ -135,6 +137,7 @@ const IR_DEFS = [
   ["VOBJECT",        ["#kref", "#fields"],       "ref",    "pure",                    "next", "an object the trace never allocates: a struct of layout refConsts[a] with the field values objectFields[b], the array of elements objectFields[b] when refConsts[a] is VIRTUAL_ARRAY, or a Result or Option with the payload objectFields[b] when it is a VIRTUAL_TAGGED tag; only snapshots use it, and an exit makes the object (allocation sinking)"],
   ["CALLH",          ["#helper", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "helpers[a](b, c, d) with the given result type; exits (before any effect) when the helper reports failure"],
   ["CALLT",          ["#callee", "any?", "any?", "any?"], "given", "sideeffect guard", "next", "the entry trace of function callees[a] with arguments b, c, d; when it leaves for the interpreter, the caller exits too: before the call (too deep) or with the call pending (the callee's frames go on top)"],
+  ["CALLL",          ["#loopcall", "#fields"],   "given",  "sideeffect guard",        "next", "run the loop tree of the header loopCalls[a] in the snapshot's innermost frame (an inlined call's, or an entry tree's own), its slots loopCalls[a].slots holding the values objectFields[b]; gives what the function returns when the tree returns from it; when the tree leaves for the interpreter, the caller exits too, its frames (the innermost at the header) under the tree's"],
 
   // Packed arrays (src/interp/packed.ts): a handle is the byte address of the array's
   // entry in the handle table; every access re-reads the entry's base and length there.

@@ -59,6 +59,10 @@ function formatOperand(trace: Trace, op: IrOpcode, kind: OperandKind, v: number)
     case "#kref": return `k${v}`;
     case "#helper": return trace.helpers[v] ?? `helper${v}`;
     case "#callee": return trace.callees[v]?.name ?? `callee${v}`;
+    case "#loopcall": {
+      const call = trace.loopCalls[v];
+      return call === undefined ? `loop${v}` : `${call.proto.name}@${call.pc}[${call.slots.map((s) => `#${s}`).join(" ")}]`;
+    }
     case "#fields": return `{${(trace.objectFields[v] ?? []).map(ref4).join(" ")}}`;
     case "#field": return `.${v}`;
     case "#layout": return `L${v}`;

@@ -17,6 +17,18 @@ export const NO_SNAPSHOT = -1;
 
 export type TraceKind = "root" | "side" | "entry";
 
+/** What a CALLL runs: the loop tree of (proto, pc), given the values of these slots (numbered from the tree's root frame). */
+export interface LoopCall {
+  readonly proto: FunctionProto;
+  readonly pc: number;
+  readonly slots: readonly number[];
+}
+
+/** Whether operand b of op is a list of refs in trace.objectFields (VOBJECT's fields, CALLL's arguments). */
+export function hasRefList(op: IrOpcode): boolean {
+  return op === IrOp.VOBJECT || op === IrOp.CALLL;
+}
+
 export interface TraceMeta {
   /** Trace number given by the registry (0 until registered). */
   id: number;
@@ -93,8 +105,10 @@ export class Trace {
   readonly helpers: string[] = [];
   /** Functions whose entry traces CALLT calls (operand a indexes this). */
   readonly callees: FunctionProto[] = [];
-  /** VOBJECT field values or elements: lists of refs (operand b of a VOBJECT indexes this). */
+  /** VOBJECT field values or elements, CALLL arguments: lists of refs (operand b of a VOBJECT or CALLL indexes this). */
   readonly objectFields: Ref[][] = [];
+  /** The loop headers whose trees CALLL runs (operand a indexes this). */
+  readonly loopCalls: LoopCall[] = [];
   readonly snapshots: Snapshot[] = [];
 
   constructor(readonly meta: TraceMeta) {}
@@ -236,9 +250,9 @@ export function typeOf(trace: Trace, ref: Ref): IrType {
   return trace.type[ref] as IrType;
 }
 
-/** Call fn for each reference operand of ref that is set. */
+/** Call fn for each reference operand of ref that is set (a list operand's refs count from index 1). */
 export function forEachRefOperand(trace: Trace, ref: Ref, fn: (operand: Ref, index: number) => void): void {
-  if (trace.op[ref] === IrOp.VOBJECT) {
+  if (hasRefList(trace.op[ref] as IrOpcode)) {
     trace.objectFields[trace.b[ref]].forEach((r, k) => fn(r, 1 + k));
     return;
   }

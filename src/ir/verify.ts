@@ -3,7 +3,7 @@
 // (one LOOP, PHIs last, no loop-carried value read through a stale pre-loop copy).
 
 import { IR_OPERANDS, IR_OP_NAMES, IR_RESULT, IrOp, IrType, isGuard, isRefOperand, typeFitsOperand, type IrOpcode } from "./ops";
-import { FIRST_REF, NO_REF, NO_SNAPSHOT, forEachRefOperand, type Ref, type Trace } from "./trace";
+import { FIRST_REF, NO_REF, NO_SNAPSHOT, forEachRefOperand, hasRefList, type Ref, type Trace } from "./trace";
 
 /** Problems found in trace, as readable sentences; empty when it is well formed. */
 export function verifyTrace(trace: Trace): string[] {
@@ -22,7 +22,7 @@ export function verifyTrace(trace: Trace): string[] {
     const kinds = IR_OPERANDS[op];
     forEachRefOperand(trace, ref, (r, i) => {
       if (r < FIRST_REF || r >= ref) say(ref, `operand ${i} (${r}) is not an earlier instruction`);
-      else if (!typeFitsOperand(trace.type[r] as IrType, op === IrOp.VOBJECT ? "any" : kinds[i])) say(ref, `operand ${r} does not fit ${kinds[i]}`);
+      else if (!typeFitsOperand(trace.type[r] as IrType, hasRefList(op) ? "any" : kinds[i])) say(ref, `operand ${r} does not fit ${kinds[i]}`);
     });
     for (let i = 0; i < kinds.length; i++) {
       if (isRefOperand(kinds[i]) && kinds[i] !== "any?" && operandAt(trace, ref, i) === NO_REF) say(ref, `operand ${i} missing`);

@@ -226,6 +226,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
           const args = o.args.map((r) => map[r]);
           if (o.op === "CALLH") map[i] = b.callHelper(o.helper!, IrType[o.type], args, snap);
           else if (o.op === "CALLT") map[i] = b.callTrace(o.callee!, IrType[o.type], args, snap);
+          else if (o.op === "CALLL") map[i] = b.callLoop(o.loopCall!, IrType[o.type], args, snap);
           else map[i] = b.emit(IrOp[o.op], IrType[o.type], args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0, snap);
         }
       }

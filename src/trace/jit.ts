@@ -19,14 +19,14 @@ import type { TraceLog, SourcePos } from "./log";
 import { clockMs } from "./clock";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
-import { EXIT_STACK, emitTree, entrySignature, handleParams, type LinkableTree } from "../backend/emit-tree";
+import { EXIT_STACK, emitTree, entrySignature, handleParams, type CallableLoop, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { syncStringTable, traceHelpersFor } from "../backend/trace-helpers";
 import { HelperTable } from "../backend/helper-table";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
 import { ExitSites, applyExits, installEntry, readSlot, type CompiledTree, type SharedRuntime } from "../deopt/exits";
-import { Tree, type PassedHandle, type TreeTrace } from "./tree";
+import { Tree, returnTypes, type PassedHandle, type TreeTrace } from "./tree";
 import { FIRST_REF, type TraceKind } from "../ir/trace";
 
 /** Counter value that keeps a start point out of the JIT for good. */
@@ -119,6 +119,11 @@ export class TracingJit implements JitHook {
 
   hotLoop(rt: Runtime, f: Frame, header: number): number {
     const proto = f.proto;
+    if (f === this.runningToReturn) {
+      // A tree returning from this frame would return past the run that called it.
+      proto.hotCounts[header >> 2] = this.params.hotloop;
+      return header;
+    }
     const state = this.loopState(proto, header);
     for (const tree of state.trees) {
       const entered = this.enter(rt, tree, f);
@@ -285,6 +290,20 @@ export class TracingJit implements JitHook {
       recunroll: this.params.recunroll,
       loopunroll,
       hasLoopTree: (proto, header) => (this.loops.get(proto)?.get(header)?.trees.length ?? 0) > 0,
+      loopCall: (proto, header, typeOf) => {
+        const target = this.callableLoop(proto, header, (t) => [...t.slots].every(([slot, type]) => typeOf(slot) === type));
+        if (target === undefined) return null;
+        const returns = [...target.returns];
+        return { slots: [...target.tree.slots.keys()].sort((x, y) => x - y), returns: returns.length === 0 ? null : IR_TYPE_NAMES[returns[0]], checks: target.tree.checks };
+      },
+      runToReturn: (rt, frame) => {
+        this.runningToReturn = frame;
+        try {
+          return rt.jitRunToReturn();
+        } finally {
+          this.runningToReturn = null;
+        }
+      },
       entrySignature: (proto) => {
         const tree = this.entries.get(proto)?.trees[0];
         if (tree === undefined || tree.resultType === null) return null;
@@ -605,6 +624,8 @@ export class TracingJit implements JitHook {
         helperSlots: (names) => this.shared.helperTable.slotsOf(names),
         exitSite: (site) => this.shared.sites.add(site),
         loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
+        // The caller makes the checks of the tree it runs (see RecorderEnv.loopCall).
+        loopCall: (proto, pc, fits) => this.callableLoop(proto, pc, (t) => fits(t) && t.checks.every((c) => tree.checks.some((k) => k.slot === c.slot && k.value === c.value))),
       });
       if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
       const module = new WebAssembly.Module(emitted.bytes);
@@ -625,6 +646,8 @@ export class TracingJit implements JitHook {
       }
     }
     this.maxRecordBytes = Math.max(this.maxRecordBytes, emitted.maxRecordBytes);
+    // The frames of a tree its CALLLs run are frames this tree may need room for.
+    tree.maxInlineDepth = Math.max(tree.maxInlineDepth, emitted.loopCallDepth);
     const perFrame = 1 + tree.maxInlineDepth;
     // Native depth: bounded by V8's stack, by the exit stack's memory, and by --max-depth
     // (with room for the frames an exit rebuilds), so deep recursion behaves as without the JIT.
@@ -633,8 +656,9 @@ export class TracingJit implements JitHook {
     installEntry(compiled, this.shared, limit, this.params.hotstub, () => this.log?.stub(tree.root.id, this.params.hotstub));
     // (An entry tree's module put its native function in the table slot as it was
     // instantiated: see emit-tree.ts.)
-    for (const [id, target] of emitted.links) {
-      this.linkOf.set(id, target);
+    // A tree another runs (CALLL) is compiled again when that one's signature changes, as a link is.
+    for (const [id, target] of [...emitted.links, ...[...emitted.loopCallees].map((t): [number, Tree] => [-1, t])]) {
+      if (id >= 0) this.linkOf.set(id, target);
       let linkers = this.linkersOf.get(target);
       if (linkers === undefined) this.linkersOf.set(target, (linkers = new Set()));
       linkers.add(tree);
@@ -654,6 +678,8 @@ export class TracingJit implements JitHook {
 
   /** Frames the program may still push: set before a tree is entered. */
   private room = 0;
+  /** The frame a CALLL recording runs to its return (hotLoop enters none of its trees). */
+  private runningToReturn: Frame | null = null;
   private maxRecordBytes = 64;
 
   private tableSlot(fn: FunctionProto): number {
@@ -666,8 +692,10 @@ export class TracingJit implements JitHook {
   private setLoopSlot(tree: Tree, fn: CompiledTree["fn"]): boolean {
     // What a link relies on besides the parameters: the checks it makes for the tree, the
     // frames the tree may inline (the linker's entry left room for its own), no CALLT.
+    // A CALLL relies on the types the tree returns and on its calling and linking nothing.
     const signature = [...tree.slots.keys()].sort((x, y) => x - y).map((s) => `${s}:${tree.slots.get(s)}:${tree.refClasses.get(s) ?? ""}`).join(",")
-      + `|${tree.checks.length}|${tree.maxInlineDepth}|${hasCallT(tree)}|${handleParams(tree).map((h) => `${h.slot}:${h.elem}`).join(";")}`;
+      + `|${tree.checks.length}|${tree.maxInlineDepth}|${hasCallT(tree)}|${handleParams(tree).map((h) => `${h.slot}:${h.elem}`).join(";")}`
+      + `|${this.callsOut(tree)}|${[...returnTypes(tree)].sort().join(",")}`;
     let entry = this.loopSlots.get(tree);
     const changed = entry !== undefined && entry.signature !== signature;
     if (entry === undefined) this.loopSlots.set(tree, (entry = { signature, slot: this.newTableSlot() }));
@@ -728,6 +756,28 @@ export class TracingJit implements JitHook {
       }));
   }
 
+  /**
+   * A compiled loop tree at (proto, pc) that a CALLL may run (TreeEmitOptions.loopCall),
+   * the first that `fits`: it calls, runs and links to no other tree (so native calls
+   * nest at most one deep through CALLLs), returns one type if any, takes number and bool
+   * registers only (no places, no handles) and checks identities of globals only.
+   */
+  private callableLoop(proto: FunctionProto, pc: number, fits: (t: Tree) => boolean): CallableLoop | undefined {
+    for (const t of this.loops.get(proto)?.get(pc)?.trees ?? []) {
+      const entry = this.loopSlots.get(t);
+      if (entry === undefined || this.callsOut(t) || handleParams(t).length > 0 || t.checks.some((c) => c.slot < EXT_SLOT_BASE)) continue;
+      if ([...t.slots].some(([slot, type]) => slot >= EXT_SLOT_BASE || (type !== "int" && type !== "float" && type !== "bool"))) continue;
+      const returns = returnTypes(t);
+      if (returns.size <= 1 && fits(t)) return { tree: t, tableSlot: entry.slot, returns };
+    }
+    return undefined;
+  }
+
+  /** Whether a trace of the tree calls an entry tree, runs a loop tree or links to another tree. */
+  private callsOut(tree: Tree): boolean {
+    return hasCallT(tree) || tree.traces.some((t) => t.trace.loopCalls.length > 0 || this.linkOf.has(t.id));
+  }
+
   private signature(fn: FunctionProto): [ValType[], ValType[]] {
     const tree = this.entries.get(fn)?.trees[0];
     if (tree === undefined) throw new EmitError(`no entry tree for ${fn.name}`);
@@ -760,6 +810,7 @@ export class TracingJit implements JitHook {
     }
     for (const { at, iterations } of unrolled.values()) this.log.unroll(t.id, at, iterations);
     for (const p of rec.calls) this.log.callTrace(t.id, p.name);
+    for (const c of rec.loopCalls) this.log.loopCall(t.id, c.proto.name, this.pos(c.proto, c.pc));
     if (this.log.wants("ir")) this.log.detail("ir", `trace ${t.id} IR`, printTrace(tr));
   }
 

@@ -134,6 +134,13 @@ export class TraceLog {
     else this.text(`[call trace ${trace} -> entry trace of ${fn}]`);
   }
 
+  /** A trace runs the loop tree of a loop in a call it inlined (CALLL). */
+  loopCall(trace: number, fn: string, at: SourcePos): void {
+    if (!this.events) return;
+    if (this.format === "json") this.json({ event: "call_loop", trace, function: fn, file: at.file, line: at.line });
+    else this.text(`[call trace ${trace} -> loop tree of ${fn} ${at.file}:${at.line}]`);
+  }
+
   /** An exit rebuilt several interpreter frames (inlined calls, nested entry traces). */
   deopt(trace: number, exit: number, frames: number): void {
     this.deopts++;

@@ -15,6 +15,8 @@ import { describe, kindOf } from "./record-kind";
 import type { DataRecorder } from "./record-data";
 import type { StringRecorder } from "./record-strings";
 import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv } from "./recorder";
+import type { IrTypeName } from "../ir/ops";
+import type { LoopCall } from "../ir/trace";
 
 /** Builtins a trace computes itself, with the argument count it does it for. */
 const INLINE_BUILTINS = new Map([
@@ -42,6 +44,8 @@ export class CallRecorder {
   readonly inlined: FunctionProto[] = [];
   /** Recursive calls that go through entry traces (RecordedTrace.calls). */
   readonly entryCalls: FunctionProto[] = [];
+  /** Loop trees the trace runs (RecordedTrace.loopCalls). */
+  readonly loopCalls: LoopCall[] = [];
   /** Results of calls of the tree being recorded: they must have its result type. */
   private readonly ownResults: number[] = [];
 
@@ -211,6 +215,52 @@ export class CallRecorder {
     this.entryCalls.push(fn.proto);
     this.core.write(a, ref, result);
     return pc + 4;
+  }
+
+  /**
+   * A backward jump to `header` in an inlined call's frame (one iteration recorded, now
+   * at the header again): when the loop has a tree the trace may run, the trace runs it
+   * from here (CALLL) and goes on after the call, with what the function returned.
+   * Recording runs the rest of the call in the interpreter. Returns the caller's pc, or
+   * null when there is no such tree or the trace lacks a value it takes (the loop is
+   * then unrolled as before).
+   */
+  callLoop(header: number): number | null {
+    const core = this.core;
+    const callee = core.cur;
+    // The tree's slots are registers of this frame the trace wrote (an inlined frame
+    // holds nothing else the trace knows), of the types the tree takes.
+    const typeOf = (r: number): IrTypeName | undefined => {
+      const ref = core.writtenRef(callee.rel + r);
+      return ref === undefined ? undefined : core.typeOfRef(ref);
+    };
+    const target = this.env.loopCall(callee.frame.proto, header, typeOf);
+    if (target === null) return null;
+    // The globals the tree knows by identity: the trace's checks too (a native call skips the tree's entry stub).
+    for (const c of target.checks) {
+      const own = core.checks.find((k) => k.slot === c.slot);
+      if (own !== undefined && own.value !== c.value) return null;
+    }
+    for (const c of target.checks) if (!core.checks.some((k) => k.slot === c.slot)) core.checks.push({ slot: c.slot, value: c.value });
+    const slots = [...target.slots];
+    const args = slots.map((r) => core.writtenRef(callee.rel + r)!);
+    core.pc = header;
+    const snap = core.snapshot();
+    callee.frame.pc = header;
+    // The rest of the call runs now (what it prints, it prints once): from here an abort
+    // must leave the interpreter after it, with its result in place.
+    const value = this.env.runToReturn(this.rt, callee.frame);
+    const done = core.popFrame();
+    this.core.stack[callee.frame.ret] = value;
+    core.pc = core.cur.frame.pc;
+    const kind = kindOf(value);
+    if (kind !== "int" && kind !== "float" && kind !== "bool") throw new TraceAbort("nyi_value", `a loop tree's function returning a ${describe(value)}`);
+    if (target.returns !== null && target.returns !== kind) throw new TraceAbort("type_unstable", `${callee.frame.proto.name} returned a ${kind}, its loop tree a ${target.returns}`);
+    const loopCall: LoopCall = { proto: callee.frame.proto, pc: header, slots };
+    const ref = core.push({ op: "CALLL", type: kind, args, snap, loopCall });
+    this.loopCalls.push(loopCall);
+    core.writeSlot(done.rel - 1, ref, value);
+    return core.pc;
   }
 
   /** RETURN a (a < 0: RETNULL). */

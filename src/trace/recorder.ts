@@ -28,6 +28,7 @@ import { TraceAbort } from "./abort";
 import type { ElemKind } from "../interp/packed";
 import { GLOBAL_KIND } from "../frontend/funcstate";
 import type { IrOpName, IrTypeName } from "../ir/ops";
+import type { LoopCall } from "../ir/trace";
 import { describe, kindOf, refClassOf, type Kind } from "./record-kind";
 import { CallRecorder } from "./record-calls";
 import { DataRecorder, type VirtualObject } from "./record-data";
@@ -47,6 +48,8 @@ export interface RecOp {
   object?: object;
   /** For CALLT: the function whose entry trace is called. */
   callee?: FunctionProto;
+  /** For CALLL: the loop header whose tree runs, and the slots args fill. */
+  loopCall?: LoopCall;
   /** For AHANDLE: the element kind (its literal operand). */
   elem?: ElemKind;
   /**
@@ -146,6 +149,8 @@ export interface RecordedTrace {
   unrolled: { proto: FunctionProto; header: number }[];
   /** Recursive calls that go through entry traces. */
   calls: FunctionProto[];
+  /** Loop trees the trace runs (CALLL), by the loop's function and header. */
+  loopCalls: LoopCall[];
   /**
    * Structs and arrays the trace makes (NEWSTRUCT, NEWARRAY), by placeholder ref: layout
    * (VIRTUAL_ARRAY for an array) and field values or elements. The trace never allocates
@@ -210,6 +215,13 @@ export interface EntrySignature {
   checks: { place: Place | null; slot: number; value: Value }[];
 }
 
+/** A loop tree a trace may run (RecorderEnv.loopCall). */
+export interface LoopCallTarget {
+  slots: readonly number[];
+  returns: IrTypeName | null;
+  checks: readonly IdentityCheck[];
+}
+
 /** What the recorder asks of the JIT driver. */
 export interface RecorderEnv {
   maxOps: number;
@@ -219,6 +231,15 @@ export interface RecorderEnv {
   hasLoopTree(proto: FunctionProto, header: number): boolean;
   /** fn's compiled entry tree: argument and result types, and the identities it assumes; null when it has none. */
   entrySignature(proto: FunctionProto): EntrySignature | null;
+  /**
+   * A loop tree at a header that a trace may run there (CALLL), given the type of each
+   * register of the frame the trace wrote: its slots (registers), the type it returns
+   * with (none yet: null), and the identities of globals it assumes (the caller's
+   * checks then); null when there is none.
+   */
+  loopCall(proto: FunctionProto, header: number, typeOf: (register: number) => IrTypeName | undefined): LoopCallTarget | null;
+  /** Run the interpreter's top frame (recorded as far as a loop header) to its return, entering none of its trees. */
+  runToReturn(rt: Runtime, frame: Frame): Value;
 }
 
 /**
@@ -249,6 +270,8 @@ export interface RecordCore {
   read(r: number): number;
   write(r: number, ref: number, value: Value): void;
   readSlot(slot: number): number;
+  /** The ref the trace last wrote to a slot; undefined when it wrote none. */
+  writtenRef(slot: number): number | undefined;
   writeSlot(slot: number, ref: number, value: Value): void;
   placeSlot(array: Value[], index: number): number;
   typeOfRef(ref: number): Kind;
@@ -374,11 +397,12 @@ export class Recorder implements RecordCore {
     for (;;) {
       if (this.ops.length > this.env.maxOps) throw new TraceAbort("trace_too_long", `more than ${this.env.maxOps} instructions`);
       const frame = this.cur;
-      const next = this.step(this.pc);
+      let next = this.step(this.pc);
       if (typeof next === "object") return this.finish(next);
       if (frame === this.cur && next < this.pc && this.code[this.pc] !== Op.ENDPROLOGUE) {
         const end = this.backwardJump(next);
-        if (end !== null) return this.finish(end);
+        if (typeof end === "number") next = end;
+        else if (end !== null) return this.finish(end);
       }
       this.pc = next;
     }
@@ -397,12 +421,16 @@ export class Recorder implements RecordCore {
       writtenClasses,
       mode: this.mode, proto: this.proto, startPc: this.startPc, ops: this.ops, snapshots: this.snapshots, entry: this.entry,
       written: new Map(this.current), refClasses: this.refClasses, places: this.places, checks: this.checks, end,
-      inlined: this.calls.inlined, unrolled: this.unrolled, calls: this.calls.entryCalls, virtuals: this.data.virtuals, headerSnap: this.headerSnap,
+      inlined: this.calls.inlined, unrolled: this.unrolled, calls: this.calls.entryCalls, loopCalls: this.calls.loopCalls,
+      virtuals: this.data.virtuals, headerSnap: this.headerSnap,
     };
   }
 
-  /** A taken backward jump to `target` (already executed): close, end, follow or abort. */
-  private backwardJump(target: number): RecordedTrace["end"] | null {
+  /**
+   * A taken backward jump to `target` (already executed): close, end, follow (null),
+   * abort, or run the loop's tree and go on at the pc returned.
+   */
+  private backwardJump(target: number): RecordedTrace["end"] | number | null {
     const inRoot = this.frames.length === 1;
     const mode = this.mode;
     if (inRoot && (mode.kind === "loop" || (mode.kind === "side" && mode.tree === "loop")) && target === mode.header) {
@@ -428,6 +456,9 @@ export class Recorder implements RecordCore {
     // straight code in that loop's trace instead of an exit into dot's loop tree and
     // back on every call.
     if (!inRoot || mode.kind === "entry") {
+      // A loop in an inlined call with a tree of its own: the trace runs that tree.
+      const next = inRoot ? null : this.calls.callLoop(target);
+      if (next !== null) return next;
       if (this.unrolled.length < this.env.loopunroll) {
         this.unrolled.push({ proto: this.cur.frame.proto, header: target });
         return null;
@@ -535,6 +566,10 @@ export class Recorder implements RecordCore {
     }
     this.entry.set(slot, load);
     return load;
+  }
+
+  writtenRef(slot: number): number | undefined {
+    return this.current.get(slot);
   }
 
   writeSlot(slot: number, ref: number, value: Value): void {

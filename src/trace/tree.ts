@@ -304,3 +304,10 @@ export function storedValues(e: ExitEntry): ExitValue[] {
   if (e.sunk !== undefined) return e.sunk.fields.filter((f) => f.constant === undefined);
   return e.constant === undefined ? [e] : [];
 }
+
+/** The IR types a tree's traces return from its root frame with. */
+export function returnTypes(tree: Tree): Set<number> {
+  const out = new Set<number>();
+  for (const t of tree.traces) if (t.end.kind === "return") out.add(t.trace.type[t.end.value]);
+  return out;
+}

@@ -9,7 +9,7 @@ import {
 import { VALUE_EVAL } from "../../src/ir/semantics";
 
 /** Ops the reference interpreter runs by their own case rather than through VALUE_EVAL. */
-const INTERPRETER_CASES: IrOpName[] = ["KINT", "KFLOAT", "KBOOL", "KREF", "SLOAD", "LOOP", "PHI", "EXIT", "ALEN", "AGET", "ASET", "FLOAD", "VOBJECT", "CALLH", "CALLT", "AHANDLE", "PALEN", "PAGET", "PASET", "PAPUSH"];
+const INTERPRETER_CASES: IrOpName[] = ["KINT", "KFLOAT", "KBOOL", "KREF", "SLOAD", "LOOP", "PHI", "EXIT", "ALEN", "AGET", "ASET", "FLOAD", "VOBJECT", "CALLH", "CALLT", "CALLL", "AHANDLE", "PALEN", "PAGET", "PASET", "PAPUSH"];
 
 describe("IR op table", () => {
   it("derives names and numbers from one list", () => {
@@ -37,7 +37,7 @@ describe("IR op table", () => {
     const guards = IR_OP_NAMES.filter((_, op) => isGuard(op as never));
     expect(guards).toEqual([
       "ADD", "SUB", "MUL", "DIV", "MOD", "FDIV", "FMOD", "GUARD_TRUE", "GUARD_FALSE", "EXIT", "FSQRT", "FTOI",
-      "GUARD_KIND", "GUARD_LAYOUT", "AGET", "ASET", "FLOAD", "CALLH", "CALLT",
+      "GUARD_KIND", "GUARD_LAYOUT", "AGET", "ASET", "FLOAD", "CALLH", "CALLT", "CALLL",
       "AHANDLE", "PALEN", "PAGET", "PASET", "PAPUSH",
     ]);
   });

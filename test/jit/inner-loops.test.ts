@@ -219,8 +219,9 @@ describe("short loops in called functions (loopunroll)", () => {
     expect(exitsOver(r, 1000)).toEqual([]);
   });
 
-  it("a loop longer than the budget aborts the caller's recording with the budget named", () => {
-    const src = GROWING.replace("tri(i / 20)", "tri(100)");
+  it("a loop longer than the budget, with no tree the caller may run, aborts the caller's recording with the budget named", () => {
+    // tri's tree reads a global (a place): a caller cannot run it (CALLL), so it unrolls.
+    const src = GROWING.replace("tri(i / 20)", "tri(100)").replace("s += k", "s += k * unit").replace("mut g := 0", "mut g := 0\nmut unit := 1");
     const r = run(src);
     expect(r.out).toBe(runWithoutJit(src));
     const aborts = r.events.filter((e) => e.event === "abort" && e.reason === "inner_loop");
@@ -271,5 +272,89 @@ print(viaMap)
     // map's calls of tri return to JS, not Ruff code: its tree is not entered there, and
     // no second tree is recorded for them.
     expect(tracesOf(r, "root").filter((t) => String(t.function ?? "").includes("tri") || t.line === 5)).toHaveLength(1);
+  });
+});
+
+describe("loops in called functions with trees of their own (CALLL)", () => {
+  const COLLATZ = `
+func collatz_len(n) {
+    mut steps := 0
+    mut v := n
+    while v != 1 {
+        if v % 2 == 0 {
+            v = v / 2
+        } else {
+            v = 3 * v + 1
+        }
+        steps = steps + 1
+    }
+    return steps
+}
+mut best := 0
+for n in range(1, 3000) {
+    let c := collatz_len(n)
+    if c > best {
+        best = c
+    }
+}
+print(best)
+`;
+  const callsOf = (r: ReturnType<typeof run>) => r.jit.compiled.flatMap((c) => c.tree.traces.map((t) => printTrace(t.trace))).filter((ir) => /CALLL/.test(ir));
+
+  it("the caller's loop trace runs the callee's loop tree: no unrolling, no abort, no exit per call", () => {
+    const r = run(COLLATZ);
+    expect(r.out).toBe(runWithoutJit(COLLATZ));
+    // The loop's tree (with its side traces) and the caller's loop, which runs it.
+    const roots = tracesOf(r, "root");
+    expect(roots.map((t) => t.line).sort((x, y) => Number(x) - Number(y))).toEqual([6, 17]);
+    expect(r.events.filter((e) => e.event === "call_loop").map((e) => [e.trace, e.function, e.line])).toEqual([[roots.find((t) => t.line === 17)!.id, "collatz_len", 6]]);
+    expect(callsOf(r)).toHaveLength(1);
+    expect(callsOf(r)[0]).toMatch(/int\s+CALLL\s+collatz_len@\d+\[#\d+ #\d+\]/);
+    expect(summaryOf(r).aborts).toEqual([]);
+    expect(r.events.some((e) => e.event === "unroll")).toBe(false);
+    // 3000 calls, each a few to hundreds of iterations: no exit is taken more than it takes to grow a side trace.
+    expect(exitsOver(r, 10)).toEqual([]);
+  });
+
+  it("an exit inside the tree the caller runs rebuilds both frames, and grows a side trace of that tree", () => {
+    // Where i == f the accumulator turns into a float: the called tree's guard fails.
+    const src = `
+func mixed(n, f) {
+    mut acc := 0
+    mut i := 0
+    while i < n {
+        if i == f {
+            acc = acc + 0.5
+        } else {
+            acc = acc + i
+        }
+        i += 1
+    }
+    return acc
+}
+mut m := 0.0
+for k in range(3000) {
+    m = m + mixed(20, 100 + k % 40)
+}
+for k in range(300) {
+    m = m + mixed(20, k % 20)
+}
+print(m)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(callsOf(r).length).toBeGreaterThan(0);
+    // The float accumulator's exits, taken through the caller's CALLL: two frames rebuilt each time.
+    expect(r.events.some((e) => e.event === "deopt" && Number(e.frames) >= 2)).toBe(true);
+    const mixedTrees = r.jit.compiled.filter((c) => c.tree.kind === "loop" && c.tree.proto.name === "mixed");
+    expect(mixedTrees.some((c) => c.tree.traces.length > 1)).toBe(true);
+  });
+
+  it("without a tree it may run (it reads a global), the loop is unrolled as before", () => {
+    const src = COLLATZ.replace("steps = steps + 1", "steps = steps + one").replace("mut best := 0", "mut one := 1\nmut best := 0");
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(callsOf(r)).toEqual([]);
+    expect(r.events.some((e) => e.event === "abort" && e.reason === "inner_loop")).toBe(true);
   });
 });
