@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { run, runWithoutJit, sieveSource, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
 import { ElemKind, HANDLE_DEAD, HANDLE_FIELDS, HANDLE_SCRATCH, HANDLE_SHARED, MAX_UNPACKS, PackedHeap, ParkedBlock } from "../../src/interp/packed";
-import { RArray, RFloat, share, type Value } from "../../src/interp/value";
+import { RArray, RFloat, cloneArray, share, type Value } from "../../src/interp/value";
 import { builder } from "../ir/support";
 import { IrOp, IrType } from "../../src/ir/ops";
 import { runTrace } from "../../src/ir/interp";
@@ -74,6 +74,20 @@ describe("packed array representation", () => {
     expect(xs.unpacks).toBe(MAX_UNPACKS);
     expect(xs.pack(heap, ElemKind.int)).toBe(-1);
     expect(xs.items).toEqual([1, 2, 3]);
+  });
+
+  it("a copy (copy-on-write of a shared array) leaves the original packed: copying is no use that unpacks", () => {
+    const heap = new PackedHeap();
+    const a = new RArray([1, 2, 3]);
+    expect(a.pack(heap, ElemKind.int)).toBeGreaterThan(0);
+    for (let k = 0; k < MAX_UNPACKS + 2; k++) {
+      const copy = cloneArray(a);
+      expect(copy.items).toEqual([1, 2, 3]);
+      copy.put(0, 9);
+    }
+    expect(a.heap).toBe(heap);
+    expect(a.unpacks).toBe(0);
+    expect(a.at(0)).toBe(1);
   });
 
   it("refuses arrays of mixed kinds and unpacks on a store of another kind", () => {
