@@ -108,8 +108,8 @@ export interface TreeEmitOptions {
   /**
    * The loop tree a CALLL at (proto, pc) may run, with its shared-table slot: one that
    * `fits` and calls and links to nothing (so native calls cannot nest without bound),
-   * takes numbers and bools only, in no places, and checks only identities the tree
-   * emitted checks too. Without one, the CALLL leaves for the interpreter at the header.
+   * takes registers only (no places; -1 for its handles) and checks only identities the
+   * tree emitted checks too. Without one, the CALLL leaves for the interpreter at the header.
    */
   loopCall?(proto: FunctionProto, pc: number, fits: (tree: Tree) => boolean): CallableLoop | undefined;
 }
@@ -408,9 +408,16 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         const call = trace.loopCalls[trace.a[ref]];
         const values = new Map(call.slots.map((slot, k) => [slot, trace.objectFields[trace.b[ref]][k]]));
         const type = trace.type[ref];
-        // A tree taking values this trace has and returning what the trace goes on with.
+        // A tree taking values this trace has (an object of the class it checks at its
+        // entry, one with a wasm value) and returning what the trace goes on with.
+        const takes = (t: Tree, slot: number, slotType: string): boolean => {
+          const v = values.get(slot);
+          if (v === undefined || trace.type[v] !== TYPE_CODE[slotType]) return false;
+          if (slotType !== "ref") return true;
+          return trace.op[v] !== IrOp.KREF && trace.op[v] !== IrOp.VOBJECT && tree.classOfValue({ trace: u, ref: v }) === (t.refClasses.get(slot) ?? "array");
+        };
         const target = opts.loopCall?.(call.proto, call.pc, (t) => [...returnTypes(t)].every((r) => r === type)
-          && [...t.slots].every(([slot, slotType]) => values.has(slot) && trace.type[values.get(slot)!] === TYPE_CODE[slotType]));
+          && [...t.slots].every(([slot, slotType]) => takes(t, slot, slotType)));
         const targetSlots = target === undefined ? [] : [...target.tree.slots.keys()].sort((x, y) => x - y);
         if (target === undefined) {
           // No such tree (any more): the interpreter runs the loop from the header, where it enters one.

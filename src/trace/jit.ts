@@ -290,8 +290,9 @@ export class TracingJit implements JitHook {
       recunroll: this.params.recunroll,
       loopunroll,
       hasLoopTree: (proto, header) => (this.loops.get(proto)?.get(header)?.trees.length ?? 0) > 0,
-      loopCall: (proto, header, typeOf) => {
-        const target = this.callableLoop(proto, header, (t) => [...t.slots].every(([slot, type]) => typeOf(slot) === type));
+      loopCall: (proto, header, typeOf, classOf) => {
+        const target = this.callableLoop(proto, header, (t) => [...t.slots].every(([slot, type]) => typeOf(slot) === type
+          && (type !== "ref" || classOf(slot) === (t.refClasses.get(slot) ?? "array"))));
         if (target === undefined) return null;
         const returns = [...target.returns];
         return { slots: [...target.tree.slots.keys()].sort((x, y) => x - y), returns: returns.length === 0 ? null : IR_TYPE_NAMES[returns[0]], checks: target.tree.checks };
@@ -759,14 +760,15 @@ export class TracingJit implements JitHook {
   /**
    * A compiled loop tree at (proto, pc) that a CALLL may run (TreeEmitOptions.loopCall),
    * the first that `fits`: it calls, runs and links to no other tree (so native calls
-   * nest at most one deep through CALLLs), returns one type if any, takes number and bool
-   * registers only (no places, no handles) and checks identities of globals only.
+   * nest at most one deep through CALLLs), returns one type if any, takes registers only
+   * (no places) and checks identities of globals only. The caller passes no handles (the
+   * tree takes its own from JS, as at an entry from the interpreter).
    */
   private callableLoop(proto: FunctionProto, pc: number, fits: (t: Tree) => boolean): CallableLoop | undefined {
     for (const t of this.loops.get(proto)?.get(pc)?.trees ?? []) {
       const entry = this.loopSlots.get(t);
-      if (entry === undefined || this.callsOut(t) || handleParams(t).length > 0 || t.checks.some((c) => c.slot < EXT_SLOT_BASE)) continue;
-      if ([...t.slots].some(([slot, type]) => slot >= EXT_SLOT_BASE || (type !== "int" && type !== "float" && type !== "bool"))) continue;
+      if (entry === undefined || this.callsOut(t) || t.checks.some((c) => c.slot < EXT_SLOT_BASE)) continue;
+      if ([...t.slots].some(([slot, type]) => slot >= EXT_SLOT_BASE || type === "none")) continue;
       const returns = returnTypes(t);
       if (returns.size <= 1 && fits(t)) return { tree: t, tableSlot: entry.slot, returns };
     }

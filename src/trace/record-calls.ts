@@ -11,10 +11,10 @@ import { RArray, RFloat, RFunction, RNative, RStruct, RuffError, share, type Val
 import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import { nativeIndex } from "../backend/trace-helpers";
-import { describe, kindOf } from "./record-kind";
+import { describe, kindOf, refClassOf } from "./record-kind";
 import type { DataRecorder } from "./record-data";
 import type { StringRecorder } from "./record-strings";
-import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv } from "./recorder";
+import type { RecordCore, RecordMode, RecordedTrace, RecorderEnv, RefClass } from "./recorder";
 import type { IrTypeName } from "../ir/ops";
 import type { LoopCall } from "../ir/trace";
 
@@ -229,12 +229,15 @@ export class CallRecorder {
     const core = this.core;
     const callee = core.cur;
     // The tree's slots are registers of this frame the trace wrote (an inlined frame
-    // holds nothing else the trace knows), of the types the tree takes.
+    // holds nothing else the trace knows), of the types the tree takes. Not an object
+    // the trace made (it never exists in the trace) or knows as a constant (no wasm value).
     const typeOf = (r: number): IrTypeName | undefined => {
       const ref = core.writtenRef(callee.rel + r);
-      return ref === undefined ? undefined : core.typeOfRef(ref);
+      if (ref === undefined || this.data.virtuals.has(ref) || core.isObject(ref)) return undefined;
+      return core.typeOfRef(ref);
     };
-    const target = this.env.loopCall(callee.frame.proto, header, typeOf);
+    const classOf = (r: number): RefClass => refClassOf(core.stack[callee.frame.base + r]);
+    const target = this.env.loopCall(callee.frame.proto, header, typeOf, classOf);
     if (target === null) return null;
     // The globals the tree knows by identity: the trace's checks too (a native call skips the tree's entry stub).
     for (const c of target.checks) {

@@ -233,11 +233,11 @@ export interface RecorderEnv {
   entrySignature(proto: FunctionProto): EntrySignature | null;
   /**
    * A loop tree at a header that a trace may run there (CALLL), given the type of each
-   * register of the frame the trace wrote: its slots (registers), the type it returns
+   * register of the frame the trace wrote (and an object's class): its slots (registers), the type it returns
    * with (none yet: null), and the identities of globals it assumes (the caller's
    * checks then); null when there is none.
    */
-  loopCall(proto: FunctionProto, header: number, typeOf: (register: number) => IrTypeName | undefined): LoopCallTarget | null;
+  loopCall(proto: FunctionProto, header: number, typeOf: (register: number) => IrTypeName | undefined, classOf: (register: number) => RefClass): LoopCallTarget | null;
   /** Run the interpreter's top frame (recorded as far as a loop header) to its return, entering none of its trees. */
   runToReturn(rt: Runtime, frame: Frame): Value;
 }

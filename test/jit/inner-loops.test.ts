@@ -350,6 +350,39 @@ print(m)
     expect(mixedTrees.some((c) => c.tree.traces.length > 1)).toBe(true);
   });
 
+  it("an array and a string passed on: the called trees take them (of the class they check) and their handles themselves", () => {
+    const src = `
+func sum_all(xs) {
+    mut s := 0
+    for x in xs {
+        s += x
+    }
+    return s
+}
+func count_char(text, ch) {
+    mut n := 0
+    for c in text {
+        if c == ch {
+            n += 1
+        }
+    }
+    return n
+}
+let data := [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9]
+mut t := 0
+for k in range(3000) {
+    t = t + sum_all(data) + count_char("brown fox over", "o")
+}
+print(t)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const calls = r.events.filter((e) => e.event === "call_loop").map((e) => e.function);
+    expect(calls).toEqual(["sum_all", "count_char"]);
+    expect(callsOf(r)[0]).toMatch(/CALLL\s+sum_all@\d+\[#\d+( #\d+)*\][^\n]*\n(?:.|\n)*CALLL\s+count_char/);
+    expect(exitsOver(r, 10)).toEqual([]);
+  });
+
   it("without a tree it may run (it reads a global), the loop is unrolled as before", () => {
     const src = COLLATZ.replace("steps = steps + 1", "steps = steps + one").replace("mut best := 0", "mut one := 1\nmut best := 0");
     const r = run(src);
