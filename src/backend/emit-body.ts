@@ -70,6 +70,8 @@ export const TRACE_IMPORTS = {
   native_bool2: [["f64", "externref", "externref"], ["i32"]],
   native_int2: [["f64", "externref", "externref"], ["f64"]],
   share_obj: [["externref"], ["i32"]],
+  // Copy-on-write of a store: the array itself while unshared, else a copy (null: not an array).
+  own_array: [["externref"], ["externref"]],
   share_struct: [["externref", "f64"], ["i32"]],
   dget_s_int: [["externref", "externref"], ["f64"]],
   dget_s_float: [["externref", "externref"], ["f64"]],
@@ -96,6 +98,7 @@ export const HELPER_RESULT_CLASS: Partial<Record<ImportName, RefClass>> = {
   kstr: "string", sconcat: "string", tostr_int: "string", tostr_float: "string", tostr_bool: "string", aget_str: "string",
   str_chars: "list", dict_keys: "list", list_get: "string",
   native_array1: "array", native_array2: "array", native_string1: "string", native_string2: "string",
+  own_array: "array",
 };
 
 /** The class of what `CALLH` ref returns: its helper's, or the one an element read asks for (its constant last argument). */

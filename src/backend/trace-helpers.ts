@@ -6,7 +6,7 @@
 // a dict may hold a string in another iteration: the trace then exits). A refusal
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
-import { RArray, RDict, RFloat, RNative, RStruct, share, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RNative, RStruct, cloneArray, share, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
 import { cpCompare, cpLength } from "../interp/strings";
@@ -243,6 +243,7 @@ export const traceHelpers = {
     share(o as Value);
     return 1;
   },
+  own_array: (a: unknown): unknown => (a instanceof RArray ? (a.shared ? cloneArray(a) : a) : null),
   // A method call's receiver: its layout chose the method, so refuse another; the call
   // makes it a holder (as every argument).
   share_struct(o: unknown, layout: number): number {

@@ -775,9 +775,9 @@ export class TracingJit implements JitHook {
     return undefined;
   }
 
-  /** Whether a trace of the tree calls an entry tree, runs a loop tree or links to another tree. */
+  /** Whether a trace of the tree calls an entry tree, runs a loop tree or links to another tree (a link to itself is a jump). */
   private callsOut(tree: Tree): boolean {
-    return hasCallT(tree) || tree.traces.some((t) => t.trace.loopCalls.length > 0 || this.linkOf.has(t.id));
+    return hasCallT(tree) || tree.traces.some((t) => t.trace.loopCalls.length > 0 || (this.linkOf.has(t.id) && this.linkOf.get(t.id) !== tree));
   }
 
   private signature(fn: FunctionProto): [ValType[], ValType[]] {

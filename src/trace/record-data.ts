@@ -8,7 +8,7 @@
 // len is a constant. An instruction's effect (a store, an append) comes after
 // every check that may abort it: after an abort the interpreter executes it itself.
 
-import { RArray, RDict, RNative, RStruct, RTagged, share, type StructLayout, type Value } from "../interp/value";
+import { RArray, RDict, RNative, RStruct, RTagged, cloneArray, share, type StructLayout, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
 import { iterationSource, matchesPattern, matchPayload } from "../interp/access";
 import { VIRTUAL_ARRAY, VIRTUAL_TAGGED, virtualTag, type TaggedName } from "../ir/trace";
@@ -114,18 +114,28 @@ export class DataRecorder {
     }
     if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "storing into something other than an array by an int");
     if (this.virtuals.has(this.core.read(a))) throw new TraceAbort("nyi_value", "a store into an array made in the trace");
-    if (o.shared) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write)");
     if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
     const kind = kindOf(v);
     if (kind === "ref") throw new TraceAbort("nyi_value", "storing an array into an array");
-    const arr = this.core.read(a);
+    let arr = this.core.read(a);
     const index = this.core.read(b);
     if (this.core.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+    let target = o;
+    if (o.shared) {
+      // A root loop's iterations would all make the call, and take the array's handle
+      // after it, not once before the loop: the loop is recorded again when it is not shared.
+      if (this.core.inRootLoop) throw new TraceAbort("nyi_value", "a store into a shared array (copy-on-write) in the loop's own iterations");
+      // Copy-on-write, as the interpreter makes it: the register takes an array of its
+      // own (own_array: a copy while the array is shared, the array itself once it is not).
+      target = cloneArray(o);
+      arr = this.core.callHelper("own_array", "ref", [arr]);
+      this.core.write(a, arr, target);
+    }
     this.refuseOtherKind(arr, kind);
-    const h = this.packedHandle(arr, o, kind);
+    const h = this.packedHandle(arr, target, kind);
     if (h !== null) this.core.emit("PASET", "none", [h, index, this.core.read(c)], true);
     else this.core.emit("ASET", "none", [arr, index, this.core.read(c)], true);
-    o.put(k, v);
+    target.put(k, v);
     return pc + 4;
   }
 

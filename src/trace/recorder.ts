@@ -256,6 +256,8 @@ export interface RecordCore {
   readonly proto: FunctionProto;
   readonly rootArgs: readonly IrTypeName[];
   readonly headerSnap: number;
+  /** Whether the trace is a root loop trace recording in its own loop's frame (every iteration runs what it records). */
+  readonly inRootLoop: boolean;
   readonly ops: readonly RecOp[];
   readonly snapshots: readonly RecSnapshot[];
   readonly checks: IdentityCheck[];
@@ -586,6 +588,10 @@ export class Recorder implements RecordCore {
 
   write(r: number, ref: number, value: Value): void {
     this.writeSlot(this.cur.rel + r, ref, value);
+  }
+
+  get inRootLoop(): boolean {
+    return this.mode.kind === "loop" && this.frames.length === 1;
   }
 
   /** Whether the trace is one of an entry tree (the root, or a side trace of one). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { HELPER_RESULT_CLASS, TRACE_IMPORTS, type ImportName } from "../../src/backend/emit-body";
 import { ELEMENT_CLASSES, internString, nativeIndex, traceHelpersFor } from "../../src/backend/trace-helpers";
 import { PackedHeap } from "../../src/interp/packed";
-import { RArray, RDict, RNative, RStruct, type Value } from "../../src/interp/value";
+import { RArray, RDict, RNative, RStruct, share, type Value } from "../../src/interp/value";
 import { refClassOf } from "../../src/trace/record-kind";
 import { createBuiltins } from "../../src/interp/builtins";
 
@@ -30,6 +30,7 @@ const CALLS: Partial<Record<ImportName, unknown[][]>> = {
   native_array2: [[native("split"), "a,b", ","]],
   native_string1: [[native("upper"), "abc"]],
   native_string2: [[native("join"), new RArray(["a", "b"]), "-"]],
+  own_array: [[new RArray([1])], [share(new RArray([1, 2])) as RArray]],
 };
 
 describe("helpers returning refs return the class their table row says", () => {

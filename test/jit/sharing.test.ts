@@ -34,6 +34,31 @@ print(t, data[19])
     expect(r.events.filter((e) => e.event === "retire")).toEqual([]);
     expect(tracesOf(r, "root").length).toBeLessThanOrEqual(3);
   });
+
+  it("a store into a shared array copies it in the trace, as the interpreter does (own_array): no exit per call", () => {
+    const src = `
+func bumped(xs, at) {
+    mut out := xs
+    out[at] = out[at] + 100
+    return out[at] + out[0]
+}
+let data := [1, 2, 3, 4, 5, 6, 7, 8]
+mut t := 0
+for k in range(2000) {
+    t = t + bumped(data, k % 8)
+}
+print(t, data)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    const roots = tracesOf(r, "root");
+    expect(roots).toHaveLength(1);
+    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
+    expect(ir).toMatch(/ref\s+CALLH\s+own_array/);
+    // Without the copy in the trace, every call left at the store (the array is shared).
+    expect(summaryOf(r).exits.filter((e) => e.count > 20)).toEqual([]);
+    expect(summaryOf(r).aborts).toEqual([]);
+  });
 });
 
 describe("sharing in traces", () => {
