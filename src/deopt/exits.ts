@@ -8,7 +8,10 @@
 // with the number of its exit site (ExitSites: which trace, snapshot and layout); the
 // records are applied outermost first, each writing its slots back (boxing floats and
 // bools) and pushing the interpreter frames its snapshot holds, so the interpreter
-// resumes in the innermost frame with the exact stack it would have had. Likewise a
+// resumes in the innermost frame with the exact stack it would have had. A record under
+// a callee's (a CALLT's) leaves the call pending and the callee's record pushes the
+// callee's frame; one under a loop tree's (a CALLL's) ends in the frame at the loop's
+// header, which the tree's record then writes into. Likewise a
 // site's first `hotstub` records are written back by walking its layout (restoreGeneric),
 // later ones by a restorer generated for it (most sites are left a few times and then
 // grow a side trace, so most never need JS text compiled).
