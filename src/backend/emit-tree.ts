@@ -567,11 +567,16 @@ function exitTail(tree: Tree, slots: readonly number[], result: ValType | null, 
 /**
  * Store a value of IR type `type` (pushed by `push`, in its local type) at byte offset
  * `at` of the record whose address is in local `recordTop`: as an f64, or for a ref its
- * index in the shared ref table, where the object goes (`scratch`: an i32 local).
+ * index in the shared ref table, where the object goes (`scratch`: an i32 local). The
+ * table doubles when full: JS sizes it for one tree's records, and an exit through native
+ * calls (CALLT, CALLL) stacks a record for each tree on the way.
  */
 function storeRecordValue(w: CodeWriter, type: number, push: () => void, recordTop: number, at: number, refTable: number, scratch: number): void {
   if (type === IrType.ref) {
-    w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratch);
+    w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratch).table_size(refTable).i32_ge_u().if();
+    w.ref_null("extern").table_size(refTable).table_grow(refTable).drop();
+    w.end();
+    w.local_get(scratch);
     push();
     w.table_set(refTable);
     w.local_get(recordTop).local_get(scratch).f64_convert_i32_u().f64_store(at);

@@ -146,3 +146,61 @@ describe("generic and generated entries and exits", () => {
     expect(stubEvents(never.r)).toEqual([]);
   });
 });
+
+describe("exit records holding many objects", () => {
+  const lets = (prefix: string, from: string, n: number, indent: string): string =>
+    Array.from({ length: n }, (_, i) => `${indent}let ${prefix}${i} := to_string(${from} + ${i})`).join("\n");
+  const lens = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `len(${prefix}${i})`).join(" + ");
+
+  it("an exit through nested native calls (CALLT) stacks more refs than one tree's records: the ref table grows", () => {
+    const src = `
+func r(n, bad) {
+    if n <= 0 {
+        if bad == 1 { return 0.5 }
+        return 0
+    }
+${lets("a", "n", 12, "    ")}
+    let x := r(n - 1, bad)
+    return x + ${lens("a", 12)}
+}
+mut t := 0
+for k in range(3000) {
+    t = t + r(10, k / 2900)
+}
+print(t)
+`;
+    // The float return deep down exits every level of the recursion, each record holding 12 strings.
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(r.events.some((e) => e.event === "deopt")).toBe(true);
+  });
+
+  it("an exit of a loop tree a trace runs (CALLL) writes the caller's record on top of the tree's: the ref table grows", () => {
+    const src = `
+func f(n, bad) {
+    mut s := 0
+    mut i := 0
+    while i < n {
+        if i > 0 {
+${lets("a", "i", 33, "            ")}
+            if i == bad { s = s + 0.5 }
+            s = s + ${lens("a", 33)}
+        }
+        i += 1
+    }
+    return s
+}
+mut t := 0
+for k in range(3000) {
+${lets("b", "k", 32, "    ")}
+    let bad := 100 - (k / 2501) * 95
+    t = t + f(12, bad)
+    t = t + ${lens("b", 32)}
+}
+print(t)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(r.events.some((e) => e.event === "call_loop")).toBe(true);
+  });
+});
