@@ -420,9 +420,10 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
           && [...t.slots].every(([slot, slotType]) => takes(t, slot, slotType)));
         const targetSlots = target === undefined ? [] : [...target.tree.slots.keys()].sort((x, y) => x - y);
         if (target === undefined) {
-          // No such tree (any more): the interpreter runs the loop from the header, where it enters one.
+          // No such tree (any more): the interpreter runs the loop from the header, where
+          // it enters one (or a side trace grown here takes over).
           w.i32_const(1).if();
-          writeRecord(trace.snap[ref], RECORD_EXIT, ref);
+          exitTo(trace.snap[ref], ref);
           w.end();
           zeroOf(w, valType(type));
           w.local_set(local[ref]);

@@ -180,7 +180,7 @@ export class TracingJit implements JitHook {
    * (loop trees), -1 when the frame stack changed, or null when the tree did not fit.
    */
   private enter(rt: Runtime, tree: Tree, f: Frame): number | null {
-    if (tree.kind === "loop" && !this.mayEnterLoops(rt, tree.proto)) return null;
+    if (tree.kind === "loop" && !this.mayEnterLoop(rt, tree)) return null;
     const result = this.runTree(rt, tree, f.base);
     if (result === null) return null;
     if (tree.kind === "loop") {
@@ -206,7 +206,7 @@ export class TracingJit implements JitHook {
       if (trees === undefined || trees.length === 0 || this.recording) break;
       if (!this.mayEnterLoops(rt, top.proto)) break;
       let status: unknown = null;
-      const next = trees.find((t) => t !== last && (status = this.runTree(rt, t, top.base)) !== null);
+      const next = trees.find((t) => t !== last && this.mayEnterLoop(rt, t) && (status = this.runTree(rt, t, top.base)) !== null);
       if (next === undefined) break;
       if (status === 0) return this.loopReturned(rt);
       last = this.exited(rt, top.base);
@@ -221,6 +221,15 @@ export class TracingJit implements JitHook {
    */
   private mayEnterLoops(rt: Runtime, proto: FunctionProto): boolean {
     return !this.returningLoops.has(proto) || rt.jitCanReturn();
+  }
+
+  /**
+   * mayEnterLoops, and room under --max-depth for every frame the tree inlines (its own
+   * calls and those of the trees it runs): the frames exist only when an exit rebuilds
+   * them, so near the limit the interpreter runs the loop and raises the error where it would.
+   */
+  private mayEnterLoop(rt: Runtime, tree: Tree): boolean {
+    return this.mayEnterLoops(rt, tree.proto) && rt.frameDepth + tree.maxInlineDepth <= rt.maxFrameDepth;
   }
 
   /** A loop tree returned from its root frame (status 0): return its value there, as RETURN does. */
@@ -252,7 +261,11 @@ export class TracingJit implements JitHook {
   }
 
   /** Apply the exit records; a hot exit grows a side trace. */
-  /** Returns the tree whose code left (the outermost record's: after links, not always the one entered). */
+  /**
+   * Returns the tree whose code left where the interpreter now stands: the innermost
+   * record's (after links, not always the one entered; after a CALLL, the loop tree the
+   * caller ran, not the caller).
+   */
   private exited(rt: Runtime, base: number): Tree | undefined {
     const depthBefore = rt.frameDepth;
     const applied = applyExits(rt, this.shared, base);
@@ -265,8 +278,8 @@ export class TracingJit implements JitHook {
       this.log?.exit(e.trace.id, e.snap, this.pos(e.trace.trace.snapshots[e.snap].frames[0].proto, e.trace.trace.snapshots[e.snap].pc), "guard");
     }
     // Only the innermost exit is where the interpreter now stands: grow a side trace there.
-    const left = applied[0]?.trace.tree;
     const last = applied[applied.length - 1];
+    const left = last?.trace.tree;
     if (last === undefined || this.recording) return left;
     const t = last.trace;
     if (t.parent === null && t.tree.kind === "loop" && last.snap === hoistedHandles(t.trace).snap) {
@@ -291,13 +304,22 @@ export class TracingJit implements JitHook {
       loopunroll,
       hasLoopTree: (proto, header) => (this.loops.get(proto)?.get(header)?.trees.length ?? 0) > 0,
       loopCall: (proto, header, typeOf, classOf) => {
-        const target = this.callableLoop(proto, header, (t) => [...t.slots].every(([slot, type]) => typeOf(slot) === type
+        if (this.uncallableLoops.get(proto)?.has(header)) return null;
+        // A tree none of whose traces returns yet (or returns an object: they never do)
+        // may be one of a function returning something a CALLL cannot give.
+        const target = this.callableLoop(proto, header, (t) => returnTypes(t).size === 1 && [...t.slots].every(([slot, type]) => typeOf(slot) === type
           && (type !== "ref" || classOf(slot) === (t.refClasses.get(slot) ?? "array"))));
         if (target === undefined) return null;
-        const returns = [...target.returns];
-        return { slots: [...target.tree.slots.keys()].sort((x, y) => x - y), returns: returns.length === 0 ? null : IR_TYPE_NAMES[returns[0]], checks: target.tree.checks };
+        return { slots: [...target.tree.slots.keys()].sort((x, y) => x - y), returns: IR_TYPE_NAMES[[...target.returns][0]], checks: target.tree.checks };
+      },
+      loopCallFailed: (proto, header) => {
+        let headers = this.uncallableLoops.get(proto);
+        if (headers === undefined) this.uncallableLoops.set(proto, (headers = new Set()));
+        headers.add(header);
       },
       runToReturn: (rt, frame) => {
+        // Recordings never nest (this.recording): one frame at a time.
+        if (this.runningToReturn !== null) throw new Error("CALLL recordings nested");
         this.runningToReturn = frame;
         try {
           return rt.jitRunToReturn();
@@ -438,6 +460,12 @@ export class TracingJit implements JitHook {
         : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
+      // A loop tree returning from its function (status 0) writes nothing back: a place
+      // (a global, a closure cell) the tree changed would keep its old value.
+      const writesPlace = (slots: Iterable<number>): boolean => [...slots].some((s) => s >= EXT_SLOT_BASE);
+      if (tree.kind === "loop" && asm.end.kind === "return" && (writesPlace(rec.written.keys()) || tree.traces.some((t) => writesPlace(t.writes)))) {
+        throw new TraceAbort("nyi_value", "a loop tree returning from its function after changing a global or a captured variable");
+      }
       if (tree.kind === "entry") {
         for (const slot of asm.loadTypes.keys()) {
           if (tree.isNewSlot(parent, snap, slot) && !tree.slots.has(slot)) throw new TraceAbort("nyi_value", "a side trace of a function reading a register its parent did not set");
@@ -681,6 +709,8 @@ export class TracingJit implements JitHook {
   private room = 0;
   /** The frame a CALLL recording runs to its return (hotLoop enters none of its trees). */
   private runningToReturn: Frame | null = null;
+  /** Loop headers whose function returned what a CALLL cannot give: traces unroll them. */
+  private readonly uncallableLoops = new Map<FunctionProto, Set<number>>();
   private maxRecordBytes = 64;
 
   private tableSlot(fn: FunctionProto): number {
@@ -761,8 +791,9 @@ export class TracingJit implements JitHook {
    * A compiled loop tree at (proto, pc) that a CALLL may run (TreeEmitOptions.loopCall),
    * the first that `fits`: it calls, runs and links to no other tree (so native calls
    * nest at most one deep through CALLLs), returns one type if any, takes registers only
-   * (no places) and checks identities of globals only. The caller passes no handles (the
-   * tree takes its own from JS, as at an entry from the interpreter).
+   * (no places) and checks identities of places only (globals, closure cells: numbered
+   * alike in every tree, so the caller makes those checks). The caller passes no
+   * handles (the tree takes its own from JS, as at an entry from the interpreter).
    */
   private callableLoop(proto: FunctionProto, pc: number, fits: (t: Tree) => boolean): CallableLoop | undefined {
     for (const t of this.loops.get(proto)?.get(pc)?.trees ?? []) {

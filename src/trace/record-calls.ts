@@ -257,8 +257,11 @@ export class CallRecorder {
     this.core.stack[callee.frame.ret] = value;
     core.pc = core.cur.frame.pc;
     const kind = kindOf(value);
-    if (kind !== "int" && kind !== "float" && kind !== "bool") throw new TraceAbort("nyi_value", `a loop tree's function returning a ${describe(value)}`);
-    if (target.returns !== null && target.returns !== kind) throw new TraceAbort("type_unstable", `${callee.frame.proto.name} returned a ${kind}, its loop tree a ${target.returns}`);
+    if (kind !== target.returns) {
+      // Aborting again would find the same: from now on this loop is unrolled.
+      this.env.loopCallFailed(callee.frame.proto, header);
+      throw new TraceAbort("type_unstable", `${callee.frame.proto.name} returned a ${describe(value)}, its loop tree a ${target.returns}`);
+    }
     const loopCall: LoopCall = { proto: callee.frame.proto, pc: header, slots };
     const ref = core.push({ op: "CALLL", type: kind, args, snap, loopCall });
     this.loopCalls.push(loopCall);

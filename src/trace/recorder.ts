@@ -218,7 +218,7 @@ export interface EntrySignature {
 /** A loop tree a trace may run (RecorderEnv.loopCall). */
 export interface LoopCallTarget {
   slots: readonly number[];
-  returns: IrTypeName | null;
+  returns: IrTypeName;
   checks: readonly IdentityCheck[];
 }
 
@@ -233,13 +233,16 @@ export interface RecorderEnv {
   entrySignature(proto: FunctionProto): EntrySignature | null;
   /**
    * A loop tree at a header that a trace may run there (CALLL), given the type of each
-   * register of the frame the trace wrote (and an object's class): its slots (registers), the type it returns
-   * with (none yet: null), and the identities of globals it assumes (the caller's
-   * checks then); null when there is none.
+   * register of the frame the trace wrote (and an object's class): its slots
+   * (registers), the type it returns with (a trace of the tree returns: a number or a
+   * bool), and the identities of places it assumes (the caller's checks then); null
+   * when there is none.
    */
   loopCall(proto: FunctionProto, header: number, typeOf: (register: number) => IrTypeName | undefined, classOf: (register: number) => RefClass): LoopCallTarget | null;
   /** Run the interpreter's top frame (recorded as far as a loop header) to its return, entering none of its trees. */
   runToReturn(rt: Runtime, frame: Frame): Value;
+  /** A CALLL recording found the function returning what no trace takes: later recordings unroll that loop. */
+  loopCallFailed(proto: FunctionProto, header: number): void;
 }
 
 /**
