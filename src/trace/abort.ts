@@ -7,7 +7,7 @@ const ABORT_TABLE = [
   ["nyi_value", "not yet implemented in traces: operand kind"],
   ["call_native", "call of a builtin that traces do not handle"],
   ["call_user", "call of a user function (inlining comes with entry traces)"],
-  ["trace_too_long", "trace longer than maxrecord instructions"],
+  ["trace_too_long", "trace longer than maxrecord instructions, or a tree larger than maxbytes of wasm"],
   ["too_many_snapshots", "more than maxsnap snapshots"],
   ["left_loop", "execution left the loop being recorded"],
   ["inner_loop", "an inner loop without a trace of its own"],

@@ -19,7 +19,7 @@ import type { TraceLog, SourcePos } from "./log";
 import { clockMs } from "./clock";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
-import { EXIT_STACK, emitTree, entrySignature, handleParams, type CallableLoop, type LinkableTree } from "../backend/emit-tree";
+import { EXIT_STACK, TooLarge, emitTree, entrySignature, handleParams, type CallableLoop, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { syncStringTable, traceHelpersFor } from "../backend/trace-helpers";
@@ -655,6 +655,7 @@ export class TracingJit implements JitHook {
         loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
         // The caller makes the checks of the tree it runs (see RecorderEnv.loopCall).
         loopCall: (proto, pc, fits) => this.callableLoop(proto, pc, (t) => fits(t) && t.checks.every((c) => tree.checks.some((k) => k.slot === c.slot && k.value === c.value))),
+        maxBytes: this.params.maxbytes,
       });
       if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
       const module = new WebAssembly.Module(emitted.bytes);
@@ -662,7 +663,7 @@ export class TracingJit implements JitHook {
       instance = new WebAssembly.Instance(module, { rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns, strs: this.shared.strings } });
     } catch (e) {
       tree.passHandles = installedPasses;
-      throw e;
+      throw e instanceof TooLarge ? new TraceAbort("trace_too_long", `${e.message} (maxbytes)`) : e;
     }
     const fn = instance.exports.trace as CompiledTree["fn"];
     for (const t of tree.traces) {
@@ -701,7 +702,16 @@ export class TracingJit implements JitHook {
     if (tree.kind === "loop" && this.setLoopSlot(tree, fn)) {
       // Trees that tail-call this one were emitted for its old parameters (and checks):
       // they are compiled again.
-      for (const linker of [...(this.linkersOf.get(tree) ?? [])]) if (linker !== tree) this.compile(linker);
+      // One that cannot be (too large now) keeps its code, which calls this tree's old
+      // code: the table slot it calls still holds that (a new signature took a new slot).
+      for (const linker of [...(this.linkersOf.get(tree) ?? [])]) {
+        if (linker === tree) continue;
+        try {
+          this.compile(linker);
+        } catch (e) {
+          if (!(e instanceof TraceAbort)) throw e;
+        }
+      }
     }
   }
 

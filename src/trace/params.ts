@@ -10,6 +10,7 @@ const PARAM_TABLE = [
   ["maxrecord", 4000, 10, 100000, "IR instructions a trace may hold before recording aborts"],
   ["maxsnap", 500, 1, 10000, "snapshots a trace may hold"],
   ["maxside", 100, 0, 10000, "side traces one root trace may grow"],
+  ["maxbytes", 262144, 1024, 1 << 28, "bytes of wasm a tree may compile to: a recording that would make it larger aborts (trace_too_long) and the tree stays as it was (exits storing many live objects make megabytes, which V8 runs slowly and compiles for seconds)"],
   ["tryside", 4, 1, 100, "recording attempts per side exit before it is left to the interpreter"],
   ["loopunroll", 15, 0, 1000, "iterations of loops inside inlined calls (or an entry trace's function) a trace may unroll; a longer loop aborts the recording (LuaJIT's loopunroll)"],
   ["recunroll", 1, 0, 100, "times a recursive call is inlined before it calls the entry trace (2 unrolls fib into many hot leaf exits)"],

@@ -204,3 +204,33 @@ print(t)
     expect(r.events.some((e) => e.event === "call_loop")).toBe(true);
   });
 });
+
+describe("the size of a tree (maxbytes)", () => {
+  it("a recording whose tree would pass maxbytes of wasm aborts (trace_too_long); a side trace that would leaves the tree as it was", () => {
+    const src = `
+func f(n) {
+    mut s := 0
+    mut i := 0
+    while i < n {
+        let a := to_string(i)
+        let b := to_string(i + 1)
+        if i % 7 == 3 { s = s + len(a) } else { s = s + len(b) }
+        i += 1
+    }
+    return s
+}
+print(f(5000))
+`;
+    // maxbytes bounds the tree function's code; the module around it adds the exit tail,
+    // imports and the JS entry (well under 1 KB here).
+    const roomy = run(src);
+    expect(roomy.out).toBe(runWithoutJit(src));
+    const tree = roomy.jit.compiled[0];
+    expect(tree.tree.traces.length).toBeGreaterThan(1);
+    expect(summaryOf(roomy).aborts.filter((a) => a.reason === "trace_too_long")).toEqual([]);
+    const tight = run(src, { maxbytes: Math.max(1024, tree.bytes.length - 1024) });
+    expect(tight.out).toBe(runWithoutJit(src));
+    expect(summaryOf(tight).aborts).toContainEqual(expect.objectContaining({ reason: "trace_too_long" }));
+    expect(tight.jit.compiled.every((c) => c.bytes.length < tree.bytes.length)).toBe(true);
+  });
+});
