@@ -112,12 +112,7 @@ export interface TreeEmitOptions {
    * tree emitted checks too. Without one, the CALLL leaves for the interpreter at the header.
    */
   loopCall?(proto: FunctionProto, pc: number, fits: (tree: Tree) => boolean): CallableLoop | undefined;
-  /** Stop (TooLarge) once the tree function's code passes this many bytes: its emission alone takes long then. */
-  maxBytes?: number;
 }
-
-/** The tree's code passed TreeEmitOptions.maxBytes. */
-export class TooLarge extends Error {}
 
 /** A loop tree a CALLL may run (TreeEmitOptions.loopCall). */
 export interface CallableLoop {
@@ -456,7 +451,6 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     };
     contexts.set(u, ctx);
     emitBody(ctx);
-    if (opts.maxBytes !== undefined && w.length > opts.maxBytes) throw new TooLarge(`a tree of more than ${opts.maxBytes} bytes of wasm`);
     // The end: back to the loop with every changed slot's value, return, or nothing (EXIT).
     const end = u.end;
     if (end.kind === "loop") {

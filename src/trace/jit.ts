@@ -19,7 +19,7 @@ import type { TraceLog, SourcePos } from "./log";
 import { clockMs } from "./clock";
 import { printTrace } from "../ir/printer";
 import { EmitError } from "../backend/emit-trace";
-import { EXIT_STACK, TooLarge, emitTree, entrySignature, handleParams, type CallableLoop, type LinkableTree } from "../backend/emit-tree";
+import { EXIT_STACK, emitTree, entrySignature, handleParams, type CallableLoop, type LinkableTree } from "../backend/emit-tree";
 import { IR_TYPE_NAMES, IrOp, IrType, type IrTypeName } from "../ir/ops";
 import type { ValType } from "../backend/wasm-encoder";
 import { syncStringTable, traceHelpersFor } from "../backend/trace-helpers";
@@ -27,7 +27,7 @@ import { HelperTable } from "../backend/helper-table";
 import { EXIT_REGION_BYTES, PackedHeap } from "../interp/packed";
 import { ExitSites, applyExits, installEntry, readSlot, type CompiledTree, type SharedRuntime } from "../deopt/exits";
 import { Tree, returnTypes, type PassedHandle, type TreeTrace } from "./tree";
-import { FIRST_REF, type TraceKind } from "../ir/trace";
+import { FIRST_REF, NO_SNAPSHOT, type Trace, type TraceKind } from "../ir/trace";
 
 /** Counter value that keeps a start point out of the JIT for good. */
 const NEVER = 0x3fffffff;
@@ -357,6 +357,7 @@ export class TracingJit implements JitHook {
         if (type === "none") throw new TraceAbort("nyi_value", "a function called with an argument that is not a number or bool");
         asm.loadTypes.set(slot, asm.loadTypes.get(slot) ?? type);
       });
+      this.checkSize(0, asm.trace);
       const t = tree.add(id, asm, null, -1, rec.written.keys(), rec.unrolled.length);
       if (mode.kind === "entry") this.tableSlot(proto);
       this.compile(tree);
@@ -460,12 +461,6 @@ export class TracingJit implements JitHook {
         : { returnType: tree.resultType ?? undefined };
       const id = this.nextTraceId;
       const asm = assemble(rec, id, "side", link);
-      // A loop tree returning from its function (status 0) writes nothing back: a place
-      // (a global, a closure cell) the tree changed would keep its old value.
-      const writesPlace = (slots: Iterable<number>): boolean => [...slots].some((s) => s >= EXT_SLOT_BASE);
-      if (tree.kind === "loop" && asm.end.kind === "return" && (writesPlace(rec.written.keys()) || tree.traces.some((t) => writesPlace(t.writes)))) {
-        throw new TraceAbort("nyi_value", "a loop tree returning from its function after changing a global or a captured variable");
-      }
       if (tree.kind === "entry") {
         for (const slot of asm.loadTypes.keys()) {
           if (tree.isNewSlot(parent, snap, slot) && !tree.slots.has(slot)) throw new TraceAbort("nyi_value", "a side trace of a function reading a register its parent did not set");
@@ -475,6 +470,8 @@ export class TracingJit implements JitHook {
       // Trees that call this entry tree natively copied its checks when they were
       // recorded: with new ones they would skip them, so they go (and are recorded again).
       if (fresh.length > 0) this.dropCallers(tree);
+      this.checkSize(this.compiledOf.get(tree)?.bytes.length ?? 0, asm.trace);
+      if (tree.kind === "loop") this.checkPlaceWrites(tree, [...rec.written.keys()], asm.end.kind === "return");
       const t = tree.add(id, asm, parent, snap, rec.written.keys(), rec.unrolled.length, guard);
       if (tree.kind === "loop" && asm.end.kind === "return") this.returningLoops.add(tree.proto);
       // A side trace that ends by leaving (to another loop's tree, or types that do not
@@ -604,6 +601,8 @@ export class TracingJit implements JitHook {
         // re-enters the tree from the start instead.
         const self = target.tree === tree;
         if (target.tree.maxInlineDepth > tree.maxInlineDepth) continue;
+        // A tree that returns from its function writes nothing back (see checkPlaceWrites).
+        if (returnTypes(target.tree).size > 0 && writesPlaces(tree)) continue;
         // The target's identity checks become this tree's (made at its entry; no trace
         // of it may change those variables), so that the link may skip them.
         if (target.tree.checks.some((c) => ownCheck(tree, c, true) === null)) continue;
@@ -655,7 +654,6 @@ export class TracingJit implements JitHook {
         loopTrees: (proto, pc) => this.linkableTrees(proto, pc),
         // The caller makes the checks of the tree it runs (see RecorderEnv.loopCall).
         loopCall: (proto, pc, fits) => this.callableLoop(proto, pc, (t) => fits(t) && t.checks.every((c) => tree.checks.some((k) => k.slot === c.slot && k.value === c.value))),
-        maxBytes: this.params.maxbytes,
       });
       if (emitted.maxRecordRefs > this.shared.refs.length) this.shared.refs.grow(emitted.maxRecordRefs - this.shared.refs.length + 16);
       const module = new WebAssembly.Module(emitted.bytes);
@@ -663,7 +661,7 @@ export class TracingJit implements JitHook {
       instance = new WebAssembly.Instance(module, { rt: { mem: this.shared.memory, refs: this.shared.refs, fns: this.shared.fns, strs: this.shared.strings } });
     } catch (e) {
       tree.passHandles = installedPasses;
-      throw e instanceof TooLarge ? new TraceAbort("trace_too_long", `${e.message} (maxbytes)`) : e;
+      throw e;
     }
     const fn = instance.exports.trace as CompiledTree["fn"];
     for (const t of tree.traces) {
@@ -793,7 +791,8 @@ export class TracingJit implements JitHook {
       .filter((t) => this.loopSlots.has(t) && !hasCallT(t))
       .map((t) => ({
         tree: t, tableSlot: this.loopSlots.get(t)!.slot, isLive,
-        accepts: (linker: Tree) => t.maxInlineDepth <= linker.maxInlineDepth && t.checks.every((c) => ownCheck(linker, c, false) !== null),
+        accepts: (linker: Tree) => t.maxInlineDepth <= linker.maxInlineDepth && t.checks.every((c) => ownCheck(linker, c, false) !== null)
+          && !(returnTypes(t).size > 0 && writesPlaces(linker)),
       }));
   }
 
@@ -808,12 +807,46 @@ export class TracingJit implements JitHook {
   private callableLoop(proto: FunctionProto, pc: number, fits: (t: Tree) => boolean): CallableLoop | undefined {
     for (const t of this.loops.get(proto)?.get(pc)?.trees ?? []) {
       const entry = this.loopSlots.get(t);
-      if (entry === undefined || this.callsOut(t) || t.checks.some((c) => c.slot < EXT_SLOT_BASE)) continue;
+      if (entry === undefined || this.callsOut(t) || writesPlaces(t) || t.checks.some((c) => c.slot < EXT_SLOT_BASE)) continue;
       if ([...t.slots].some(([slot, type]) => slot >= EXT_SLOT_BASE || type === "none")) continue;
       const returns = returnTypes(t);
       if (returns.size <= 1 && fits(t)) return { tree: t, tableSlot: entry.slot, returns };
     }
     return undefined;
+  }
+
+  /**
+   * A tree of roughly this many bytes of wasm more than `current` would pass maxbytes:
+   * abort before the trace joins its tree (a compile failing later would leave trees
+   * compiled against the tree's new slots calling its old code). The estimate is of what
+   * dominates big trees: every exit stores each value of its snapshot.
+   */
+  private checkSize(current: number, trace: Trace): void {
+    let bytes = current + 8 * trace.size;
+    for (let r = FIRST_REF; r < trace.end; r++) {
+      if (trace.snap[r] === NO_SNAPSHOT) continue;
+      bytes += 16;
+      for (const f of trace.snapshots[trace.snap[r]].frames) bytes += 10 * f.refs.length;
+    }
+    if (bytes > this.params.maxbytes) throw new TraceAbort("trace_too_long", `a tree of about ${bytes} bytes of wasm (maxbytes ${this.params.maxbytes})`);
+  }
+
+  /**
+   * A loop tree that returns from its function (status 0) writes nothing back: a place (a
+   * global, a closure cell) changed on the way, by the tree or by a tree linking into it,
+   * would keep its old value. So no such tree both returns and has places changed in it:
+   * the trace that would make it so is not added (its path stays an exit).
+   */
+  private checkPlaceWrites(tree: Tree, written: readonly number[], returns: boolean): void {
+    const writes = written.some((s) => s >= EXT_SLOT_BASE);
+    const linkedReturns = tree.traces.some((t) => {
+      const target = this.linkOf.get(t.id);
+      return target !== undefined && returnTypes(target).size > 0;
+    });
+    const bad = returns
+      ? writes || writesPlaces(tree) || [...(this.linkersOf.get(tree) ?? [])].some(writesPlaces)
+      : writes && (returnTypes(tree).size > 0 || linkedReturns);
+    if (bad) throw new TraceAbort("nyi_value", "a loop tree returning from its function, where a global or captured variable changes");
   }
 
   /** Whether a trace of the tree calls an entry tree, runs a loop tree or links to another tree (a link to itself is a jump). */
@@ -870,6 +903,11 @@ export class TracingJit implements JitHook {
 /** Whether a trace of the tree calls an entry tree natively (a link never enters such a tree: see linkableTrees). */
 function hasCallT(tree: Tree): boolean {
   return tree.traces.some((t) => t.trace.callees.length > 0);
+}
+
+/** Whether a trace of the tree changes a place (a global, a closure cell). */
+function writesPlaces(tree: Tree): boolean {
+  return tree.traces.some((t) => [...t.writes].some((s) => s >= EXT_SLOT_BASE));
 }
 
 /** Whether a side trace or one of its side-trace ancestors (not the root) writes memory or calls out. */
