@@ -118,8 +118,8 @@ export interface TreeEmitOptions {
 export interface CallableLoop {
   tree: Tree;
   tableSlot: number;
-  /** The IR types its traces return from the function with. */
-  returns: ReadonlySet<number>;
+  /** The IR type its traces return from the function with (they all return one). */
+  returns: number;
 }
 
 export interface LinkableTree {
@@ -416,7 +416,7 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
           if (slotType !== "ref") return true;
           return trace.op[v] !== IrOp.KREF && trace.op[v] !== IrOp.VOBJECT && tree.classOfValue({ trace: u, ref: v }) === (t.refClasses.get(slot) ?? "array");
         };
-        const target = opts.loopCall?.(call.proto, call.pc, (t) => [...returnTypes(t)].every((r) => r === type)
+        const target = opts.loopCall?.(call.proto, call.pc, (t) => returnTypes(t).has(type)
           && [...t.slots].every(([slot, slotType]) => takes(t, slot, slotType)));
         const targetSlots = target === undefined ? [] : [...target.tree.slots.keys()].sort((x, y) => x - y);
         if (target === undefined) {

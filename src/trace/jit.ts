@@ -305,12 +305,10 @@ export class TracingJit implements JitHook {
       hasLoopTree: (proto, header) => (this.loops.get(proto)?.get(header)?.trees.length ?? 0) > 0,
       loopCall: (proto, header, typeOf, classOf) => {
         if (this.uncallableLoops.get(proto)?.has(header)) return null;
-        // A tree none of whose traces returns yet (or returns an object: they never do)
-        // may be one of a function returning something a CALLL cannot give.
-        const target = this.callableLoop(proto, header, (t) => returnTypes(t).size === 1 && [...t.slots].every(([slot, type]) => typeOf(slot) === type
+        const target = this.callableLoop(proto, header, (t) => [...t.slots].every(([slot, type]) => typeOf(slot) === type
           && (type !== "ref" || classOf(slot) === (t.refClasses.get(slot) ?? "array"))));
         if (target === undefined) return null;
-        return { slots: [...target.tree.slots.keys()].sort((x, y) => x - y), returns: IR_TYPE_NAMES[[...target.returns][0]], checks: target.tree.checks };
+        return { slots: [...target.tree.slots.keys()].sort((x, y) => x - y), returns: IR_TYPE_NAMES[target.returns], checks: target.tree.checks };
       },
       loopCallFailed: (proto, header) => {
         let headers = this.uncallableLoops.get(proto);
@@ -684,9 +682,9 @@ export class TracingJit implements JitHook {
     installEntry(compiled, this.shared, limit, this.params.hotstub, () => this.log?.stub(tree.root.id, this.params.hotstub));
     // (An entry tree's module put its native function in the table slot as it was
     // instantiated: see emit-tree.ts.)
-    // A tree another runs (CALLL) is compiled again when that one's signature changes, as a link is.
-    for (const [id, target] of [...emitted.links, ...[...emitted.loopCallees].map((t): [number, Tree] => [-1, t])]) {
-      if (id >= 0) this.linkOf.set(id, target);
+    for (const [id, target] of emitted.links) this.linkOf.set(id, target);
+    // A tree this one runs (CALLL) makes it a linker too: compiled again when the tree's signature changes.
+    for (const target of [...emitted.links.values(), ...emitted.loopCallees]) {
       let linkers = this.linkersOf.get(target);
       if (linkers === undefined) this.linkersOf.set(target, (linkers = new Set()));
       linkers.add(tree);
@@ -799,7 +797,9 @@ export class TracingJit implements JitHook {
   /**
    * A compiled loop tree at (proto, pc) that a CALLL may run (TreeEmitOptions.loopCall),
    * the first that `fits`: it calls, runs and links to no other tree (so native calls
-   * nest at most one deep through CALLLs), returns one type if any, takes registers only
+   * nest at most one deep through CALLLs), returns one type (a tree none of whose traces
+   * returns yet may be one of a function returning what a CALLL cannot give; an object:
+   * loop trees never return one), takes registers only
    * (no places) and checks identities of places only (globals, closure cells: numbered
    * alike in every tree, so the caller makes those checks). The caller passes no
    * handles (the tree takes its own from JS, as at an entry from the interpreter).
@@ -810,7 +810,7 @@ export class TracingJit implements JitHook {
       if (entry === undefined || this.callsOut(t) || writesPlaces(t) || t.checks.some((c) => c.slot < EXT_SLOT_BASE)) continue;
       if ([...t.slots].some(([slot, type]) => slot >= EXT_SLOT_BASE || type === "none")) continue;
       const returns = returnTypes(t);
-      if (returns.size <= 1 && fits(t)) return { tree: t, tableSlot: entry.slot, returns };
+      if (returns.size === 1 && fits(t)) return { tree: t, tableSlot: entry.slot, returns: [...returns][0] };
     }
     return undefined;
   }
@@ -839,13 +839,10 @@ export class TracingJit implements JitHook {
    */
   private checkPlaceWrites(tree: Tree, written: readonly number[], returns: boolean): void {
     const writes = written.some((s) => s >= EXT_SLOT_BASE);
-    const linkedReturns = tree.traces.some((t) => {
-      const target = this.linkOf.get(t.id);
-      return target !== undefined && returnTypes(target).size > 0;
-    });
+    const returning = (t: Tree | undefined): boolean => t !== undefined && returnTypes(t).size > 0;
     const bad = returns
       ? writes || writesPlaces(tree) || [...(this.linkersOf.get(tree) ?? [])].some(writesPlaces)
-      : writes && (returnTypes(tree).size > 0 || linkedReturns);
+      : writes && (returning(tree) || tree.traces.some((t) => returning(this.linkOf.get(t.id))));
     if (bad) throw new TraceAbort("nyi_value", "a loop tree returning from its function, where a global or captured variable changes");
   }
 

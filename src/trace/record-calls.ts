@@ -172,14 +172,11 @@ export class CallRecorder {
       if (this.core.typeOfRef(ref) !== want[i]) throw new TraceAbort("type_unstable", `${fn.proto.name} called with a ${this.core.typeOfRef(ref)} where its entry trace takes a ${want[i]}`);
     });
     // Its identity checks are ours to make: a native call skips its entry stub.
-    for (const c of sig?.checks ?? []) {
+    const checks = (sig?.checks ?? []).map((c) => {
       if (c.place === null) throw new TraceAbort("call_user", `${fn.proto.name}'s entry trace assumes which function an argument holds`);
-      const slot = this.core.placeSlot(c.place.array, c.place.index);
-      const own = this.core.checks.find((k) => k.slot === slot);
-      // A second check of the slot for another value could never hold with the first.
-      if (own !== undefined && own.value !== c.value) throw new TraceAbort("type_unstable", `${fn.proto.name}'s entry trace was made for another value of a variable this trace knows`);
-      if (own === undefined) this.core.checks.push({ slot, value: c.value });
-    }
+      return { slot: this.core.placeSlot(c.place.array, c.place.index), value: c.value };
+    });
+    if (!this.adoptChecks(checks)) throw new TraceAbort("type_unstable", `${fn.proto.name}'s entry trace was made for another value of a variable this trace knows`);
     const argValues: Value[] = [];
     for (let i = 1; i <= args.length; i++) argValues.push(stack[base + a + i]);
     if (args.length > 3) throw new TraceAbort("call_user", "a recursive call with more than 3 arguments");
@@ -238,13 +235,8 @@ export class CallRecorder {
     };
     const classOf = (r: number): RefClass => refClassOf(core.stack[callee.frame.base + r]);
     const target = this.env.loopCall(callee.frame.proto, header, typeOf, classOf);
-    if (target === null) return null;
-    // The globals the tree knows by identity: the trace's checks too (a native call skips the tree's entry stub).
-    for (const c of target.checks) {
-      const own = core.checks.find((k) => k.slot === c.slot);
-      if (own !== undefined && own.value !== c.value) return null;
-    }
-    for (const c of target.checks) if (!core.checks.some((k) => k.slot === c.slot)) core.checks.push({ slot: c.slot, value: c.value });
+    // The places the tree knows by identity: the trace's checks too (a native call skips the tree's entry stub).
+    if (target === null || !this.adoptChecks(target.checks)) return null;
     const slots = [...target.slots];
     const args = slots.map((r) => core.writtenRef(callee.rel + r)!);
     core.pc = header;
@@ -267,6 +259,18 @@ export class CallRecorder {
     this.loopCalls.push(loopCall);
     core.writeSlot(done.rel - 1, ref, value);
     return core.pc;
+  }
+
+  /**
+   * Take on the identity checks of a tree this trace calls natively (slots of places,
+   * numbered alike in every tree); false, taking none, when one would check a slot for
+   * another value than a check of the trace does (the two could never both hold).
+   */
+  private adoptChecks(checks: readonly { slot: number; value: Value }[]): boolean {
+    const core = this.core;
+    if (checks.some((c) => core.checks.some((k) => k.slot === c.slot && k.value !== c.value))) return false;
+    for (const c of checks) if (!core.checks.some((k) => k.slot === c.slot)) core.checks.push({ slot: c.slot, value: c.value });
+    return true;
   }
 
   /** RETURN a (a < 0: RETNULL). */
