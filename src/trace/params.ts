@@ -12,7 +12,7 @@ const PARAM_TABLE = [
   ["maxside", 100, 0, 10000, "side traces one root trace may grow"],
   ["maxbytes", 262144, 1024, 1 << 28, "bytes of wasm a tree may compile to: a recording that would make it larger aborts (trace_too_long) and the tree stays as it was (exits storing many live objects make megabytes, which V8 runs slowly and compiles for seconds)"],
   ["tryside", 4, 1, 100, "recording attempts per side exit before it is left to the interpreter"],
-  ["loopunroll", 15, 0, 1000, "iterations of loops inside inlined calls (or an entry trace's function) a trace may unroll; a longer loop aborts the recording (LuaJIT's loopunroll)"],
+  ["loopunroll", 15, 0, 1000, "iterations of loops inside inlined calls (or an entry trace's function) a trace may unroll when it cannot run the loop's tree (CALLL); a longer loop aborts the recording (LuaJIT's loopunroll)"],
   ["recunroll", 1, 0, 100, "times a recursive call is inlined before it calls the entry trace (2 unrolls fib into many hot leaf exits)"],
   ["peel", 0, 0, 1, "1: a loop trace runs one iteration before LOOP, so the loop reuses what holds in every iteration (LuaJIT's -Oloop); off by default: its second exit per guard grows twin side traces, and each recompiles the tree"],
   ["tierloop", 4096, 0, 1 << 30, "iterations of a loop tree between calls of itself, where V8 switches it to optimised code (0: never)"],
