@@ -5,13 +5,16 @@
 // the loop (loop trees), by returning (entry trees), or by exiting.
 //
 // Exits write a record on the shared exit stack (linear memory, see src/deopt/exits.ts)
-// and return status 1. Most of a record is the tree's slots, which every exit of a tree
-// stores alike: an exit stores only its other values and tail-calls the module's second
-// function, which stores the site number and the slots it is passed and returns (exit
-// code was 80-90% of a tree's bytes when each exit stored everything). Not a branch to
-// one block: TurboFan then merges every local at that block from every exit, which
-// grew its time and memory with exits x locals (24 GB, and a V8 crash, on a loop with
-// 60 branches). Entry trees return (status, result): 0 with the result, 1 after an
+// and return status 1. An exit pushes its site number, the values it keeps besides the
+// tree's slots, and the slots, and tail-calls a store function of the module, which
+// writes the record and returns. There is one store function per list of value types,
+// shared by every exit storing such a list: an exit is then a few bytes a value, where
+// stores written out in each exit made a tree grow with exits x live values (a loop
+// keeping 50 strings live: 280 KB of wasm for 204 guards; exit code was 80-90% of a
+// tree's bytes even when the slots alone were shared). V8 compiles a store function
+// when an exit first takes it. Not a branch to one block: TurboFan then merges every
+// local at that block from every exit, which grew its time and memory with exits x
+// locals (24 GB, and a V8 crash, on a loop with 60 branches). Entry trees return (status, result): 0 with the result, 1 after an
 // exit, 2 when refused at entry (too deep: nothing was done). A CALLT calls an entry
 // tree directly (its own) or through the shared function table, and on a non-zero
 // status writes its caller's record and returns 1 too, so an exit deep in a recursion
@@ -37,6 +40,7 @@ import type { FunctionProto } from "../interp/bytecode";
 import { returnTypes, storedValues, type Tree, type TreeTrace, type ValueSource } from "../trace/tree";
 import { hoistedHandles } from "../trace/assemble";
 import type { ExitSite } from "../deopt/exits";
+import { TraceAbort } from "../trace/abort";
 
 export { abiType };
 
@@ -66,6 +70,9 @@ export const EXIT_STACK = {
 export const RECORD_EXIT = 0;
 export const RECORD_CALL_PENDING = 1;
 export const RECORD_LOOP_CALL = 2;
+
+/** V8's limit on a wasm function's parameters: an exit store function takes the site and every value it stores. */
+const MAX_STORE_PARAMS = 1000;
 
 export interface EmittedTree {
   bytes: Uint8Array;
@@ -172,7 +179,6 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     slotLocal.set(s, l);
   });
   const scratchF64 = allocLocal("f64");
-  const recordTop = allocLocal("i32");
   // An entry tree's native depth (its last parameter); a loop tree runs at depth 0.
   const depthParam = isEntry ? slots.length : -1;
   let guards = 0;
@@ -204,8 +210,23 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   let loopCallDepth = 0;
 
   let loopLabel = -1;
-  /** The exits' tail function (see the header): it follows the tree function. */
-  const tailIndex = selfIndex + 1;
+  /**
+   * The exits' store functions (see the header), by the IR types of the values an exit
+   * stores besides the slots; they follow the tree function, in the order of first use.
+   * Each stores the values of its last block and tail-calls the one of the types before
+   * (storeBlockStart), down to the function of no types, which stores the site and the
+   * slots: exits whose live values share a beginning share those functions.
+   */
+  const storeFunctions = new Map<string, { index: number; types: readonly number[] }>();
+  const storeFunction = (types: readonly number[]): number => {
+    const key = String.fromCharCode(...types);
+    let f = storeFunctions.get(key);
+    if (f === undefined) {
+      storeFunctions.set(key, (f = { index: selfIndex + 1 + storeFunctions.size, types }));
+      if (types.length > 0) storeFunction(types.slice(0, storeBlockStart(types.length)));
+    }
+    return f.index;
+  };
   const slotRefs = slots.filter((s) => tree.slots.get(s) === "ref").length;
 
   const getSource = (src: ValueSource): void => {
@@ -213,12 +234,6 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     else getValue(contextOf(src.trace), src.ref);
   };
   const typeOf = (src: ValueSource): number => ("slot" in src ? TYPE_CODE[tree.slots.get(src.slot)!] : src.trace.trace.type[src.ref]);
-  /** Store a value at byte offset `at` of the record at recordTop. True for a ref. */
-  const storeValue = (src: ValueSource, at: number): boolean => {
-    const t = typeOf(src);
-    storeRecordValue(w, t, () => getSource(src), recordTop, at, refTable, t === IrType.ref ? scratchI32() : -1);
-    return t === IrType.ref;
-  };
 
   /**
    * An AHANDLE of the array value `of` (as elem) that ran on the way to u's end: in u, or
@@ -259,21 +274,19 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
      */
     const writeRecord = (snapId: number, kind: number, guard: Ref): void => {
       const layout = tree.exitLayout(u, snapId);
-      w.i32_const(0).i32_load(EXIT_STACK.top).local_set(recordTop);
-      let k = EXIT_STACK.header + slots.length;
-      let refs = slotRefs;
-      for (const e of layout) {
-        for (const v of storedValues(e)) {
-          if ("slot" in v.source) continue;
-          if (storeValue(v.source, 8 * k++)) refs++;
-        }
+      const others: ValueSource[] = [];
+      for (const e of layout) for (const v of storedValues(e)) if (!("slot" in v.source)) others.push(v.source);
+      if (2 + others.length + slots.length > MAX_STORE_PARAMS) {
+        throw new TraceAbort("trace_too_long", `an exit storing ${others.length + slots.length} values (at most ${MAX_STORE_PARAMS - 2})`);
       }
-      w.i32_const(0).local_get(recordTop).i32_const(8 * k).i32_add().i32_store(EXIT_STACK.top);
-      w.i32_const(opts.exitSite({ trace: u, snap: snapId, guard, kind, length: k, slotOrder: slots, layout })).local_get(recordTop);
+      const types = others.map(typeOf);
+      const length = EXIT_STACK.header + slots.length + others.length;
+      w.i32_const(opts.exitSite({ trace: u, snap: snapId, guard, kind, length, slotOrder: slots, layout })).i32_const(length);
+      for (const src of others) getSource(src);
       for (const slot of slots) w.local_get(slotLocal.get(slot)!);
-      w.return_call(tailIndex);
-      maxRecordBytes = Math.max(maxRecordBytes, 8 * k);
-      maxRecordRefs = Math.max(maxRecordRefs, refs);
+      w.return_call(storeFunction(types));
+      maxRecordBytes = Math.max(maxRecordBytes, 8 * length);
+      maxRecordRefs = Math.max(maxRecordRefs, slotRefs + types.filter((t) => t === IrType.ref).length);
       guards++;
     };
     /**
@@ -531,9 +544,10 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   w.unreachable();
   const fn = mod.addFunction(fnType, locals, w);
   if (fn !== selfIndex) throw new EmitError("the tree function is not where CALLT expects it");
-  const [tailParams, tailResults, tailLocals, tailBody] = exitTail(tree, slots, isEntry ? resultTypes[1] : null, refTable);
-  if (mod.addFunction(mod.addType(tailParams, tailResults), tailLocals, tailBody) !== tailIndex) {
-    throw new EmitError("the exit tail is not where exits expect it");
+  for (const { index, types } of storeFunctions.values()) {
+    const next = types.length > 0 ? storeFunction(types.slice(0, storeBlockStart(types.length))) : -1;
+    const [params, results, storeLocals, body] = exitStore(tree, slots, types, next, isEntry ? resultTypes[1] : null, refTable);
+    if (mod.addFunction(typeIndex(params, results), storeLocals, body) !== index) throw new EmitError("an exit store function is not where exits expect it");
   }
   if (isEntry) {
     mod.addActiveElements(fnTable, opts.tableSlot(tree.proto), [fn]);
@@ -544,51 +558,78 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
   return { bytes: mod.finish(), guards, maxRecordBytes, maxRecordRefs, links, loopCallees, loopCallDepth };
 }
 
-/**
- * The exits' tail function, as [params, results, locals, body]: (site, record address,
- * the tree's slots in their local types) -> status 1 (and a zero result for an entry
- * tree), after storing the site number and the slots in the record.
- */
-function exitTail(tree: Tree, slots: readonly number[], result: ValType | null, refTable: number): [ValType[], ValType[], ValType[], CodeWriter] {
-  const slotTypes = slots.map((s) => valType(TYPE_CODE[tree.slots.get(s)!]));
-  const params: ValType[] = ["i32", "i32", ...slotTypes];
-  const site = 0;
-  const recordTop = 1;
-  const scratch = params.length;
-  const w = new CodeWriter();
-  w.local_get(recordTop).local_get(site).f64_convert_i32_u().f64_store(0);
-  slots.forEach((s, i) => {
-    storeRecordValue(w, TYPE_CODE[tree.slots.get(s)!], () => w.local_get(2 + i), recordTop, 8 * (EXIT_STACK.header + i), refTable, scratch);
-  });
-  w.i32_const(1);
-  if (result !== null) zeroOf(w, result);
-  return [params, result === null ? ["i32"] : ["i32", result], ["i32"], w];
+/** Values an exit store function stores (but the one of no types). */
+const STORE_BLOCK = 8;
+
+/** How many of n types (n > 0) the store functions after the one of those n take care of. */
+function storeBlockStart(n: number): number {
+  return n - 1 - ((n - 1) % STORE_BLOCK);
 }
 
 /**
- * Store a value of IR type `type` (pushed by `push`, in its local type) at byte offset
- * `at` of the record whose address is in local `recordTop`: as an f64, or for a ref its
- * index in the shared ref table, where the object goes (`scratch`: an i32 local). The
- * table doubles when full: JS sizes it for one tree's records, and an exit through native
- * calls (CALLT, CALLL) stacks a record for each tree on the way.
+ * An exit store function, as [params, results, locals, body]. Its parameters are the
+ * site number, the record's length in words, the values of `types` and the tree's slots,
+ * each in its local type. With types, it stores the values of the last block of them
+ * and tail-calls `next` with the others. Without, it stores the site number and the
+ * slots, moves the exit stack's top past the record and returns status 1 (and a zero
+ * result for an entry tree).
  */
-function storeRecordValue(w: CodeWriter, type: number, push: () => void, recordTop: number, at: number, refTable: number, scratch: number): void {
-  if (type === IrType.ref) {
-    w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(scratch).table_size(refTable).i32_ge_u().if();
-    w.ref_null("extern").table_size(refTable).table_grow(refTable).drop();
-    w.end();
-    w.local_get(scratch);
-    push();
-    w.table_set(refTable);
-    w.local_get(recordTop).local_get(scratch).f64_convert_i32_u().f64_store(at);
-    w.i32_const(0).local_get(scratch).i32_const(1).i32_add().i32_store(EXIT_STACK.refTop);
-    return;
+function exitStore(tree: Tree, slots: readonly number[], types: readonly number[], next: number, result: ValType | null, refTable: number): [ValType[], ValType[], ValType[], CodeWriter] {
+  const slotTypes = slots.map((s) => TYPE_CODE[tree.slots.get(s)!]);
+  const params: ValType[] = ["i32", "i32", ...types.map(valType), ...slotTypes.map(valType)];
+  const [site, length, firstValue] = [0, 1, 2];
+  const firstSlot = firstValue + types.length;
+  const recordTop = params.length;
+  const refTop = params.length + 1;
+  const results: ValType[] = result === null ? ["i32"] : ["i32", result];
+  const w = new CodeWriter();
+  w.i32_const(0).i32_load(EXIT_STACK.top).local_set(recordTop);
+  if (types.length > 0) {
+    const from = storeBlockStart(types.length);
+    storeRecordValues(w, types.slice(from), firstValue + from, recordTop, 8 * (EXIT_STACK.header + slots.length + from), refTable, refTop);
+    w.local_get(site).local_get(length);
+    for (let p = firstValue; p < firstValue + from; p++) w.local_get(p);
+    slots.forEach((_, i) => w.local_get(firstSlot + i));
+    w.return_call(next);
+    return [params, results, ["i32", "i32"], w];
   }
-  w.local_get(recordTop);
-  push();
-  if (type === IrType.int) w.f64_convert_i64_s();
-  else if (type === IrType.bool) w.f64_convert_i32_u();
-  w.f64_store(at);
+  w.local_get(recordTop).local_get(site).f64_convert_i32_u().f64_store(0);
+  storeRecordValues(w, slotTypes, firstSlot, recordTop, 8 * EXIT_STACK.header, refTable, refTop);
+  w.i32_const(0).local_get(recordTop).local_get(length).i32_const(3).i32_shl().i32_add().i32_store(EXIT_STACK.top);
+  w.i32_const(1);
+  if (result !== null) zeroOf(w, result);
+  return [params, results, ["i32", "i32"], w];
+}
+
+/**
+ * Store parameters first, first + 1, ... of IR types `types` (in their local types) from
+ * byte offset `at` on of the record whose address is in local `recordTop`: each as an
+ * f64, a ref as its index in the shared ref table, where the object goes (`refTop`: an
+ * i32 local). The table grows first when it is short: JS sizes it for one tree's
+ * records, and an exit through native calls (CALLT, CALLL) stacks a record for each tree
+ * on the way.
+ */
+function storeRecordValues(w: CodeWriter, types: readonly number[], first: number, recordTop: number, at: number, refTable: number, refTop: number): void {
+  const refs = types.filter((t) => t === IrType.ref).length;
+  if (refs > 0) {
+    w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(refTop).i32_const(refs).i32_add().table_size(refTable).i32_gt_u().if();
+    w.ref_null("extern").table_size(refTable).i32_const(refs).i32_add().table_grow(refTable).drop();
+    w.end();
+  }
+  types.forEach((type, i) => {
+    const offset = at + 8 * i;
+    if (type === IrType.ref) {
+      w.local_get(refTop).local_get(first + i).table_set(refTable);
+      w.local_get(recordTop).local_get(refTop).f64_convert_i32_u().f64_store(offset);
+      w.local_get(refTop).i32_const(1).i32_add().local_set(refTop);
+      return;
+    }
+    w.local_get(recordTop).local_get(first + i);
+    if (type === IrType.int) w.f64_convert_i64_s();
+    else if (type === IrType.bool) w.f64_convert_i32_u();
+    w.f64_store(offset);
+  });
+  if (refs > 0) w.i32_const(0).local_get(refTop).i32_store(EXIT_STACK.refTop);
 }
 
 /**

@@ -9,6 +9,7 @@
 
 import { describe, expect, it } from "vitest";
 import { run, runWithoutJit, summaryOf } from "./support";
+import { toWat } from "../../src/backend/binaryen-tools";
 
 // The loop exits at the `if` (a sunk struct live) and at its end, every call of f; with
 // hotexit out of reach the exits stay exits (no side trace takes them over). f's loop
@@ -221,8 +222,8 @@ func f(n) {
 }
 print(f(5000))
 `;
-    // maxbytes bounds the tree function's code; the module around it adds the exit tail,
-    // imports and the JS entry (well under 1 KB here).
+    // maxbytes bounds the tree function's code; the module around it adds the exits' store
+    // functions, imports and the JS entry (well under 1 KB here).
     const roomy = run(src);
     expect(roomy.out).toBe(runWithoutJit(src));
     const tree = roomy.jit.compiled[0];
@@ -232,5 +233,46 @@ print(f(5000))
     expect(tight.out).toBe(runWithoutJit(src));
     expect(summaryOf(tight).aborts).toContainEqual(expect.objectContaining({ reason: "trace_too_long" }));
     expect(tight.jit.compiled.every((c) => c.bytes.length < tree.bytes.length)).toBe(true);
+  });
+});
+
+describe("exit records of many live values", () => {
+  // The loop makes 40 strings, and every guard after the k-th (its branch, the checks of
+  // to_string and len) keeps k of them: on average 20 refs for each of the ~240 exits.
+  // Stores written out in each exit (as they were) made that ~4800 table stores. Store
+  // functions of at most 8 values each, shared by exits whose value types begin alike,
+  // hold a few hundred.
+  const strings = 40;
+  const lines = Array.from({ length: strings }, (_, k) => `        let s${k} := to_string(i + ${k})\n        if len(s${k}) == 9 { total += 1 }`);
+  const src = `
+func f(n) {
+    mut total := 0
+    mut i := 0
+    while i < n {
+${lines.join("\n")}
+        total += ${Array.from({ length: strings }, (_, k) => `len(s${k})`).join(" + ")}
+        i += 1
+    }
+    return total
+}
+print(f(200))
+`;
+
+  it("share store functions: the table stores grow with the values, not with exits x values", async () => {
+    const r = run(src, { hotloop: 1 });
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(r.jit.compiled).toHaveLength(1);
+    const wat = await toWat(r.jit.compiled[0].bytes);
+    const exits = wat.split(/\n \(func /).find((f) => f.startsWith("$0 "))!.match(/\(return_call \$\d+/g) ?? [];
+    expect(exits.length).toBeGreaterThanOrEqual(4 * strings);
+    const tableSets = wat.match(/table\.set/g)?.length ?? 0;
+    expect(tableSets).toBeGreaterThan(strings);
+    expect(tableSets).toBeLessThan((exits.length * strings) / 8);
+  });
+
+  it("are written back alike from every exit (forced, every branch a side trace)", () => {
+    const forced = run(src, { hotloop: 1, hotexit: 1 });
+    expect(forced.out).toBe(runWithoutJit(src));
+    expect(forced.jit.compiled[0].tree.traces.length).toBeGreaterThan(1);
   });
 });
