@@ -88,6 +88,19 @@ export const TRACE_IMPORTS = {
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 
+/**
+ * The helpers that only read: they may refuse, and then nothing happened, but they change
+ * nothing (not an object, not a flag) and call no Ruff code. A trace may call them earlier
+ * than it recorded them (see hoisting in assemble.ts), and they are no effect to a loop
+ * whose reads hold from one iteration to the next (writesMemory there).
+ */
+export const READ_HELPERS: ReadonlySet<string> = new Set([
+  "alen", "aget_int", "aget_float", "aget_bool", "aget_str", "aget_ref",
+  "sget_int", "sget_float", "sget_bool", "slen", "seq", "scmp",
+  "dget_int", "dget_float", "dget_bool", "dget_s_int", "dget_s_float", "dget_s_bool",
+  "list_len", "list_get",
+] satisfies ImportName[]);
+
 /** The pool index of the string constant a `CALLH kstr` of a constant index loads; -1 for any other instruction. */
 export function stringConstantIndex(trace: Trace, ref: Ref): number {
   return trace.op[ref] === IrOp.CALLH && trace.helpers[trace.a[ref]] === "kstr" && trace.op[trace.b[ref]] === IrOp.KINT ? trace.numConsts[trace.a[trace.b[ref]]] : -1;

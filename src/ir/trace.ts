@@ -47,6 +47,8 @@ export interface TraceMeta {
   entrySnap?: number;
   /** Root loops assembled with a peeled iteration before LOOP (see pinnedSlots in assemble.ts). */
   peeled?: boolean;
+  /** Root loops: the slots of the invariant reads run before LOOP (hoistInvariantReads in assemble.ts). */
+  readPins?: number[];
 }
 
 /**

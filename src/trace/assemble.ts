@@ -21,11 +21,12 @@ import { livenessOf } from "./liveness";
 import { IrBuilder, GuardAlwaysFails, type SnapshotFrameInput } from "../ir/builder";
 import { eliminateDeadCode } from "../ir/dce";
 import { removeProvenOverflowChecks } from "../ir/ranges";
-import { IrOp, IrType, hasSideEffect, isLoad, type IrOpcode, type IrTypeName } from "../ir/ops";
+import { IrOp, IrType, hasSideEffect, isLoad, isPure, type IrOpcode, type IrTypeName } from "../ir/ops";
 import { FIRST_REF, NO_REF, NO_SNAPSHOT, forEachRefOperand, newTrace, type Ref, type Trace, type TraceKind } from "../ir/trace";
 import { TraceAbort } from "./abort";
 import { virtualName } from "./record-data";
-import { EXT_SLOT_BASE, type RecSnapshot, type RecordedTrace, type RefClass } from "./recorder";
+import { EXT_SLOT_BASE, type RecOp, type RecSnapshot, type RecordedTrace, type RefClass } from "./recorder";
+import { READ_HELPERS } from "../backend/emit-body";
 
 /** What a trace's end hands on. */
 export type TraceEnd =
@@ -85,20 +86,21 @@ export interface LinkTarget {
 
 /**
  * Assemble a recording into IR. A root loop is peeled when `peel` is set (and falls back
- * to one copy if the second copy cannot be built): see peelable below.
+ * to one copy if the second copy cannot be built): see peelable below. Otherwise its
+ * invariant reads run before LOOP unless `hoistReads` is false (see hoistInvariantReads).
  */
-export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: LinkTarget = {}, peel = false): AssembledTrace {
+export function assemble(rec: RecordedTrace, id: number, kind: TraceKind, link: LinkTarget = {}, peel = false, hoistReads = true): AssembledTrace {
   if (peel && kind === "root" && rec.end.kind === "loop") {
     try {
-      return assembleTrace(rec, id, kind, link, true);
+      return assembleTrace(rec, id, kind, link, true, false);
     } catch (e) {
       if (!(e instanceof TraceAbort && e.reason === "guard_always_fails")) throw e;
     }
   }
-  return assembleTrace(rec, id, kind, link, false);
+  return assembleTrace(rec, id, kind, link, false, hoistReads);
 }
 
-function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: LinkTarget, peel: boolean): AssembledTrace {
+function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: LinkTarget, peel: boolean, hoistReads: boolean): AssembledTrace {
   const trace = newTrace(kind, rec.proto, rec.startPc, id);
   const b = new IrBuilder(trace);
   const loadTypes = new Map<number, IrTypeName>();
@@ -173,6 +175,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
       if (atEnd !== undefined && atEnd !== o.args[0]) return;
       hoisted.set(i, b.emit(IrOp.AHANDLE, IrType.int, loads.get(slot)!, o.elem!, 0, 0, entrySnap()));
     });
+    if (hoistReads) hoistInvariantReads(rec, b, loads, hoisted, entrySnap);
     // A counter stepping by one starts a step away from the safe range's end: the range
     // pass then proves every step safe when the loop's test bounds the counter (see ranges.ts).
     for (const [slot, ref] of rec.written) {
@@ -200,6 +203,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
     const snapshotFor = (recSnap: number): number => snapshotIn(copy, recSnap);
     for (const [i, ref] of hoisted) map[i] = ref;
     rec.ops.forEach((o, i) => {
+      if (hoisted.has(i)) return;
       switch (o.op) {
         case "SLOAD":
           map[i] = loads.get(o.args[0])!;
@@ -219,7 +223,7 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
           return;
         }
         case "AHANDLE":
-          if (!hoisted.has(i)) map[i] = b.emit(IrOp.AHANDLE, IrType.int, map[o.args[0]], o.elem!, 0, 0, snapshotFor(o.snap));
+          map[i] = b.emit(IrOp.AHANDLE, IrType.int, map[o.args[0]], o.elem!, 0, 0, snapshotFor(o.snap));
           return;
         default: {
           const snap = o.snap >= 0 ? snapshotFor(o.snap) : undefined;
@@ -305,10 +309,96 @@ function unitStep(rec: RecordedTrace, slot: number, ref: number): number {
   return o.op === "SUB" ? -k : k;
 }
 
-/** Whether a trace writes memory or calls out (a store, a push, an effectful helper, a call). */
+/**
+ * Whether instruction ref writes memory or calls out: a store, a push, a call, a helper
+ * that is not one of READ_HELPERS.
+ */
+export function writesMemory(trace: Trace, ref: Ref): boolean {
+  const op = trace.op[ref] as IrOpcode;
+  return hasSideEffect(op) && !(op === IrOp.CALLH && READ_HELPERS.has(trace.helpers[trace.a[ref]]));
+}
+
+/** Whether a trace writes memory or calls out (writesMemory). */
 export function hasEffects(trace: Trace): boolean {
-  for (let ref = FIRST_REF; ref < trace.end; ref++) if (hasSideEffect(trace.op[ref] as IrOpcode)) return true;
+  for (let ref = FIRST_REF; ref < trace.end; ref++) if (writesMemory(trace, ref)) return true;
   return false;
+}
+
+/** The recorder's writesMemory. */
+function recWritesMemory(o: RecOp): boolean {
+  return hasSideEffect(IrOp[o.op as keyof typeof IrOp] as IrOpcode) && !(o.op === "CALLH" && READ_HELPERS.has(o.helper!));
+}
+
+/** Reads hoistInvariantReads may move: helpers that only read, and the loads of arrays and packed arrays. */
+const HOISTED_READS: ReadonlySet<string> = new Set(["AGET", "ALEN", "AHANDLE", "PALEN", "PAGET"]);
+
+/**
+ * Invariant reads (LuaJIT's loop-invariant code motion, without peeling): in a root loop
+ * that writes no memory and calls nothing, a read whose operands no iteration changes (an
+ * element or the length of an array the loop only reads, `m[i]` of `m[i][k]` in a loop
+ * over k, a dict entry, a struct's field, a string's length) gives the same value in
+ * every iteration. It runs once, at entry, with the pure instructions it needs; one that
+ * refuses there is a refusal at entry (the driver retires a tree that keeps refusing, and
+ * records its loop again without hoisting). Reads whose operand some guard of the
+ * recording checks stay where they were: they trust that check. The slots the moved
+ * reads depend on are pinned (meta.readPins, see pinnedSlots), and a side trace that
+ * writes memory may not branch back into the loop either (LinkTarget.effectsPinned):
+ * such a side trace re-enters the tree from its start instead, through its function.
+ */
+function hoistInvariantReads(rec: RecordedTrace, b: IrBuilder, loads: ReadonlyMap<number, Ref>, hoisted: Map<number, Ref>, entrySnap: () => number): void {
+  if (rec.ops.some(recWritesMemory)) return;
+  const checked = new Set<number>();
+  for (const o of rec.ops) if (o.op === "GUARD_KIND" || o.op === "GUARD_LAYOUT") checked.add(o.args[0]);
+  const invariant = new Uint8Array(rec.ops.length);
+  const reads: number[] = [];
+  rec.ops.forEach((o, i) => {
+    if (hoisted.has(i) || o.op === "KINT" || o.op === "KFLOAT" || o.op === "KBOOL" || (o.op === "KREF" && !rec.virtuals.has(i))) {
+      invariant[i] = 1;
+    } else if (o.op === "SLOAD") {
+      const atEnd = rec.written.get(o.args[0]);
+      invariant[i] = atEnd === undefined || atEnd === i ? 1 : 0;
+    } else if (o.args.every((r) => invariant[r] === 1 && !checked.has(r))) {
+      const op = IrOp[o.op as keyof typeof IrOp] as IrOpcode;
+      if (o.op === "CALLH" ? READ_HELPERS.has(o.helper!) : HOISTED_READS.has(o.op)) {
+        invariant[i] = 1;
+        reads.push(i);
+      } else if (isPure(op) && o.type !== "none" && o.op !== "VOBJECT") {
+        invariant[i] = 1;
+      }
+    }
+  });
+  // The reads and the instructions computing their operands, in recording order.
+  const moved = new Uint8Array(rec.ops.length);
+  const move = (i: number): void => {
+    const o = rec.ops[i];
+    if (moved[i] === 1 || hoisted.has(i) || o.op === "SLOAD" || o.op === "KINT" || o.op === "KFLOAT" || o.op === "KBOOL" || o.op === "KREF") return;
+    moved[i] = 1;
+    for (const r of o.args) move(r);
+  };
+  for (const i of reads) move(i);
+  const pins = new Set<number>();
+  const operand = (r: number): Ref => {
+    const o = rec.ops[r];
+    switch (o.op) {
+      case "SLOAD":
+        pins.add(o.args[0]);
+        return loads.get(o.args[0])!;
+      case "KINT": return b.kint(o.args[0]);
+      case "KFLOAT": return b.kfloat(o.args[0]);
+      case "KBOOL": return b.kbool(o.args[0] !== 0);
+      case "KREF": return b.kref(o.object!);
+      default: return hoisted.get(r)!;
+    }
+  };
+  rec.ops.forEach((o, i) => {
+    if (moved[i] === 0) return;
+    const args = o.args.map(operand);
+    const snap = o.snap >= 0 ? entrySnap() : undefined;
+    if (o.op === "AHANDLE") hoisted.set(i, b.emit(IrOp.AHANDLE, IrType.int, args[0], o.elem!, 0, 0, entrySnap()));
+    else if (o.op === "CALLH") hoisted.set(i, b.callHelper(o.helper!, IrType[o.type], args, snap));
+    else hoisted.set(i, b.emit(IrOp[o.op as keyof typeof IrOp] as IrOpcode, IrType[o.type], args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0, snap));
+  });
+  if (pins.size > 0) b.trace.meta.readPins = [...pins].sort((x, y) => x - y);
 }
 
 /**
@@ -319,13 +409,12 @@ export function hasEffects(trace: Trace): boolean {
  * every iteration, so the body may reuse it (invariant hoisting, in a peeled loop).
  */
 function variantBeforeLoop(trace: Trace, carried: ReadonlySet<number>): (ref: Ref) => boolean {
-  let effects = false;
-  for (let ref = FIRST_REF; ref < trace.end; ref++) if (hasSideEffect(trace.op[ref] as IrOpcode)) effects = true;
+  const effects = hasEffects(trace);
   const variant = new Uint8Array(trace.end);
   for (let ref = FIRST_REF; ref < trace.end; ref++) {
     const op = trace.op[ref] as IrOpcode;
     if (op === IrOp.SLOAD) variant[ref] = carried.has(trace.a[ref]) ? 1 : 0;
-    else if (hasSideEffect(op) || (effects && isLoad(op))) variant[ref] = 1;
+    else if (writesMemory(trace, ref) || (effects && (isLoad(op) || op === IrOp.CALLH))) variant[ref] = 1;
     else forEachRefOperand(trace, ref, (r) => (variant[ref] |= variant[r]));
   }
   return (ref) => variant[ref] === 1;
@@ -417,13 +506,14 @@ const hoistedOf = new WeakMap<Trace, HoistedHandles>();
 /**
  * The slots a side trace may not change and still branch back into the root's loop
  * (LinkTarget.pinnedSlots): those whose array the root takes a handle of once, before
- * LOOP (the body would index the old array through the old handle), and in a peeled
+ * LOOP (the body would index the old array through the old handle), those its invariant
+ * reads depend on (meta.readPins: the body would use the old value), and in a peeled
  * loop every slot it loads and does not carry (the body reuses what the peeled
  * iteration computed from their entry values: `i % 5` of an outer loop's i).
  */
 export function pinnedSlots(trace: Trace): ReadonlySet<number> {
-  if (!trace.meta.peeled) return hoistedHandles(trace).slots;
-  const pinned = new Set(hoistedHandles(trace).slots);
+  const pinned = new Set([...hoistedHandles(trace).slots, ...(trace.meta.readPins ?? [])]);
+  if (!trace.meta.peeled) return pinned;
   const carried = new Set<Ref>();
   for (const phi of trace.phis()) carried.add(trace.a[phi]);
   for (let ref = FIRST_REF; ref < trace.end && trace.op[ref] !== IrOp.LOOP; ref++) {

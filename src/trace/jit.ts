@@ -38,9 +38,10 @@ const MAX_HOPS = 1000;
 /** Trees for one loop header (one per set of slot types at entry). */
 const MAX_TREES = 4;
 /**
- * Entries a loop tree may refuse at its hoisted array handles (an array it packs holds
- * another kind now, or is no longer packed) before it is retired, so that the header
- * records afresh with the arrays as they are now instead of refusing at every entry.
+ * Entries a loop tree may refuse at its entry checks (an array whose handle it takes
+ * holds another kind now, or is no longer packed; an invariant read it hoisted refuses)
+ * before it is retired, so that the header records afresh with the values as they are
+ * now (and without hoisting reads) instead of refusing at every entry.
  */
 const HANDLE_REFUSALS = 8;
 
@@ -284,7 +285,15 @@ export class TracingJit implements JitHook {
     const t = last.trace;
     if (t.parent === null && t.tree.kind === "loop" && last.snap === hoistedHandles(t.trace).snap) {
       // A refusal at entry: nothing ran, so no side trace; a tree that keeps refusing goes.
-      if (t.exitCounts[last.snap] >= HANDLE_REFUSALS) this.retire(t.tree);
+      if (t.exitCounts[last.snap] >= HANDLE_REFUSALS) {
+        // Its invariant reads may be what refuses: the loop's next recording keeps them in place.
+        if (t.trace.meta.readPins !== undefined) {
+          let pcs = this.refusedHoisting.get(t.tree.proto);
+          if (pcs === undefined) this.refusedHoisting.set(t.tree.proto, (pcs = new Set()));
+          pcs.add(t.tree.pc);
+        }
+        this.retire(t.tree);
+      }
       return left;
     }
     if (t.sides.has(last.snap) || t.exitCounts[last.snap] < this.params.hotexit) return left;
@@ -349,7 +358,7 @@ export class TracingJit implements JitHook {
       checkIdentities(rec, rec.checks);
       tree.checks.push(...rec.checks);
       const id = this.nextTraceId;
-      const asm = assemble(rec, id, kind, {}, this.params.peel === 1);
+      const asm = assemble(rec, id, kind, {}, this.params.peel === 1, !(this.refusedHoisting.get(proto)?.has(pc) ?? false));
       // Entry trees take every argument (a fixed signature for the traces calling them).
       recorder.rootArgs.forEach((type, slot) => {
         if (type === "none") throw new TraceAbort("nyi_value", "a function called with an argument that is not a number or bool");
@@ -453,7 +462,7 @@ export class TracingJit implements JitHook {
       const link: LinkTarget = tree.kind === "loop"
         ? {
           headerTypes: tree.slots, headerClasses: tree.refClasses, inherited, inheritedClasses, pinnedSlots: pinnedSlots(tree.root.trace),
-          effectsPinned: tree.root.trace.meta.peeled === true && !hasEffects(tree.root.trace),
+          effectsPinned: (tree.root.trace.meta.peeled === true || tree.root.trace.meta.readPins !== undefined) && !hasEffects(tree.root.trace),
           inheritedEffects: ancestorsHaveEffects(parent),
         }
         : { returnType: tree.resultType ?? undefined };
@@ -715,6 +724,8 @@ export class TracingJit implements JitHook {
   private room = 0;
   /** The frame a CALLL recording runs to its return (hotLoop enters none of its trees). */
   private runningToReturn: Frame | null = null;
+  /** Loop headers whose tree kept refusing at entry with invariant reads hoisted: recorded again without (see hoistInvariantReads). */
+  private readonly refusedHoisting = new Map<FunctionProto, Set<number>>();
   /** Loop headers whose function returned what a CALLL cannot give: traces unroll them. */
   private readonly uncallableLoops = new Map<FunctionProto, Set<number>>();
   private maxRecordBytes = 64;

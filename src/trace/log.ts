@@ -105,11 +105,11 @@ export class TraceLog {
     else this.text(`[blacklist ${at.file}:${at.line} after ${attempts} aborts; last: ${reason}]`);
   }
 
-  /** A loop tree no longer entered from the interpreter: it kept refusing at its array handles. */
+  /** A loop tree no longer entered from the interpreter: it kept refusing at its entry checks (array handles, invariant reads). */
   retire(trace: number): void {
     if (!this.events) return;
     if (this.format === "json") this.json({ event: "retire", trace });
-    else this.text(`[retire trace ${trace}: its arrays no longer pack as it packs them]`);
+    else this.text(`[retire trace ${trace}: it keeps refusing at entry (an array no longer packs as it packs it, or a read it made once per entry fails)]`);
   }
 
   /** A call inlined into a trace. */

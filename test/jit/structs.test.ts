@@ -68,7 +68,7 @@ print(f(1000))
     expect(s.exits.find((e) => e.line === 12)?.count).toBeGreaterThanOrEqual(9);
   });
 
-  it("fields of a struct from outside the trace go through a layout-checking helper; another layout exits and grows a side trace", () => {
+  it("fields of a struct from outside the trace go through a layout-checking helper, once per entry; another layout refuses there, and the loop records again with the reads inside, where a third exits and grows a side trace", () => {
     const src = `
 struct Cfg {
     scale: float,
@@ -89,15 +89,25 @@ func run(cfg, n) {
 }
 print(run(Cfg { scale: 0.5, steps: 1 }, 2000))
 print(run(Alt { steps: 2, scale: 1.5 }, 2000))
+print(run(Cfg { scale: 0.25, steps: 1 }, 2000))
 `;
     const r = run(src);
     expect(r.out).toBe(runWithoutJit(src));
     expect(summaryOf(r).aborts).toEqual([]);
-    expect(tracesOf(r, "root")).toHaveLength(1);
-    expect(tracesOf(r, "side")).toHaveLength(1); // Alt's layout, from the first helper's exit
-    const ir = printTrace(r.jit.compiled[0].tree.root.trace);
-    expect(ir).toMatch(/CALLH +sget_float/);
-    expect(ir).toMatch(/CALLH +sget_int/);
+    // Cfg's tree reads both fields before LOOP (the loop writes nothing): Alt's layout
+    // refuses there until the tree is retired.
+    const [first, second] = r.jit.compiled.map((c) => c.tree);
+    const [before, body] = printTrace(first.root.trace).split(" LOOP");
+    expect(before).toMatch(/CALLH +sget_float/);
+    expect(before).toMatch(/CALLH +sget_int/);
+    expect(body).not.toMatch(/CALLH/);
+    expect(r.events.filter((e) => e.event === "retire")).toEqual([{ v: 1, event: "retire", trace: first.root.id }]);
+    // Recorded again for Alt with the reads in the loop: Cfg's layout exits there and
+    // grows a side trace.
+    expect(tracesOf(r, "root")).toHaveLength(2);
+    expect(second.root.trace.meta.readPins).toBeUndefined();
+    expect(printTrace(second.root.trace).split(" LOOP")[1]).toMatch(/CALLH +sget_float/);
+    expect(tracesOf(r, "side")).toEqual([expect.objectContaining({ parent: { trace: second.root.id, exit: expect.any(Number) } })]);
   });
 
   it("methods of a struct made in the trace are inlined; a method returning a struct returns a virtual one", () => {
