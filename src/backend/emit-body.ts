@@ -61,6 +61,9 @@ export const TRACE_IMPORTS = {
   scmp: [["externref", "externref"], ["f64"]],
   aget_str: [["externref", "f64"], ["externref"]],
   aget_ref: [["externref", "f64", "f64"], ["externref"]],
+  // s[i] (a negative i counts from the end) and char_at(s, i), by code points (null: refused).
+  str_index: [["externref", "f64"], ["externref"]],
+  char_at: [["externref", "f64"], ["externref"]],
   aiter_ref: [["externref", "f64", "f64"], ["externref"]],
   apush_ref: [["externref", "externref"], ["i32"]],
   native_array1: [["f64", "externref"], ["externref"]],
@@ -68,6 +71,7 @@ export const TRACE_IMPORTS = {
   native_string1: [["f64", "externref"], ["externref"]],
   native_string2: [["f64", "externref", "externref"], ["externref"]],
   native_bool2: [["f64", "externref", "externref"], ["i32"]],
+  native_int1: [["f64", "externref"], ["f64"]],
   native_int2: [["f64", "externref", "externref"], ["f64"]],
   share_obj: [["externref"], ["i32"]],
   // Copy-on-write of a store: the array itself while unshared, else a copy (null: not an array).
@@ -98,7 +102,7 @@ export const READ_HELPERS: ReadonlySet<string> = new Set([
   "alen", "aget_int", "aget_float", "aget_bool", "aget_str", "aget_ref",
   "sget_int", "sget_float", "sget_bool", "slen", "seq", "scmp",
   "dget_int", "dget_float", "dget_bool", "dget_s_int", "dget_s_float", "dget_s_bool",
-  "list_len", "list_get",
+  "list_len", "list_get", "str_index", "char_at",
 ] satisfies ImportName[]);
 
 /** The pool index of the string constant a `CALLH kstr` of a constant index loads; -1 for any other instruction. */
@@ -109,6 +113,7 @@ export function stringConstantIndex(trace: Trace, ref: Ref): number {
 /** The class of the object a helper returning a ref returns (when it does not refuse). */
 export const HELPER_RESULT_CLASS: Partial<Record<ImportName, RefClass>> = {
   kstr: "string", sconcat: "string", tostr_int: "string", tostr_float: "string", tostr_bool: "string", aget_str: "string",
+  str_index: "string", char_at: "string",
   str_chars: "list", dict_keys: "list", list_get: "string",
   native_array1: "array", native_array2: "array", native_string1: "string", native_string2: "string",
   own_array: "array",

@@ -9,7 +9,7 @@
 import { RArray, RDict, RFloat, RNative, RStruct, cloneArray, share, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
-import { cpCompare, cpLength } from "../interp/strings";
+import { cpAt, cpCompare, cpLength } from "../interp/strings";
 import { iterationSource } from "../interp/access";
 import { HANDLE_FIELDS, HANDLE_SCRATCH, type ElemKind, type PackedHeap } from "../interp/packed";
 
@@ -234,6 +234,10 @@ export const traceHelpers = {
     const r = callPure(fn, [a, b], (v) => typeof v === "boolean");
     return r === null ? 2 : r === true ? 1 : 0;
   },
+  native_int1(fn: number, a: unknown): number {
+    const r = callPure(fn, [a], (v) => Number.isSafeInteger(v));
+    return r === null ? NaN : (r as number);
+  },
   native_int2(fn: number, a: unknown, b: unknown): number {
     const r = callPure(fn, [a, b], (v) => Number.isSafeInteger(v));
     return r === null ? NaN : (r as number);
@@ -257,6 +261,15 @@ export const traceHelpers = {
   list_get(l: unknown, i: number): unknown {
     const v = Array.isArray(l) && i >= 0 && i < l.length ? (l[i] as unknown) : undefined;
     return typeof v === "string" ? v : null;
+  },
+  // Out of range refuses (the interpreter raises the error); char_at gives "" there, and
+  // reads the first character at a negative index: that refuses too.
+  str_index(s: unknown, i: number): unknown {
+    if (typeof s !== "string") return null;
+    return cpAt(s, i < 0 ? i + cpLength(s) : i) ?? null;
+  },
+  char_at(s: unknown, i: number): unknown {
+    return typeof s === "string" && i >= 0 ? (cpAt(s, i) ?? "") : null;
   },
   aget_str(arr: unknown, i: number): unknown {
     const v = inBounds(arr, i) ? arr.at(i) : undefined;

@@ -11,6 +11,7 @@ import { RArray, RFloat, RFunction, RNative, RStruct, RuffError, share, type Val
 import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import { nativeIndex } from "../backend/trace-helpers";
+import { TRACE_IMPORTS } from "../backend/emit-body";
 import { describe, kindOf, refClassOf } from "./record-kind";
 import type { DataRecorder } from "./record-data";
 import type { StringRecorder } from "./record-strings";
@@ -21,7 +22,7 @@ import type { LoopCall } from "../ir/trace";
 /** Builtins a trace computes itself, with the argument count it does it for. */
 const INLINE_BUILTINS = new Map([
   ["sqrt", 1], ["abs", 1], ["floor", 1], ["ceil", 1], ["len", 1], ["to_int", 1], ["to_float", 1], ["min", 2], ["max", 2],
-  ["to_string", 1], ["str", 1],
+  ["to_string", 1], ["str", 1], ["char_at", 2],
 ]);
 
 /**
@@ -34,9 +35,13 @@ const INLINE_BUILTINS = new Map([
  */
 const HELPER_BUILTINS = new Map<string, [number, "array" | "string" | "scalar"]>([
   ["keys", [1, "array"]], ["values", [1, "array"]], ["items", [1, "array"]], ["split", [2, "array"]],
+  ["lines", [1, "array"]], ["words", [1, "array"]], ["concat", [2, "array"]],
+  ["sort", [1, "array"]], ["reverse", [1, "array"]], ["unique", [1, "array"]],
   ["join", [2, "string"]], ["upper", [1, "string"]], ["to_upper", [1, "string"]], ["lower", [1, "string"]],
-  ["to_lower", [1, "string"]], ["trim", [1, "string"]],
+  ["to_lower", [1, "string"]], ["trim", [1, "string"]], ["trim_start", [1, "string"]], ["trim_end", [1, "string"]],
+  ["capitalize", [1, "string"]], ["str_reverse", [1, "string"]],
   ["contains", [2, "scalar"]], ["starts_with", [2, "scalar"]], ["ends_with", [2, "scalar"]], ["has_key", [2, "scalar"]],
+  ["index_of", [2, "scalar"]], ["parse_int", [1, "scalar"]],
 ]);
 
 export class CallRecorder {
@@ -318,7 +323,9 @@ export class CallRecorder {
     const kind = result === "array" || result === "string" ? "ref" : result;
     const fits = result === "array" ? value instanceof RArray : result === "string" ? typeof value === "string" : result === "bool" || typeof value === "number";
     if (!fits) throw new TraceAbort("call_native", `${fn.name} returned something other than its usual result`);
-    this.core.write(a, this.core.callHelper(`native_${result}${nargs}`, kind, [this.core.constant("int", nativeIndex(fn)), ...args]), value);
+    const helper = `native_${result}${nargs}`;
+    if (!(helper in TRACE_IMPORTS)) throw new TraceAbort("call_native", `${fn.name} giving a ${result}`);
+    this.core.write(a, this.core.callHelper(helper, kind, [this.core.constant("int", nativeIndex(fn)), ...args]), value);
     return pc + 4;
   }
 
@@ -348,6 +355,13 @@ export class CallRecorder {
       numeric(kind);
       numeric(this.core.typeOfRef(arg2));
       ref = this.core.emit(fn.name === "min" ? "FMIN" : "FMAX", "float", [this.core.asFloat(arg), this.core.asFloat(arg2)]);
+    } else if (fn.name === "char_at") {
+      const index = this.core.read(a + 2);
+      if (typeof x !== "string" || this.core.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "char_at of something other than a string and an int");
+      ref = this.core.callHelper("char_at", "ref", [arg, index]);
+    } else if (fn.name === "to_int" && typeof x === "string") {
+      // Parsing text: the builtin itself, through a helper (a failure refuses, and the interpreter raises it).
+      return this.callHelperBuiltin(pc, a, 1, fn, "scalar");
     } else if (fn.name === "to_int") {
       numeric(kind);
       if (kind === "int") ref = arg;

@@ -10,7 +10,7 @@
 
 import { RArray, RDict, RNative, RStruct, RTagged, cloneArray, share, type StructLayout, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
-import { iterationSource, matchesPattern, matchPayload } from "../interp/access";
+import { getIndex as getIndexOf, iterationSource, matchesPattern, matchPayload } from "../interp/access";
 import { VIRTUAL_ARRAY, VIRTUAL_TAGGED, virtualTag, type TaggedName } from "../ir/trace";
 import { ELEM_KIND_NAMES, ElemKind } from "../interp/packed";
 import { TraceAbort } from "./abort";
@@ -61,7 +61,14 @@ export class DataRecorder {
       this.core.write(a, this.core.callHelper(helper, kind, [this.core.read(b), this.core.read(c)]), elem);
       return pc + 4;
     }
-    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array by an int");
+    if (typeof o === "string" && typeof k === "number") {
+      // A character: through a helper that refuses out of range (the interpreter raises the error).
+      if (this.core.typeOfRef(this.core.read(c)) !== "int") throw new TraceAbort("nyi_value", "a non-int index");
+      const ch = this.core.concrete(() => getIndexOf(o, k));
+      this.core.write(a, this.core.callHelper("str_index", "ref", [this.core.read(b), this.core.read(c)]), ch);
+      return pc + 4;
+    }
+    if (!(o instanceof RArray) || typeof k !== "number") throw new TraceAbort("nyi_value", "indexing something other than an array, a dict or a string by an int");
     if (k < 0 || k >= o.length) throw new TraceAbort("nyi_value", "an index outside the array");
     const made = this.virtuals.get(this.core.read(b));
     if (made !== undefined) {

@@ -23,6 +23,8 @@ const CALLS: Partial<Record<ImportName, unknown[][]>> = {
   tostr_float: [[1.5]],
   tostr_bool: [[1]],
   aget_str: [[new RArray(["x", "y"]), 1]],
+  str_index: [["héllo", 1], ["h🎉llo", -4]],
+  char_at: [["h🎉llo", 1], ["abc", 7]],
   str_chars: [["héllo"]],
   dict_keys: [[new RDict()]],
   list_get: [[["a", "b"], 0]],

@@ -230,9 +230,35 @@ print(count(" a b a c b a ", 100))
     for (const c of r.jit.compiled) expect((await validateWasm(c.bytes)).errors).toBe("");
   });
 
+  it("characters by index and char_at, and text parsed by to_int, are helper calls inside the loop's trace", () => {
+    const src = `
+func scan(text, rounds) {
+    mut n := 0
+    for r in range(rounds) {
+        mut i := 0
+        while i < len(text) {
+            if text[i] == "," || char_at(text, i) == ";" {
+                n += to_int(text[i - 1])
+            }
+            i += 1
+        }
+    }
+    return n
+}
+print(scan("1,2;3,4;5", 200))
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    const irs = r.jit.compiled.flatMap((c) => c.tree.traces.map((t) => printTrace(t.trace))).join("\n");
+    expect(irs).toMatch(/CALLH +str_index/);
+    expect(irs).toMatch(/CALLH +char_at/);
+    expect(irs).toMatch(/CALLH +native_int1/); // to_int of a string
+  });
+
   it("every tree of the strings, made-arrays, objects-in-arrays, Result and globals golden programs, forced, passes binaryen validation", async () => {
     let trees = 0;
-    for (const name of ["jit_strings", "jit_array_virtual", "jit_arrays_of_objects", "jit_result_option", "jit_links_globals", "jit_entry_globals"]) {
+    for (const name of ["jit_strings", "jit_string_index", "jit_array_virtual", "jit_arrays_of_objects", "jit_result_option", "jit_links_globals", "jit_entry_globals"]) {
       const src = readFileSync(`test/programs/${name}.ruff`, "utf8");
       const r = run(src, { hotloop: 1, hotexit: 1, hotcall: 1 });
       expect(r.out).toBe(readFileSync(`test/programs/${name}.out`, "utf8"));
