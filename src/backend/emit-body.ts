@@ -77,6 +77,12 @@ export const TRACE_IMPORTS = {
   // Copy-on-write of a store: the array itself while unshared, else a copy (null: not an array).
   own_array: [["externref"], ["externref"]],
   share_struct: [["externref", "f64"], ["i32"]],
+  // get(d, k, default) of a number: the value under k, or the default when there is none
+  // (NaN: refused, a value of another kind or not a dict).
+  dget_or_int: [["externref", "f64", "f64"], ["f64"]],
+  dget_or_float: [["externref", "f64", "f64"], ["f64"]],
+  dget_s_or_int: [["externref", "externref", "f64"], ["f64"]],
+  dget_s_or_float: [["externref", "externref", "f64"], ["f64"]],
   dget_s_int: [["externref", "externref"], ["f64"]],
   dget_s_float: [["externref", "externref"], ["f64"]],
   dget_s_bool: [["externref", "externref"], ["i32"]],
@@ -102,6 +108,7 @@ export const READ_HELPERS: ReadonlySet<string> = new Set([
   "alen", "aget_int", "aget_float", "aget_bool", "aget_str", "aget_ref",
   "sget_int", "sget_float", "sget_bool", "slen", "seq", "scmp",
   "dget_int", "dget_float", "dget_bool", "dget_s_int", "dget_s_float", "dget_s_bool",
+  "dget_or_int", "dget_or_float", "dget_s_or_int", "dget_s_or_float",
   "list_len", "list_get", "str_index", "char_at",
 ] satisfies ImportName[]);
 

@@ -152,6 +152,22 @@ export const traceHelpers = {
     d.setIntKey(k, v !== 0);
     return 1;
   },
+  dget_or_int(d: unknown, k: number, dflt: number): number {
+    const v = d instanceof RDict ? d.getIntKey(k) : null;
+    return v === undefined ? dflt : typeof v === "number" ? v : NaN;
+  },
+  dget_or_float(d: unknown, k: number, dflt: number): number {
+    const v = d instanceof RDict ? d.getIntKey(k) : null;
+    return v === undefined ? dflt : v instanceof RFloat ? v.v : NaN;
+  },
+  dget_s_or_int(d: unknown, k: unknown, dflt: number): number {
+    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : null;
+    return v === undefined ? dflt : typeof v === "number" ? v : NaN;
+  },
+  dget_s_or_float(d: unknown, k: unknown, dflt: number): number {
+    const v = d instanceof RDict && typeof k === "string" ? d.get(dictKeyOf(k)) : null;
+    return v === undefined ? dflt : v instanceof RFloat ? v.v : NaN;
+  },
   // String keys, stored as the interpreter stores them (dictKeyOf: "12" is the int key 12).
   dget_s_int(d: unknown, k: unknown): number {
     const v = stringKeyed(d, k);

@@ -7,7 +7,8 @@
 
 import { Op, FORRANGE_SKIP, type FunctionProto } from "../interp/bytecode";
 import { MAX_RANGE_LENGTH, countedRange } from "../interp/builtins/arrays";
-import { RArray, RFloat, RFunction, RNative, RStruct, RuffError, share, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RFunction, RNative, RStruct, RuffError, share, type Value } from "../interp/value";
+import { dictKeyOf } from "../interp/dict";
 import type { Runtime } from "../interp/runtime";
 import { TraceAbort } from "./abort";
 import { nativeIndex } from "../backend/trace-helpers";
@@ -22,7 +23,7 @@ import type { LoopCall } from "../ir/trace";
 /** Builtins a trace computes itself, with the argument count it does it for. */
 const INLINE_BUILTINS = new Map([
   ["sqrt", 1], ["abs", 1], ["floor", 1], ["ceil", 1], ["len", 1], ["to_int", 1], ["to_float", 1], ["min", 2], ["max", 2],
-  ["to_string", 1], ["str", 1], ["char_at", 2],
+  ["to_string", 1], ["str", 1], ["char_at", 2], ["get", 3], ["get_default", 3],
 ]);
 
 /**
@@ -355,6 +356,19 @@ export class CallRecorder {
       numeric(kind);
       numeric(this.core.typeOfRef(arg2));
       ref = this.core.emit(fn.name === "min" ? "FMIN" : "FMAX", "float", [this.core.asFloat(arg), this.core.asFloat(arg2)]);
+    } else if (fn.name === "get" || fn.name === "get_default") {
+      // get(d, k, default) of a dict of numbers, by a string or int key, with a number default.
+      const key = this.core.read(a + 2);
+      const dflt = this.core.read(a + 3);
+      const keyKind = this.core.typeOfRef(key);
+      const type = this.core.typeOfRef(dflt);
+      const keyValue = this.core.stack[this.core.base + a + 2];
+      if (!(x instanceof RDict) || (type !== "int" && type !== "float") || !(keyKind === "int" || (keyKind === "ref" && typeof keyValue === "string"))) {
+        throw new TraceAbort("call_native", `${fn.name} of something other than a dict, a string or int key and a number default`);
+      }
+      const found = x.get(typeof keyValue === "string" ? dictKeyOf(keyValue) : (keyValue as number));
+      if (found !== undefined && kindOf(found) !== type) throw new TraceAbort("nyi_value", `${fn.name} finding a ${kindOf(found)} value, its default a ${type}`);
+      ref = this.core.callHelper(`dget_${keyKind === "int" ? "" : "s_"}or_${type}`, type, [arg, key, dflt]);
     } else if (fn.name === "char_at") {
       const index = this.core.read(a + 2);
       if (typeof x !== "string" || this.core.typeOfRef(index) !== "int") throw new TraceAbort("nyi_value", "char_at of something other than a string and an int");

@@ -256,9 +256,40 @@ print(scan("1,2;3,4;5", 200))
     expect(irs).toMatch(/CALLH +native_int1/); // to_int of a string
   });
 
+  it("get(d, k, default) of a dict of ints is one helper call inside the loop's trace; a value of another kind exits", () => {
+    const src = `
+func tally(words, rounds) {
+    mut counts := {}
+    for r in range(rounds) {
+        for w in words {
+            counts[w] = get(counts, w, 0) + 1
+        }
+    }
+    return counts
+}
+let c := tally(["a", "b", "a", "c"], 100)
+mut d := c
+d["b"] = 0.5
+let ks := ["a", "a", "a", "a", "a", "a", "a", "a", "a", "b"]
+mut t := 0.0
+for k in range(400) {
+    t = t + get(d, ks[k % 10], 0)
+}
+print(c, t)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts.filter((a) => a.reason === "call_native")).toEqual([]);
+    const irs = r.jit.compiled.flatMap((c) => c.tree.traces.map((t) => printTrace(t.trace))).join("\n");
+    expect(irs).toMatch(/CALLH +dget_s_or_int/);
+    // d["b"] holds a float: the int read of it refuses, and the trace exits there.
+    const line = src.split("\n").findIndex((l) => l.includes("t = t + get")) + 1;
+    expect(summaryOf(r).exits.filter((e) => e.line === line).length).toBeGreaterThan(0);
+  });
+
   it("every tree of the strings, made-arrays, objects-in-arrays, Result and globals golden programs, forced, passes binaryen validation", async () => {
     let trees = 0;
-    for (const name of ["jit_strings", "jit_string_index", "jit_array_virtual", "jit_arrays_of_objects", "jit_result_option", "jit_links_globals", "jit_entry_globals"]) {
+    for (const name of ["jit_strings", "jit_string_index", "jit_dict_get", "jit_array_virtual", "jit_arrays_of_objects", "jit_result_option", "jit_links_globals", "jit_entry_globals"]) {
       const src = readFileSync(`test/programs/${name}.ruff`, "utf8");
       const r = run(src, { hotloop: 1, hotexit: 1, hotcall: 1 });
       expect(r.out).toBe(readFileSync(`test/programs/${name}.out`, "utf8"));
