@@ -1,5 +1,6 @@
-// The shared benchmark suite (../shared/benchmarks): every program prints exactly its
-// expected/NAME.out with the JIT off, on and forced.
+// The shared benchmark suite (../shared/benchmarks) and our script-shaped one
+// (bench/scripts): every program prints exactly its expected/NAME.out with the JIT off,
+// on and forced.
 
 import { beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -8,19 +9,16 @@ import { MODES, SHARED_BENCHMARKS, runFile, yieldToEventLoop, type Mode } from "
 
 const suitePresent = existsSync(SHARED_BENCHMARKS);
 
-describe("shared benchmark suite", () => {
-  beforeEach(yieldToEventLoop);
-  it("is present next to the repository", () => {
-    expect(suitePresent, `expected the benchmark suite at ${SHARED_BENCHMARKS}`).toBe(true);
-  });
-  if (!suitePresent) return;
-  const names = readdirSync(SHARED_BENCHMARKS).filter((f) => f.endsWith(".ruff")).map((f) => f.slice(0, -5)).sort();
+const SCRIPT_BENCHMARKS = path.join(__dirname, "..", "bench", "scripts");
+
+function suiteTests(dir: string): void {
+  const names = readdirSync(dir).filter((f) => f.endsWith(".ruff")).map((f) => f.slice(0, -5)).sort();
   for (const name of names) {
     describe(name, () => {
       for (const mode of Object.keys(MODES) as Mode[]) {
         it(`JIT ${mode}`, () => {
-          const expected = readFileSync(path.join(SHARED_BENCHMARKS, "expected", name + ".out"), "utf8");
-          const r = runFile(path.join(SHARED_BENCHMARKS, name + ".ruff"), mode);
+          const expected = readFileSync(path.join(dir, "expected", name + ".out"), "utf8");
+          const r = runFile(path.join(dir, name + ".ruff"), mode);
           expect(r.stderr).toBe("");
           expect(r.stdout).toBe(expected);
           expect(r.code).toBe(0);
@@ -28,4 +26,18 @@ describe("shared benchmark suite", () => {
       }
     });
   }
+}
+
+describe("shared benchmark suite", () => {
+  beforeEach(yieldToEventLoop);
+  it("is present next to the repository", () => {
+    expect(suitePresent, `expected the benchmark suite at ${SHARED_BENCHMARKS}`).toBe(true);
+  });
+  if (!suitePresent) return;
+  suiteTests(SHARED_BENCHMARKS);
+});
+
+describe("script benchmarks (bench/scripts)", () => {
+  beforeEach(yieldToEventLoop);
+  suiteTests(SCRIPT_BENCHMARKS);
 });
