@@ -387,6 +387,10 @@ function hoistInvariantReads(rec: RecordedTrace, b: IrBuilder, loads: ReadonlyMa
       case "KFLOAT": return b.kfloat(o.args[0]);
       case "KBOOL": return b.kbool(o.args[0] !== 0);
       case "KREF": return b.kref(o.object!);
+      case "AHANDLE":
+        // A handle taken before LOOP already (of a slot's array): the read depends on that slot too.
+        if (rec.ops[o.args[0]].op === "SLOAD") pins.add(rec.ops[o.args[0]].args[0]);
+        return hoisted.get(r)!;
       default: return hoisted.get(r)!;
     }
   };
@@ -398,7 +402,10 @@ function hoistInvariantReads(rec: RecordedTrace, b: IrBuilder, loads: ReadonlyMa
     else if (o.op === "CALLH") hoisted.set(i, b.callHelper(o.helper!, IrType[o.type], args, snap));
     else hoisted.set(i, b.emit(IrOp[o.op as keyof typeof IrOp] as IrOpcode, IrType[o.type], args[0] ?? 0, args[1] ?? 0, args[2] ?? 0, args[3] ?? 0, snap));
   });
-  if (pins.size > 0) b.trace.meta.readPins = [...pins].sort((x, y) => x - y);
+  // Set whenever a read moved, even one of constants and handles only: it is what keeps
+  // side traces that write memory out of the loop (effectsPinned), and what the driver
+  // asks when the tree keeps refusing (refusedHoisting).
+  if (reads.length > 0) b.trace.meta.readPins = [...pins].sort((x, y) => x - y);
 }
 
 /**
