@@ -95,6 +95,9 @@ export const TRACE_IMPORTS = {
   dict_keys: [["externref"], ["externref"]],
   list_len: [["externref"], ["f64"]],
   list_get: [["externref", "f64"], ["externref"]],
+  // NEWSTRUCT: (shape, the address of its fields' f64 words, an object field's word
+  // holding its index in the ref table) -> the struct (see structShapeIndex in trace-helpers.ts).
+  make_struct: [["f64", "i32"], ["externref"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;
 
@@ -123,7 +126,7 @@ export const HELPER_RESULT_CLASS: Partial<Record<ImportName, RefClass>> = {
   str_index: "string", char_at: "string",
   str_chars: "list", dict_keys: "list", list_get: "string",
   native_array1: "array", native_array2: "array", native_string1: "string", native_string2: "string",
-  own_array: "array",
+  own_array: "array", make_struct: "struct",
 };
 
 /** The class of what `CALLH` ref returns: its helper's, or the one an element read asks for (its constant last argument). */
@@ -157,6 +160,7 @@ function helpersOf(trace: Trace, ref: Ref): readonly ImportName[] {
     }
     case IrOp.AHANDLE: return ["ahandle4"];
     case IrOp.PAPUSH: return ["agrow"];
+    case IrOp.NEWSTRUCT: return ["make_struct"];
     default: return [];
   }
 }
@@ -264,6 +268,8 @@ export interface BodyContext {
   callTrace(ref: Ref): void;
   /** CALLL ref: run a loop tree and leave what its function returned in ref's local. */
   callLoop(ref: Ref): void;
+  /** Allocate NEWSTRUCT ref's struct (its fields through the exit stack's free space) into its local. */
+  newStruct(ref: Ref): void;
   /**
    * The i32 parameter that may bring AHANDLE ref's handle in (a hoisted one: a tree
    * linking here passes the handle it holds for the same array, -1 when it has none);
@@ -286,7 +292,7 @@ export interface BodyContext {
  * (Side traces, which may, branch back to the top, where the fields are read again.)
  */
 const ENTRY_WRITERS: ReadonlySet<number> = new Set([
-  IrOp.ALEN, IrOp.AGET, IrOp.ASET, IrOp.FLOAD, IrOp.CALLH, IrOp.CALLT, IrOp.CALLL, IrOp.AHANDLE, IrOp.PAPUSH,
+  IrOp.ALEN, IrOp.AGET, IrOp.ASET, IrOp.FLOAD, IrOp.CALLH, IrOp.CALLT, IrOp.CALLL, IrOp.AHANDLE, IrOp.PAPUSH, IrOp.NEWSTRUCT,
 ]);
 
 /** Locals holding a handle's entry fields, read at the top of each iteration. */
@@ -594,6 +600,7 @@ export function emitBody(ctx: BodyContext): void {
       }
       case IrOp.CALLT: ctx.callTrace(ref); break;
       case IrOp.CALLL: ctx.callLoop(ref); break;
+      case IrOp.NEWSTRUCT: ctx.newStruct(ref); break;
       case IrOp.ASET: {
         const c = trace.c[ref];
         get(a); getF64(b); getAbi(c); callElementHelper("aset", trace.type[c]);

@@ -83,6 +83,9 @@ export function emitTrace(trace: Trace, params: readonly Ref[]): EmittedTrace {
     callLoop: () => {
       throw new EmitError("a trace alone cannot run loop trees");
     },
+    newStruct: () => {
+      throw new EmitError("a trace alone cannot allocate structs");
+    },
   };
   function exitTo(snapId: number): void {
     let k = 0;

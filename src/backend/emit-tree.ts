@@ -41,6 +41,8 @@ import { returnTypes, storedValues, type Tree, type TreeTrace, type ValueSource 
 import { hoistedHandles } from "../trace/assemble";
 import type { ExitSite } from "../deopt/exits";
 import { TraceAbort } from "../trace/abort";
+import { structShapeIndex } from "./trace-helpers";
+import type { StructLayout } from "../interp/value";
 
 export { abiType };
 
@@ -417,6 +419,18 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
         writeRecord(trace.snap[ref], RECORD_CALL_PENDING, ref);
         w.end();
       },
+      newStruct: (ref) => {
+        // The fields go to the exit stack's free space (records are written only on the
+        // way out), objects to free entries of the ref table; the helper reads them at once.
+        const fields = trace.objectFields[trace.b[ref]];
+        const types = fields.map((f) => trace.type[f]);
+        const [addr, refTop] = structLocals();
+        w.i32_const(0).i32_load(EXIT_STACK.top).local_set(addr);
+        storeRecordValues(w, types, (i) => getValue(ctx, fields[i]), addr, 0, refTable, refTop, false);
+        w.f64_const(structShapeIndex(trace.refConsts[trace.a[ref]] as StructLayout, types)).local_get(addr);
+        callHelper("make_struct");
+        w.local_set(local[ref]);
+      },
       callLoop: (ref) => {
         const call = trace.loopCalls[trace.a[ref]];
         const values = new Map(call.slots.map((slot, k) => [slot, trace.objectFields[trace.b[ref]][k]]));
@@ -539,6 +553,11 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     if (scratchI32Local < 0) scratchI32Local = allocLocal("i32");
     return scratchI32Local;
   }
+  let structLocalPair: [number, number] | null = null;
+  /** NEWSTRUCT's two i32 locals: its fields' address, the ref table's next entry. */
+  function structLocals(): [number, number] {
+    return (structLocalPair ??= [allocLocal("i32"), allocLocal("i32")]);
+  }
 
   emitUnit(tree.root);
   w.unreachable();
@@ -586,7 +605,7 @@ function exitStore(tree: Tree, slots: readonly number[], types: readonly number[
   w.i32_const(0).i32_load(EXIT_STACK.top).local_set(recordTop);
   if (types.length > 0) {
     const from = storeBlockStart(types.length);
-    storeRecordValues(w, types.slice(from), firstValue + from, recordTop, 8 * (EXIT_STACK.header + slots.length + from), refTable, refTop);
+    storeRecordValues(w, types.slice(from), (i) => w.local_get(firstValue + from + i), recordTop, 8 * (EXIT_STACK.header + slots.length + from), refTable, refTop, true);
     w.local_get(site).local_get(length);
     for (let p = firstValue; p < firstValue + from; p++) w.local_get(p);
     slots.forEach((_, i) => w.local_get(firstSlot + i));
@@ -594,7 +613,7 @@ function exitStore(tree: Tree, slots: readonly number[], types: readonly number[
     return [params, results, ["i32", "i32"], w];
   }
   w.local_get(recordTop).local_get(site).f64_convert_i32_u().f64_store(0);
-  storeRecordValues(w, slotTypes, firstSlot, recordTop, 8 * EXIT_STACK.header, refTable, refTop);
+  storeRecordValues(w, slotTypes, (i) => w.local_get(firstSlot + i), recordTop, 8 * EXIT_STACK.header, refTable, refTop, true);
   w.i32_const(0).local_get(recordTop).local_get(length).i32_const(3).i32_shl().i32_add().i32_store(EXIT_STACK.top);
   w.i32_const(1);
   if (result !== null) zeroOf(w, result);
@@ -602,14 +621,15 @@ function exitStore(tree: Tree, slots: readonly number[], types: readonly number[
 }
 
 /**
- * Store parameters first, first + 1, ... of IR types `types` (in their local types) from
+ * Store values of IR types `types` (value i pushed by push(i), in its local type) from
  * byte offset `at` on of the record whose address is in local `recordTop`: each as an
  * f64, a ref as its index in the shared ref table, where the object goes (`refTop`: an
  * i32 local). The table grows first when it is short: JS sizes it for one tree's
  * records, and an exit through native calls (CALLT, CALLL) stacks a record for each tree
- * on the way.
+ * on the way. `commit`: the refs stay there (a record), else the next record reuses
+ * their entries (NEWSTRUCT's fields, read at once).
  */
-function storeRecordValues(w: CodeWriter, types: readonly number[], first: number, recordTop: number, at: number, refTable: number, refTop: number): void {
+function storeRecordValues(w: CodeWriter, types: readonly number[], push: (i: number) => void, recordTop: number, at: number, refTable: number, refTop: number, commit: boolean): void {
   const refs = types.filter((t) => t === IrType.ref).length;
   if (refs > 0) {
     w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(refTop).i32_const(refs).i32_add().table_size(refTable).i32_gt_u().if();
@@ -619,17 +639,20 @@ function storeRecordValues(w: CodeWriter, types: readonly number[], first: numbe
   types.forEach((type, i) => {
     const offset = at + 8 * i;
     if (type === IrType.ref) {
-      w.local_get(refTop).local_get(first + i).table_set(refTable);
+      w.local_get(refTop);
+      push(i);
+      w.table_set(refTable);
       w.local_get(recordTop).local_get(refTop).f64_convert_i32_u().f64_store(offset);
       w.local_get(refTop).i32_const(1).i32_add().local_set(refTop);
       return;
     }
-    w.local_get(recordTop).local_get(first + i);
+    w.local_get(recordTop);
+    push(i);
     if (type === IrType.int) w.f64_convert_i64_s();
     else if (type === IrType.bool) w.f64_convert_i32_u();
     w.f64_store(offset);
   });
-  if (refs > 0) w.i32_const(0).local_get(refTop).i32_store(EXIT_STACK.refTop);
+  if (refs > 0 && commit) w.i32_const(0).local_get(refTop).i32_store(EXIT_STACK.refTop);
 }
 
 /**

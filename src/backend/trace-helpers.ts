@@ -6,7 +6,8 @@
 // a dict may hold a string in another iteration: the trace then exits). A refusal
 // makes the trace exit, and the interpreter redoes the operation with full semantics.
 
-import { RArray, RDict, RFloat, RNative, RStruct, cloneArray, share, type Value } from "../interp/value";
+import { RArray, RDict, RFloat, RNative, RStruct, cloneArray, share, type StructLayout, type Value } from "../interp/value";
+import { IrType } from "../ir/ops";
 import { dictKeyOf } from "../interp/dict";
 import { formatValue } from "../interp/format";
 import { cpAt, cpCompare, cpLength } from "../interp/strings";
@@ -41,6 +42,23 @@ export function internString(s: string): number {
  * the string pool (a program has finitely many builtins).
  */
 const NATIVE_POOL: RNative[] = [];
+
+/**
+ * The structs traces allocate (NEWSTRUCT), each layout with its fields' IR types once, by
+ * index: make_struct reads the fields as these types. Process-wide, like the pools above.
+ */
+const STRUCT_SHAPES: { layout: StructLayout; types: readonly number[] }[] = [];
+const STRUCT_SHAPE_INDEX = new Map<StructLayout, Map<string, number>>();
+
+/** The index of the shape of a struct of layout with fields of IR types `types` (make_struct's first argument). */
+export function structShapeIndex(layout: StructLayout, types: readonly number[]): number {
+  let byTypes = STRUCT_SHAPE_INDEX.get(layout);
+  if (byTypes === undefined) STRUCT_SHAPE_INDEX.set(layout, (byTypes = new Map()));
+  const key = types.join(",");
+  let i = byTypes.get(key);
+  if (i === undefined) byTypes.set(key, (i = STRUCT_SHAPES.push({ layout, types }) - 1));
+  return i;
+}
 
 /** The pool index of builtin fn (the native_* helpers call NATIVE_POOL[i]). */
 export function nativeIndex(fn: RNative): number {
@@ -302,9 +320,10 @@ export const traceHelpers = {
 };
 
 /** The helpers of the JIT whose packed arrays live in heap: traceHelpers and the packing ones. */
-export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
+export function traceHelpersFor(heap: PackedHeap, refs = new WebAssembly.Table({ element: "externref", initial: 0 })): typeof traceHelpers & {
   ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number;
   agrow(entry: number): number;
+  make_struct(shape: number, addr: number): unknown;
 } {
   const take = (arr: unknown, kind: number): number => {
     heap.takes++;
@@ -320,6 +339,20 @@ export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
     ...traceHelpers,
     ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number {
       return takeInto(0, a0, k0) && takeInto(1, a1, k1) && takeInto(2, a2, k2) && takeInto(3, a3, k3) ? 1 : 0;
+    },
+    make_struct(shape: number, addr: number): unknown {
+      const { layout, types } = STRUCT_SHAPES[shape];
+      const words = heap.f64;
+      const values: Value[] = types.map((t, j) => {
+        const x = words[(addr >> 3) + j];
+        if (t === IrType.ref) {
+          const o = refs.get(x) as Value;
+          refs.set(x, null);
+          return share(o);
+        }
+        return t === IrType.float ? new RFloat(x) : t === IrType.bool ? x !== 0 : x;
+      });
+      return new RStruct(layout, values);
     },
     agrow(entry: number): number {
       return heap.regrow(entry, Math.max(4, 2 * heap.i32[(entry >> 2) + HANDLE_FIELDS.len / 4])) ? 1 : 0;

@@ -322,12 +322,7 @@ export class IrBuilder {
   }
   /** An object constant (interned by identity). */
   kref(o: object): Ref {
-    let i = this.refIndex.get(o);
-    if (i === undefined) {
-      i = this.trace.refConsts.push(o) - 1;
-      this.refIndex.set(o, i);
-    }
-    return this.emit(IrOp.KREF, IrType.ref, i);
+    return this.emit(IrOp.KREF, IrType.ref, this.refConst(o));
   }
   /** Slot `slot` of frame `depth` at trace entry, of the type the caller checks. */
   sload(slot: number, depth: number, type: IrType): Ref {
@@ -428,13 +423,21 @@ export class IrBuilder {
 
   /** An object only snapshots use (see VOBJECT): a struct's layout and field values, VIRTUAL_ARRAY and the elements, or a VIRTUAL_TAGGED tag and the payload. */
   vobject(layout: object, fields: readonly Ref[]): Ref {
-    let i = this.refIndex.get(layout);
+    return this.emit(IrOp.VOBJECT, IrType.ref, this.refConst(layout), this.trace.objectFields.push([...fields]) - 1);
+  }
+
+  /** A struct of this layout allocated from these field values (NEWSTRUCT). */
+  newStruct(layout: object, fields: readonly Ref[]): Ref {
+    return this.emit(IrOp.NEWSTRUCT, IrType.ref, this.refConst(layout), this.trace.objectFields.push([...fields]) - 1);
+  }
+
+  private refConst(o: object): number {
+    let i = this.refIndex.get(o);
     if (i === undefined) {
-      i = this.trace.refConsts.push(layout) - 1;
-      this.refIndex.set(layout, i);
+      i = this.trace.refConsts.push(o) - 1;
+      this.refIndex.set(o, i);
     }
-    const list = this.trace.objectFields.push([...fields]) - 1;
-    return this.emit(IrOp.VOBJECT, IrType.ref, i, list);
+    return i;
   }
   alen(arr: Ref): Ref { return this.emit(IrOp.ALEN, IrType.int, arr); }
   aget(arr: Ref, index: Ref, type: IrType, snap?: number): Ref { return this.emit(IrOp.AGET, type, arr, index, 0, 0, snap); }

@@ -3,7 +3,7 @@
 // float math), enters and loops through the PHIs, and rebuilds the snapshot's frames at an exit.
 
 import type { FunctionProto } from "../interp/bytecode";
-import { RArray, RStruct, share, type Value } from "../interp/value";
+import { RArray, RStruct, share, type StructLayout, type Value } from "../interp/value";
 import { HANDLE_DEAD, type ElemKind, type PackedHeap } from "../interp/packed";
 import { IR_OPERANDS, IrOp, IrType, isRefOperand, type IrOpcode } from "./ops";
 import { EXITS, VALUE_EVAL, boxAs, unboxAs, type RawValue } from "./semantics";
@@ -207,6 +207,11 @@ export function runTrace(trace: Trace, entry: readonly (readonly unknown[])[], o
       case IrOp.VOBJECT: // only snapshots use it: its layout stands for it here
         values[ref] = trace.refConsts[a];
         break;
+      case IrOp.NEWSTRUCT: {
+        const fields = trace.objectFields[b].map((r) => share(boxAs(types[r] as IrType, values[r] as RawValue)));
+        values[ref] = new RStruct(trace.refConsts[a] as StructLayout, fields);
+        break;
+      }
       default: {
         const evaluate = VALUE_EVAL[op];
         if (evaluate === undefined) throw new Error(`runTrace: cannot run op ${op} at ${ref}`);

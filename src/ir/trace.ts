@@ -24,9 +24,9 @@ export interface LoopCall {
   readonly slots: readonly number[];
 }
 
-/** Whether operand b of op is a list of refs in trace.objectFields (VOBJECT's fields, CALLL's arguments). */
+/** Whether operand b of op is a list of refs in trace.objectFields (VOBJECT's and NEWSTRUCT's fields, CALLL's arguments). */
 export function hasRefList(op: IrOpcode): boolean {
-  return op === IrOp.VOBJECT || op === IrOp.CALLL;
+  return op === IrOp.VOBJECT || op === IrOp.NEWSTRUCT || op === IrOp.CALLL;
 }
 
 export interface TraceMeta {

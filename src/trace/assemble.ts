@@ -222,6 +222,9 @@ function assembleTrace(rec: RecordedTrace, id: number, kind: TraceKind, link: Li
           map[i] = v === undefined ? b.kref(o.object!) : b.vobject(v.layout, v.fields.map((r) => map[r]));
           return;
         }
+        case "NEWSTRUCT":
+          map[i] = b.newStruct(o.object!, o.args.map((r) => map[r]));
+          return;
         case "AHANDLE":
           map[i] = b.emit(IrOp.AHANDLE, IrType.int, map[o.args[0]], o.elem!, 0, 0, snapshotFor(o.snap));
           return;

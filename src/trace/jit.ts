@@ -97,13 +97,14 @@ export class TracingJit implements JitHook {
     if (this.sharedRuntime === null) {
       const heap = new PackedHeap(this.params.packreset << 20);
       const fns = new WebAssembly.Table({ element: "anyfunc", initial: 16 });
+      const refs = new WebAssembly.Table({ element: "externref", initial: 64 });
       this.sharedRuntime = {
         memory: heap.memory,
         heap,
-        refs: new WebAssembly.Table({ element: "externref", initial: 64 }),
+        refs,
         strings: new WebAssembly.Table({ element: "externref", initial: 0 }),
         fns,
-        helperTable: new HelperTable(fns, traceHelpersFor(heap), () => this.newTableSlot()),
+        helperTable: new HelperTable(fns, traceHelpersFor(heap, refs), () => this.newTableSlot()),
         sites: new ExitSites(this.params.hotstub),
       };
     }

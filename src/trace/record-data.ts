@@ -8,7 +8,7 @@
 // len is a constant. An instruction's effect (a store, an append) comes after
 // every check that may abort it: after an abort the interpreter executes it itself.
 
-import { RArray, RDict, RNative, RStruct, RTagged, cloneArray, share, type StructLayout, type Value } from "../interp/value";
+import { RArray, RDict, RNative, RStruct, RTagged, StructLayout, cloneArray, share, type Value } from "../interp/value";
 import { dictKeyOf } from "../interp/dict";
 import { getIndex as getIndexOf, iterationSource, matchesPattern, matchPayload } from "../interp/access";
 import { VIRTUAL_ARRAY, VIRTUAL_TAGGED, virtualTag, type TaggedName } from "../ir/trace";
@@ -241,8 +241,9 @@ export class DataRecorder {
     if (kind === "ref") {
       // An object or a string: appended boxed by a helper (which shares it, as push does).
       // One the trace made has no value in wasm to append.
-      const valueRef = this.core.read(v);
-      if (this.virtuals.has(valueRef)) throw new TraceAbort("nyi_value", "pushing a struct or array the trace made");
+      let valueRef = this.core.read(v);
+      const made = this.virtuals.get(valueRef);
+      if (made !== undefined) valueRef = this.allocate(made);
       if (this.handles.has(arrRef)) throw new TraceAbort("type_unstable", "an object or string pushed onto an array this trace packs");
       this.core.callHelper("apush_ref", "none", [arrRef, valueRef]);
       arr.append(share(value));
@@ -254,6 +255,20 @@ export class DataRecorder {
     else this.core.callHelper(`apush_${kind}`, "none", [arrRef, this.core.read(v)]);
     arr.append(value);
     return pc + 4;
+  }
+
+  /**
+   * A struct the trace made, allocated where it escapes (NEWSTRUCT): its fields must have
+   * wasm values (no function constant, no object the trace made). An array, a Result or
+   * an Option the trace made is not allocated (yet): those escapes abort.
+   */
+  private allocate(made: VirtualObject): number {
+    if (!(made.layout instanceof StructLayout)) throw new TraceAbort("nyi_value", `pushing ${virtualName(made)} the trace made`);
+    for (const f of made.fields) {
+      if (this.virtuals.has(f)) throw new TraceAbort("nyi_value", "pushing a struct the trace made holding an object it made");
+      if (this.core.ops[f].op === "KREF") throw new TraceAbort("nyi_value", "pushing a struct the trace made holding a function");
+    }
+    return this.core.push({ op: "NEWSTRUCT", type: "ref", args: [...made.fields], snap: -1, object: made.layout });
   }
 
   /**

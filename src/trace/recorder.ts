@@ -44,7 +44,7 @@ export interface RecOp {
   snap: number;
   /** For CALLH: the helper's name (TRACE_IMPORTS in emit-body.ts). */
   helper?: string;
-  /** For KREF: the object. */
+  /** For KREF: the object; for NEWSTRUCT: the struct's layout. */
   object?: object;
   /** For CALLT: the function whose entry trace is called. */
   callee?: FunctionProto;

@@ -5,13 +5,15 @@
 
 import { describe, expect, it } from "vitest";
 import { HELPER_RESULT_CLASS, TRACE_IMPORTS, type ImportName } from "../../src/backend/emit-body";
-import { ELEMENT_CLASSES, internString, nativeIndex, traceHelpersFor } from "../../src/backend/trace-helpers";
+import { ELEMENT_CLASSES, internString, nativeIndex, structShapeIndex, traceHelpersFor } from "../../src/backend/trace-helpers";
+import { IrType } from "../../src/ir/ops";
 import { PackedHeap } from "../../src/interp/packed";
-import { RArray, RDict, RNative, RStruct, share, type Value } from "../../src/interp/value";
+import { RArray, RDict, RNative, RStruct, layoutFor, share, type Value } from "../../src/interp/value";
 import { refClassOf } from "../../src/trace/record-kind";
 import { createBuiltins } from "../../src/interp/builtins";
 
-const helpers = traceHelpersFor(new PackedHeap()) as unknown as Record<ImportName, (...args: unknown[]) => unknown>;
+const heap = new PackedHeap();
+const helpers = traceHelpersFor(heap) as unknown as Record<ImportName, (...args: unknown[]) => unknown>;
 const builtins = createBuiltins({} as never);
 const native = (name: string): number => nativeIndex(builtins.get(name) as RNative);
 
@@ -33,7 +35,16 @@ const CALLS: Partial<Record<ImportName, unknown[][]>> = {
   native_string1: [[native("upper"), "abc"]],
   native_string2: [[native("join"), new RArray(["a", "b"]), "-"]],
   own_array: [[new RArray([1])], [share(new RArray([1, 2])) as RArray]],
+  make_struct: [makeStructCall()],
 };
+
+/** make_struct's arguments for a struct of two floats whose fields are in the heap's memory at byte 64. */
+function makeStructCall(): unknown[] {
+  const layout = layoutFor("P", ["x", "y"]);
+  heap.f64[8] = 1.5;
+  heap.f64[9] = 2.5;
+  return [structShapeIndex(layout, [IrType.float, IrType.float]), 64];
+}
 
 describe("helpers returning refs return the class their table row says", () => {
   it("every ref-returning helper is listed here, and returns its class (HELPER_RESULT_CLASS)", () => {

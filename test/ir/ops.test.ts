@@ -9,7 +9,7 @@ import {
 import { VALUE_EVAL } from "../../src/ir/semantics";
 
 /** Ops the reference interpreter runs by their own case rather than through VALUE_EVAL. */
-const INTERPRETER_CASES: IrOpName[] = ["KINT", "KFLOAT", "KBOOL", "KREF", "SLOAD", "LOOP", "PHI", "EXIT", "ALEN", "AGET", "ASET", "FLOAD", "VOBJECT", "CALLH", "CALLT", "CALLL", "AHANDLE", "PALEN", "PAGET", "PASET", "PAPUSH"];
+const INTERPRETER_CASES: IrOpName[] = ["KINT", "KFLOAT", "KBOOL", "KREF", "SLOAD", "LOOP", "PHI", "EXIT", "ALEN", "AGET", "ASET", "FLOAD", "VOBJECT", "NEWSTRUCT", "CALLH", "CALLT", "CALLL", "AHANDLE", "PALEN", "PAGET", "PASET", "PAPUSH"];
 
 describe("IR op table", () => {
   it("derives names and numbers from one list", () => {

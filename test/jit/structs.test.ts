@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { run, runWithoutJit, summaryOf, tracesOf } from "./support";
 import { printTrace } from "../../src/ir/printer";
+import { validateWasm } from "../../src/backend/binaryen-tools";
 
 describe("structs in traces", () => {
   it("a struct made and read in the loop body costs no code: one trace, no aborts, no allocation", () => {
@@ -307,6 +308,37 @@ print(calc(1, 0, 1))
     const tree = r.jit.compiled.find((c) => c.tree.proto.name === "run")!.tree;
     expect(tree.traces).toHaveLength(1);
     expect(printTrace(tree.root.trace)).not.toMatch(/CALLH|VOBJECT/);
+  });
+
+  it("a struct made in the trace and pushed onto an array is allocated there (NEWSTRUCT), once per push; the loop's trace has no abort", async () => {
+    const src = `
+struct V {
+    x: float,
+    n: int
+
+    func step(self) {
+        return V { x: self.x * 0.5 + 1.0, n: self.n + 1 }
+    }
+}
+mut vs := [V { x: 0.0, n: 0 }]
+for k in range(300) {
+    vs = push(vs, vs[len(vs) - 1].step())
+}
+mut t := 0.0
+for v in vs {
+    t = t + v.x + v.n
+}
+print(len(vs), vs[300], t)
+`;
+    const r = run(src);
+    expect(r.out).toBe(runWithoutJit(src));
+    expect(summaryOf(r).aborts).toEqual([]);
+    const pushing = r.jit.compiled.find((c) => / NEWSTRUCT /.test(printTrace(c.tree.root.trace)))!;
+    expect(pushing).toBeDefined();
+    const ir = printTrace(pushing.tree.root.trace);
+    expect(ir.split(" NEWSTRUCT ").length - 1).toBe(1);
+    expect(ir).toMatch(/CALLH +apush_ref/);
+    expect((await validateWasm(pushing.bytes)).errors).toBe("");
   });
 
   it("a struct holding an array is not made in traces (it would share the array)", () => {
