@@ -95,8 +95,8 @@ export const TRACE_IMPORTS = {
   dict_keys: [["externref"], ["externref"]],
   list_len: [["externref"], ["f64"]],
   list_get: [["externref", "f64"], ["externref"]],
-  // NEWSTRUCT: (shape, the address of its fields' f64 words, an object field's word
-  // holding its index in the ref table) -> the struct (see structShapeIndex in trace-helpers.ts).
+  // NEWSTRUCT: (shape, the address of its fields' f64 words) -> the struct (see
+  // structShapeIndex in trace-helpers.ts).
   make_struct: [["f64", "i32"], ["externref"]],
 } as const satisfies Record<string, readonly [readonly ValType[], readonly ValType[]]>;
 export type ImportName = keyof typeof TRACE_IMPORTS;

@@ -421,12 +421,14 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
       },
       newStruct: (ref) => {
         // The fields go to the exit stack's free space (records are written only on the
-        // way out), objects to free entries of the ref table; the helper reads them at once.
+        // way out), as f64 words; the helper reads them at once. Traces make no struct
+        // holding an object (the recorder aborts), so no field needs the ref table.
         const fields = trace.objectFields[trace.b[ref]];
         const types = fields.map((f) => trace.type[f]);
-        const [addr, refTop] = structLocals();
+        if (types.includes(IrType.ref)) throw new EmitError("NEWSTRUCT of a struct holding an object");
+        const addr = structAddress();
         w.i32_const(0).i32_load(EXIT_STACK.top).local_set(addr);
-        storeRecordValues(w, types, (i) => getValue(ctx, fields[i]), addr, 0, refTable, refTop, false);
+        storeRecordValues(w, types, (i) => getValue(ctx, fields[i]), addr, 0, refTable, -1);
         w.f64_const(structShapeIndex(trace.refConsts[trace.a[ref]] as StructLayout, types)).local_get(addr);
         callHelper("make_struct");
         w.local_set(local[ref]);
@@ -553,10 +555,11 @@ export function emitTree(tree: Tree, opts: TreeEmitOptions): EmittedTree {
     if (scratchI32Local < 0) scratchI32Local = allocLocal("i32");
     return scratchI32Local;
   }
-  let structLocalPair: [number, number] | null = null;
-  /** NEWSTRUCT's two i32 locals: its fields' address, the ref table's next entry. */
-  function structLocals(): [number, number] {
-    return (structLocalPair ??= [allocLocal("i32"), allocLocal("i32")]);
+  let structAddressLocal = -1;
+  /** NEWSTRUCT's i32 local: the address of its fields. */
+  function structAddress(): number {
+    if (structAddressLocal < 0) structAddressLocal = allocLocal("i32");
+    return structAddressLocal;
   }
 
   emitUnit(tree.root);
@@ -605,7 +608,7 @@ function exitStore(tree: Tree, slots: readonly number[], types: readonly number[
   w.i32_const(0).i32_load(EXIT_STACK.top).local_set(recordTop);
   if (types.length > 0) {
     const from = storeBlockStart(types.length);
-    storeRecordValues(w, types.slice(from), (i) => w.local_get(firstValue + from + i), recordTop, 8 * (EXIT_STACK.header + slots.length + from), refTable, refTop, true);
+    storeRecordValues(w, types.slice(from), (i) => w.local_get(firstValue + from + i), recordTop, 8 * (EXIT_STACK.header + slots.length + from), refTable, refTop);
     w.local_get(site).local_get(length);
     for (let p = firstValue; p < firstValue + from; p++) w.local_get(p);
     slots.forEach((_, i) => w.local_get(firstSlot + i));
@@ -613,7 +616,7 @@ function exitStore(tree: Tree, slots: readonly number[], types: readonly number[
     return [params, results, ["i32", "i32"], w];
   }
   w.local_get(recordTop).local_get(site).f64_convert_i32_u().f64_store(0);
-  storeRecordValues(w, slotTypes, (i) => w.local_get(firstSlot + i), recordTop, 8 * EXIT_STACK.header, refTable, refTop, true);
+  storeRecordValues(w, slotTypes, (i) => w.local_get(firstSlot + i), recordTop, 8 * EXIT_STACK.header, refTable, refTop);
   w.i32_const(0).local_get(recordTop).local_get(length).i32_const(3).i32_shl().i32_add().i32_store(EXIT_STACK.top);
   w.i32_const(1);
   if (result !== null) zeroOf(w, result);
@@ -626,10 +629,9 @@ function exitStore(tree: Tree, slots: readonly number[], types: readonly number[
  * f64, a ref as its index in the shared ref table, where the object goes (`refTop`: an
  * i32 local). The table grows first when it is short: JS sizes it for one tree's
  * records, and an exit through native calls (CALLT, CALLL) stacks a record for each tree
- * on the way. `commit`: the refs stay there (a record), else the next record reuses
- * their entries (NEWSTRUCT's fields, read at once).
+ * on the way. Without refs, `refTop` is not used.
  */
-function storeRecordValues(w: CodeWriter, types: readonly number[], push: (i: number) => void, recordTop: number, at: number, refTable: number, refTop: number, commit: boolean): void {
+function storeRecordValues(w: CodeWriter, types: readonly number[], push: (i: number) => void, recordTop: number, at: number, refTable: number, refTop: number): void {
   const refs = types.filter((t) => t === IrType.ref).length;
   if (refs > 0) {
     w.i32_const(0).i32_load(EXIT_STACK.refTop).local_tee(refTop).i32_const(refs).i32_add().table_size(refTable).i32_gt_u().if();
@@ -652,7 +654,7 @@ function storeRecordValues(w: CodeWriter, types: readonly number[], push: (i: nu
     else if (type === IrType.bool) w.f64_convert_i32_u();
     w.f64_store(offset);
   });
-  if (refs > 0 && commit) w.i32_const(0).local_get(refTop).i32_store(EXIT_STACK.refTop);
+  if (refs > 0) w.i32_const(0).local_get(refTop).i32_store(EXIT_STACK.refTop);
 }
 
 /**

@@ -320,7 +320,7 @@ export const traceHelpers = {
 };
 
 /** The helpers of the JIT whose packed arrays live in heap: traceHelpers and the packing ones. */
-export function traceHelpersFor(heap: PackedHeap, refs = new WebAssembly.Table({ element: "externref", initial: 0 })): typeof traceHelpers & {
+export function traceHelpersFor(heap: PackedHeap): typeof traceHelpers & {
   ahandle4(a0: unknown, k0: number, a1: unknown, k1: number, a2: unknown, k2: number, a3: unknown, k3: number): number;
   agrow(entry: number): number;
   make_struct(shape: number, addr: number): unknown;
@@ -345,11 +345,6 @@ export function traceHelpersFor(heap: PackedHeap, refs = new WebAssembly.Table({
       const words = heap.f64;
       const values: Value[] = types.map((t, j) => {
         const x = words[(addr >> 3) + j];
-        if (t === IrType.ref) {
-          const o = refs.get(x) as Value;
-          refs.set(x, null);
-          return share(o);
-        }
         return t === IrType.float ? new RFloat(x) : t === IrType.bool ? x !== 0 : x;
       });
       return new RStruct(layout, values);

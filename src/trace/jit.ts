@@ -104,7 +104,7 @@ export class TracingJit implements JitHook {
         refs,
         strings: new WebAssembly.Table({ element: "externref", initial: 0 }),
         fns,
-        helperTable: new HelperTable(fns, traceHelpersFor(heap, refs), () => this.newTableSlot()),
+        helperTable: new HelperTable(fns, traceHelpersFor(heap), () => this.newTableSlot()),
         sites: new ExitSites(this.params.hotstub),
       };
     }

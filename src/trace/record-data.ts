@@ -258,16 +258,13 @@ export class DataRecorder {
   }
 
   /**
-   * A struct the trace made, allocated where it escapes (NEWSTRUCT): its fields must have
-   * wasm values (no function constant, no object the trace made). An array, a Result or
-   * an Option the trace made is not allocated (yet): those escapes abort.
+   * A struct the trace made, allocated where it escapes (NEWSTRUCT), of numbers and bools
+   * (traces make no struct holding an object). An array, a Result or an Option the trace
+   * made is not allocated (yet): those escapes abort.
    */
   private allocate(made: VirtualObject): number {
     if (!(made.layout instanceof StructLayout)) throw new TraceAbort("nyi_value", `pushing ${virtualName(made)} the trace made`);
-    for (const f of made.fields) {
-      if (this.virtuals.has(f)) throw new TraceAbort("nyi_value", "pushing a struct the trace made holding an object it made");
-      if (this.core.ops[f].op === "KREF") throw new TraceAbort("nyi_value", "pushing a struct the trace made holding a function");
-    }
+    if (made.fields.some((f) => this.core.typeOfRef(f) === "ref")) throw new TraceAbort("nyi_value", "pushing a struct the trace made holding an object");
     return this.core.push({ op: "NEWSTRUCT", type: "ref", args: [...made.fields], snap: -1, object: made.layout });
   }
 
